@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Numeric modules are compiled with optimisation even in debug builds: their tests run real
+// decoders, FFTs and training loops, which are 10-100x slower unoptimised. Debug symbols stay.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "pipeline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pipeline", targets: ["pipeline"]),
+        .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: System libraries (module map + one header each)
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+
+        // MARK: Numeric core
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedInDebug),
+        .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: optimisedInDebug),
+
+        // MARK: Modality extractors
+        .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
+        .target(
+            name: "ImageFeatures",
+            dependencies: ["TensorCore", "NeuralNet", "CPNG", "CTurboJPEG"],
+            swiftSettings: optimisedInDebug),
+        .target(
+            name: "AudioFeatures",
+            dependencies: ["TensorCore", "NeuralNet", "CSndfile", "CFFTW", "CSoxr"],
+            swiftSettings: optimisedInDebug),
+
+        // MARK: Recommender and pipeline
+        .target(name: "Recommender", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
+        .target(
+            name: "FeaturePipeline",
+            dependencies: [
+                "TensorCore", "NeuralNet", "TextFeatures", "ImageFeatures", "AudioFeatures", "Recommender",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "pipeline",
+            dependencies: [
+                "FeaturePipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: Tests
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+        .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures", "TestSupport"]),
+        .testTarget(name: "ImageFeaturesTests", dependencies: ["ImageFeatures", "TestSupport"]),
+        .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
+        .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
+        .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport"]),
+    ]
+)

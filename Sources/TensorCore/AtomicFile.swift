@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes whole files atomically: bytes go to a hidden temporary name in the same folder, are
+/// flushed to disk, and the temporary is renamed over the final name. A reader (or a rerun after
+/// a kill) sees either the old file or the complete new one, never a prefix.
+public enum AtomicFile {
+    /// Prefix of temporaries; `sweepTemporaries(in:)` removes leftovers of killed runs.
+    public static let temporaryPrefix = ".tmp-"
+
+    public static func write(_ data: Data, to url: URL) throws {
+        try data.withUnsafeBytes { try write(bytes: $0, to: url) }
+    }
+
+    public static func write(_ string: String, to url: URL) throws {
+        try write(Data(string.utf8), to: url)
+    }
+
+    public static func write(bytes: UnsafeRawBufferPointer, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = dir.appendingPathComponent(
+            "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp.path) }
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let message = errnoText()
+                close(fd)
+                throw AtomicFileError.cannotWrite(url.path, message)
+            }
+            offset += n
+        }
+        guard fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        guard rename(tmp.path, url.path) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        ok = true
+        syncDirectory(dir)
+    }
+
+    /// Removes temporaries left in `dir` (recursively) by a process that was killed mid-write.
+    /// Only temporaries whose writer process is gone are removed, so a live writer is untouched.
+    public static func sweepTemporaries(in dir: URL) {
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil) else { return }
+        for case let url as URL in walker where url.lastPathComponent.hasPrefix(temporaryPrefix) {
+            let parts = url.lastPathComponent.split(separator: ".")
+            // .tmp-<name…>.<pid>.<random>: the pid is the second-to-last component.
+            if parts.count >= 3, let pid = Int32(parts[parts.count - 2]), pid != getpid(), kill(pid, 0) == 0 {
+                continue
+            }
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
+
+    private static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+public enum AtomicFileError: Error, CustomStringConvertible {
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason) (hint: check that the folder exists, is writable and the disk is not full)"
+        }
+    }
+}

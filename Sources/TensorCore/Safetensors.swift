@@ -1,0 +1,165 @@
+import Foundation
+
+/// Reads and writes `.safetensors` files.
+///
+/// Layout (huggingface/safetensors, "Format"): an unsigned little-endian 64-bit header size N,
+/// then N bytes of UTF-8 JSON mapping each tensor name to `{"dtype", "shape", "data_offsets":
+/// [begin, end]}` (offsets relative to the byte buffer after the header) plus an optional
+/// `"__metadata__"` string-to-string map, then the byte buffer. The header is padded with spaces
+/// to a multiple of 8 bytes. Tensors are little-endian, row-major, contiguous and non-overlapping,
+/// and together cover the whole buffer. Keys are written sorted, so equal inputs give equal bytes.
+public enum Safetensors {
+    public enum DType: String, Sendable {
+        case float32 = "F32", float64 = "F64", int32 = "I32", int64 = "I64", uint8 = "U8"
+        public var size: Int {
+            switch self {
+            case .float32, .int32: return 4
+            case .float64, .int64: return 8
+            case .uint8: return 1
+            }
+        }
+        /// Rank in the reference implementation's dtype enum (U8 < I32 < F32 < F64 < I64).
+        var order: Int {
+            switch self {
+            case .uint8: return 0
+            case .int32: return 1
+            case .float32: return 2
+            case .float64: return 3
+            case .int64: return 4
+            }
+        }
+    }
+
+    /// One stored tensor: name, dtype, shape and little-endian bytes.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public var bytes: [UInt8]
+
+        public init(name: String, dtype: DType, shape: [Int], bytes: [UInt8]) {
+            precondition(bytes.count == Tensor.elementCount(shape) * dtype.size, "\(name): bytes do not fit \(shape)")
+            self.name = name; self.dtype = dtype; self.shape = shape; self.bytes = bytes
+        }
+
+        public init(name: String, tensor: Tensor) {
+            self.init(
+                name: name, dtype: .float32, shape: tensor.shape,
+                bytes: tensor.storage.withUnsafeBytes { [UInt8]($0) })
+        }
+
+        /// Float32 data as a tensor (other dtypes converted).
+        public func tensor() -> Tensor {
+            let n = Tensor.elementCount(shape)
+            let values: [Float] = bytes.withUnsafeBytes { raw in
+                switch dtype {
+                case .float32: return (0..<n).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
+                case .float64: return (0..<n).map { Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
+                case .int32: return (0..<n).map { Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
+                case .int64: return (0..<n).map { Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+                case .uint8: return raw.map { Float($0) }
+                }
+            }
+            return Tensor(shape: shape, storage: values)
+        }
+    }
+
+    /// A parsed file: tensors in buffer order and the metadata map.
+    public struct File: Sendable {
+        public var entries: [Entry]
+        public var metadata: [String: String]
+        public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
+    }
+
+    /// File bytes for `entries` and `metadata`, laid out as the reference implementation does
+    /// (data ordered by dtype, widest first, then by name), so both write identical bytes.
+    public static func encode(_ entries: [Entry], metadata: [String: String] = [:]) -> Data {
+        precondition(Set(entries.map(\.name)).count == entries.count, "duplicate tensor names")
+        let entries = entries.sorted { ($0.dtype.order, $1.name) > ($1.dtype.order, $0.name) }
+        var offset = 0
+        var fields: [(String, String)] = []
+        for e in entries {
+            let shape = "[" + e.shape.map(String.init).joined(separator: ",") + "]"
+            fields.append((e.name, "{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}"))
+            offset += e.bytes.count
+        }
+        if !metadata.isEmpty {
+            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
+            fields.append(("__metadata__", "{" + pairs.joined(separator: ",") + "}"))
+        }
+        fields.sort { $0.0 < $1.0 }
+        var header = "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        header += String(repeating: " ", count: (8 - header.utf8.count % 8) % 8)
+        var data = Data()
+        var size = UInt64(header.utf8.count).littleEndian
+        withUnsafeBytes(of: &size) { data.append(contentsOf: $0) }
+        data.append(contentsOf: header.utf8)
+        for e in entries { data.append(contentsOf: e.bytes) }
+        return data
+    }
+
+    public static func write(_ entries: [Entry], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(encode(entries, metadata: metadata), to: url)
+    }
+
+    public static func read(_ url: URL) throws -> File {
+        try decode([UInt8](try Data(contentsOf: url)), name: url.path)
+    }
+
+    /// Parses and validates file bytes against the format's rules.
+    public static func decode(_ bytes: [UInt8], name: String = "<memory>") throws -> File {
+        func fail(_ why: String) -> TensorFileError { .malformed(name, why) }
+        guard bytes.count >= 8 else { throw fail("shorter than the 8-byte header size") }
+        let n = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard n <= UInt64(bytes.count - 8) else { throw fail("header size \(n) runs past the end of the file") }
+        let headerEnd = 8 + Int(n)
+        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd])),
+            let object = json as? [String: Any]
+        else { throw fail("header is not a JSON object") }
+        let buffer = bytes[headerEnd...]
+        var metadata: [String: String] = [:]
+        var entries: [(Int, Entry)] = []
+        for (key, value) in object {
+            if key == "__metadata__" {
+                guard let m = value as? [String: String] else { throw fail("__metadata__ must map strings to strings") }
+                metadata = m
+                continue
+            }
+            guard let info = value as? [String: Any], let dtypeName = info["dtype"] as? String,
+                let dtype = DType(rawValue: dtypeName), let shape = info["shape"] as? [Int],
+                let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+            else { throw fail("entry '\(key)' lacks a known dtype, a shape or two data_offsets") }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end, end <= buffer.count,
+                end - begin == Tensor.elementCount(shape) * dtype.size
+            else { throw fail("entry '\(key)' has offsets \(offsets) that do not fit its shape \(shape) or the buffer") }
+            let start = buffer.startIndex
+            entries.append((begin, Entry(name: key, dtype: dtype, shape: shape, bytes: Array(bytes[(start + begin)..<(start + end)]))))
+        }
+        entries.sort { $0.0 < $1.0 }
+        var cursor = 0
+        for (begin, e) in entries {
+            guard begin == cursor else { throw fail("tensor '\(e.name)' leaves a hole or overlaps at byte \(cursor)") }
+            cursor += e.bytes.count
+        }
+        guard cursor == buffer.count else { throw fail("buffer has \(buffer.count - cursor) bytes no tensor covers") }
+        return File(entries: entries.map(\.1), metadata: metadata)
+    }
+
+    /// A JSON string literal (RFC 8259 escapes).
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
