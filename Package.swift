@@ -11,6 +11,12 @@ let package = Package(
     products: [
         .executable(name: "pipeline", targets: ["pipeline"]),
         .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
+        .library(name: "Recommender", targets: ["Recommender"]),
+        .library(name: "TextFeatures", targets: ["TextFeatures"]),
+        .library(name: "ImageFeatures", targets: ["ImageFeatures"]),
+        .library(name: "AudioFeatures", targets: ["AudioFeatures"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,15 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so that `swift build` / `swift test` of the product never
+// build them. Run from this folder: `swift run -c release <target> …` (see docs/benchmarks.md).
+import PackageDescription
+
+let package = Package(
+    name: "PipelineBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "pipeline", path: ".."),
+    ],
+    targets: [
+        // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
+    ]
+)
