@@ -1,0 +1,114 @@
+import TensorCore
+
+/// Fully connected layer: `y = x · Wᵀ + b`.
+///
+/// Shapes: input (N, inFeatures), weight (outFeatures, inFeatures), bias (outFeatures)
+/// → output (N, outFeatures). Same layout and default initialisation as `torch.nn.Linear`.
+/// Backward: dW += dYᵀ·X, db += Σₙ dY, dX = dY·W. All three products run through `BLAS.gemm`.
+public final class Linear: Layer, @unchecked Sendable {
+    public let inFeatures: Int
+    public let outFeatures: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var cachedInput: Tensor?
+
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, name: String = "linear",
+                rng: inout SeededGenerator) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        weight = Parameter(
+            name: "\(name).weight",
+            value: Initializer.uniformFanIn(shape: [outFeatures, inFeatures], fanIn: inFeatures, using: &rng))
+        self.bias = bias
+            ? Parameter(name: "\(name).bias", value: Initializer.uniformFanIn(shape: [outFeatures], fanIn: inFeatures, using: &rng))
+            : nil
+    }
+
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        cachedInput = input
+        return infer(input)
+    }
+
+    public func infer(_ input: Tensor) -> Tensor {
+        precondition(input.rank == 2 && input.shape[1] == inFeatures,
+                     "Linear(\(inFeatures)→\(outFeatures)) got input \(input.shape)")
+        let n = input.shape[0]
+        var out = Tensor(shape: [n, outFeatures])
+        input.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { y in
+                    guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = y.baseAddress else { return }
+                    BLAS.gemm(transA: false, transB: true, m: n, n: outFeatures, k: inFeatures,
+                              a: xp, lda: inFeatures, b: wp, ldb: inFeatures, c: yp, ldc: outFeatures)
+                }
+            }
+        }
+        if let bias { out.addRowVector(bias.value) }
+        return out
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let input = cachedInput else { preconditionFailure("Linear.backward called before forward") }
+        precondition(gradOutput.shape == [input.shape[0], outFeatures],
+                     "Linear.backward: gradOutput \(gradOutput.shape), expected [\(input.shape[0]), \(outFeatures)]")
+        let n = input.shape[0]
+        var gradInput = Tensor(shape: [n, inFeatures])
+        gradOutput.withUnsafeBufferPointer { dy in
+            input.withUnsafeBufferPointer { x in
+                guard let dyp = dy.baseAddress, let xp = x.baseAddress else { return }
+                weight.grad.withUnsafeMutableBufferPointer { dw in
+                    BLAS.gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: n,
+                              a: dyp, lda: outFeatures, b: xp, ldb: inFeatures, beta: 1, c: dw.baseAddress!, ldc: inFeatures)
+                }
+                weight.value.withUnsafeBufferPointer { w in
+                    gradInput.withUnsafeMutableBufferPointer { dx in
+                        BLAS.gemm(transA: false, transB: false, m: n, n: inFeatures, k: outFeatures,
+                                  a: dyp, lda: outFeatures, b: w.baseAddress!, ldb: inFeatures, c: dx.baseAddress!, ldc: inFeatures)
+                    }
+                }
+            }
+        }
+        if let bias { bias.grad += gradOutput.sumRows() }
+        return gradInput
+    }
+}
+
+extension Linear {
+    /// Naive reference in Double: the definition, written out, for tests and gradient checks.
+    public enum Reference {
+        /// x (n, inF), w (outF, inF), b (outF) → y (n, outF).
+        public static func forward(x: [Double], w: [Double], b: [Double]?, n: Int, inF: Int, outF: Int) -> [Double] {
+            var y = [Double](repeating: 0, count: n * outF)
+            for i in 0..<n {
+                for o in 0..<outF {
+                    var s = b?[o] ?? 0
+                    for k in 0..<inF { s += x[i * inF + k] * w[o * inF + k] }
+                    y[i * outF + o] = s
+                }
+            }
+            return y
+        }
+
+        /// Gradients (dX, dW, db) for upstream gradient dy (n, outF).
+        public static func backward(x: [Double], w: [Double], dy: [Double], n: Int, inF: Int, outF: Int)
+            -> (dx: [Double], dw: [Double], db: [Double])
+        {
+            var dx = [Double](repeating: 0, count: n * inF)
+            var dw = [Double](repeating: 0, count: outF * inF)
+            var db = [Double](repeating: 0, count: outF)
+            for i in 0..<n {
+                for o in 0..<outF {
+                    let g = dy[i * outF + o]
+                    db[o] += g
+                    for k in 0..<inF {
+                        dx[i * inF + k] += g * w[o * inF + k]
+                        dw[o * inF + k] += g * x[i * inF + k]
+                    }
+                }
+            }
+            return (dx, dw, db)
+        }
+    }
+}
