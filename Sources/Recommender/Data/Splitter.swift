@@ -1,0 +1,114 @@
+import TensorCore
+
+/// Divides a `RatingSet` into train, validation and test with a seed.
+///
+/// Order of decisions: first a `coldItems` share of the rated items and a `coldUsers` share of the
+/// users are held out whole (each held-out entity goes to validation or test in proportion to
+/// `valid : test`, so model selection sees cold rows too); the remaining warm rows are divided by
+/// `method`. Finally every held-out row is tagged by what train actually contains: cold-item if
+/// its item has no train rating, else cold-user if its user has none, else warm.
+public enum Splitter {
+    public static func split(_ set: RatingSet, options: SplitOptions, seed: UInt64) throws -> DataSplit {
+        var rng = SeededGenerator(seed: seed, stream: "split")
+        let n = set.count
+        var parts = [DataSplit.Part](repeating: .train, count: n)
+        var heldOut = [Bool](repeating: false, count: n)
+        let heldShare = options.valid + options.test
+        let validShareOfHeld = heldShare > 0 ? options.valid / heldShare : 0
+
+        // Cold items, then cold users among the rows not already held out.
+        var ratedItems = Array(Set(set.items)).sorted()
+        rng.shuffle(&ratedItems)
+        let coldItemCount = Int((options.coldItems * Double(ratedItems.count)).rounded())
+        var itemPart: [Int32: DataSplit.Part] = [:]
+        for (k, item) in ratedItems.prefix(coldItemCount).enumerated() {
+            itemPart[item] = Double(k) < validShareOfHeld * Double(coldItemCount) ? .valid : .test
+        }
+        var users = Array(0..<Int32(set.userCount))
+        rng.shuffle(&users)
+        let coldUserCount = Int((options.coldUsers * Double(users.count)).rounded())
+        var userPart: [Int32: DataSplit.Part] = [:]
+        for (k, user) in users.prefix(coldUserCount).enumerated() {
+            userPart[user] = Double(k) < validShareOfHeld * Double(coldUserCount) ? .valid : .test
+        }
+        for r in 0..<n {
+            if let p = itemPart[set.items[r]] ?? userPart[set.users[r]] {
+                parts[r] = p
+                heldOut[r] = true
+            }
+        }
+
+        let warm = (0..<n).filter { !heldOut[$0] }
+        switch options.method {
+        case .random:
+            var rows = warm
+            rng.shuffle(&rows)
+            assignByShares(rows, options, &parts)
+        case .perUser:
+            var byUser: [Int32: [Int]] = [:]
+            for r in warm { byUser[set.users[r], default: []].append(r) }
+            for user in byUser.keys.sorted() {
+                var rows = byUser[user]!
+                rng.shuffle(&rows)
+                assignByShares(rows, options, &parts, keepOneInTrain: true)
+            }
+        case .temporal:
+            let rows = warm.sorted { (set.timestamps[$0], $0) < (set.timestamps[$1], $1) }
+            // Latest rows go to test: reverse so the shares cut from the end.
+            assignByShares(rows.reversed(), options, &parts)
+        case .column:
+            for r in warm {
+                guard let part = partNamed(set.splitTags[r]) else {
+                    throw DataError(file: "interactions", line: 0, column: "split",
+                                    message: "row \(r + 1) of the clean ratings has split value '\(set.splitTags[r])'",
+                                    hint: "use train, valid or test in the split column")
+                }
+                parts[r] = part
+            }
+        }
+
+        // Tag held-out rows by what train contains.
+        var userInTrain = [Bool](repeating: false, count: set.userCount)
+        var itemInTrain = [Bool](repeating: false, count: set.itemCount)
+        for r in 0..<n where parts[r] == .train {
+            userInTrain[Int(set.users[r])] = true
+            itemInTrain[Int(set.items[r])] = true
+        }
+        var buckets = [DataSplit.Bucket](repeating: .warm, count: n)
+        for r in 0..<n where parts[r] != .train {
+            if !itemInTrain[Int(set.items[r])] {
+                buckets[r] = .coldItem
+            } else if !userInTrain[Int(set.users[r])] {
+                buckets[r] = .coldUser
+            }
+        }
+        return DataSplit(parts: parts, buckets: buckets)
+    }
+
+    /// First `test` share → test, next `valid` share → valid, the rest train.
+    private static func assignByShares<C: Collection>(
+        _ rows: C, _ options: SplitOptions, _ parts: inout [DataSplit.Part], keepOneInTrain: Bool = false
+    ) where C.Element == Int {
+        let count = rows.count
+        var testCount = Int((options.test * Double(count)).rounded())
+        var validCount = Int((options.valid * Double(count)).rounded())
+        if keepOneInTrain, count > 0 {  // a user with few ratings keeps at least one in train
+            while testCount + validCount >= count, testCount + validCount > 0 {
+                if validCount > 0 { validCount -= 1 } else { testCount -= 1 }
+            }
+        }
+        for (k, r) in rows.enumerated() {
+            parts[r] = k < testCount ? .test : k < testCount + validCount ? .valid : .train
+        }
+    }
+
+    /// Accepted spellings of the split column's values.
+    static func partNamed(_ tag: String) -> DataSplit.Part? {
+        switch tag.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "train", "training": return .train
+        case "valid", "validation", "val", "dev": return .valid
+        case "test", "testing": return .test
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What `evaluate` computes (pipeline file section `evaluate`).
+public struct EvaluationOptions: Sendable, Equatable, Codable {
+    public enum Baseline: String, Sendable, Codable, CaseIterable {
+        case globalMean = "global_mean"
+        /// User and item biases, regularised, fitted by alternating least squares (Surprise's BaselineOnly).
+        case bias
+        /// Biased matrix factorisation trained by SGD (Surprise's SVD).
+        case mf
+    }
+
+    /// Cut-offs of the ranking metrics (Precision@K, Recall@K, NDCG@K, HitRate@K).
+    public var k: [Int] = [10]
+    /// A test rating at or above this counts as relevant for ranking; nil means 75 % of the way
+    /// from the lowest to the highest train rating (4 on a 1–5 scale).
+    public var relevanceThreshold: Double? = nil
+    public var baselines: [Baseline] = [.globalMean, .bias, .mf]
+    /// Re-evaluate with each modality masked and report the change.
+    public var ablation: Bool = true
+
+    public init() {}
+}

@@ -1,0 +1,30 @@
+/// Shape of the fused rating model (pipeline file sections `model` and `users`).
+public struct ModelOptions: Sendable, Equatable, Codable {
+    public enum HistoryPooling: String, Sendable, Codable, CaseIterable {
+        /// Mean of the item vectors of the user's train ratings.
+        case mean
+        /// Mean weighted by the user's (centred) ratings of those items.
+        case ratingWeighted = "rating_weighted"
+        /// No history vector.
+        case none
+    }
+
+    /// Widths of the hidden layers of the MLP on top of the concatenated towers.
+    public var hidden: [Int] = [128, 64]
+    public var dropout: Double = 0.1
+    /// Width of the fused item vector (the exported item embedding).
+    public var itemDim: Int = 32
+    /// Width of the learned item-id embedding added to the item tower (0 turns it off).
+    public var itemIdEmbedding: Int = 32
+    /// Width of the user-id embedding (0 turns it off).
+    public var userEmbedding: Int = 32
+    public var historyPooling: HistoryPooling = .mean
+    /// At most this many of the user's most recent train items are pooled.
+    public var historyMaxItems: Int = 200
+    /// Feed the user's rating count (log) and mean rating to the user tower.
+    public var userStatistics: Bool = true
+    /// Train the modality encoders end to end; false keeps their seeded weights frozen.
+    public var trainEncoders: Bool = true
+
+    public init() {}
+}
