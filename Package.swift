@@ -47,6 +47,12 @@ let package = Package(
             dependencies: ["TensorCore", "NeuralNet", "CSndfile", "CFFTW", "CSoxr"],
             swiftSettings: optimisedInDebug),
 
+        // MARK: Synthetic catalogs (fixtures, benchmarks)
+        .target(
+            name: "CatalogGenerator",
+            dependencies: ["TensorCore", "CPNG", "CTurboJPEG", "CSndfile"],
+            swiftSettings: optimisedInDebug),
+
         // MARK: Recommender and pipeline
         .target(name: "Recommender", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
         .target(
@@ -59,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "pipeline",
             dependencies: [
-                "FeaturePipeline",
+                "FeaturePipeline", "CatalogGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -73,6 +79,7 @@ let package = Package(
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport"]),
+        .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport"]),
     ]
 )

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Metrics of one model on one part of the split, per bucket.
+///
+/// Buckets: `all`, `warm`, `cold-item`, `cold-user`. Error metrics (rmse, mae) use every row of
+/// the bucket. Ranking metrics (precision@K, recall@K, ndcg@K, hit_rate@K) rank, for each user
+/// with at least one relevant row in the bucket, every catalog item the user did not rate in
+/// train (nor, when evaluating test, in validation); relevant items are the bucket's rows with a
+/// rating at or above the threshold. Ranking metrics are means over those users.
+public struct Evaluator: Sendable {
+    public static let buckets = ["all", "warm", "cold-item", "cold-user"]
+
+    public let set: RatingSet
+    public let split: DataSplit
+    public let part: DataSplit.Part
+    public let cutoffs: [Int]
+    public let threshold: Float
+
+    public init(set: RatingSet, split: DataSplit, part: DataSplit.Part, options: EvaluationOptions) {
+        self.set = set
+        self.split = split
+        self.part = part
+        cutoffs = options.k.sorted()
+        let trainRatings = split.rows(in: .train).map { set.ratings[$0] }
+        let lo = trainRatings.min() ?? 0, hi = trainRatings.max() ?? 0
+        threshold = options.relevanceThreshold.map(Float.init) ?? lo + 0.75 * (hi - lo)
+    }
+
+    /// Rows of the part in each bucket.
+    public func rows(bucket: String) -> [Int] {
+        split.parts.indices.filter { r in
+            split.parts[r] == part && (bucket == "all" || split.buckets[r].name == bucket)
+        }
+    }
+
+    /// bucket → metric → value; buckets without rows are left out.
+    public func evaluate(_ model: RatingPredictor, ranking: Bool = true) -> [String: [String: Double]] {
+        let partRows = rows(bucket: "all")
+        let predictions = model.predict(users: partRows.map { set.users[$0] }, items: partRows.map { set.items[$0] })
+        var predictionOf: [Int: Float] = [:]
+        for (r, p) in zip(partRows, predictions) { predictionOf[r] = p }
+
+        var table: [String: [String: Double]] = [:]
+        for bucket in Self.buckets {
+            let rows = bucket == "all" ? partRows : rows(bucket: bucket)
+            guard !rows.isEmpty else { continue }
+            let p = rows.map { predictionOf[$0]! }, t = rows.map { set.ratings[$0] }
+            table[bucket] = ["rows": Double(rows.count), "rmse": Metrics.rmse(p, t), "mae": Metrics.mae(p, t)]
+        }
+        if ranking { addRanking(model, partRows: partRows, into: &table) }
+        return table
+    }
+
+    private func addRanking(_ model: RatingPredictor, partRows: [Int], into table: inout [String: [String: Double]]) {
+        var seen: [Int32: Set<Int32>] = [:]
+        for r in 0..<set.count where split.parts[r] == .train || (part == .test && split.parts[r] == .valid) {
+            seen[set.users[r], default: []].insert(set.items[r])
+        }
+        var relevant: [Int32: [String: Set<Int32>]] = [:]
+        for r in partRows where set.ratings[r] >= threshold {
+            relevant[set.users[r], default: [:]]["all", default: []].insert(set.items[r])
+            relevant[set.users[r], default: [:]][split.buckets[r].name, default: []].insert(set.items[r])
+        }
+        let allItems = Array(0..<Int32(set.itemCount))
+        let maxK = cutoffs.last ?? 10
+        var sums: [String: [String: Double]] = [:]
+        var users: [String: Int] = [:]
+        for user in relevant.keys.sorted() {
+            let exclude = seen[user] ?? []
+            let candidates = allItems.filter { !exclude.contains($0) }
+            let scores = model.scores(user: user, items: candidates)
+            let ranked = Metrics.topK(scores, k: maxK).map { candidates[$0] }
+            for (bucket, rel) in relevant[user]! {
+                users[bucket, default: 0] += 1
+                for k in cutoffs {
+                    let m = Metrics.ranking(ranked: ranked, relevant: rel, k: k)
+                    sums[bucket, default: [:]]["precision@\(k)", default: 0] += m.precision
+                    sums[bucket, default: [:]]["recall@\(k)", default: 0] += m.recall
+                    sums[bucket, default: [:]]["ndcg@\(k)", default: 0] += m.ndcg
+                    sums[bucket, default: [:]]["hit_rate@\(k)", default: 0] += m.hitRate
+                }
+            }
+        }
+        for (bucket, metrics) in sums {
+            let n = Double(users[bucket]!)
+            for (name, total) in metrics { table[bucket, default: [:]][name] = total / n }
+            table[bucket, default: [:]]["ranked_users"] = n
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// Anything that scores (user, item) pairs: the fused model and every baseline.
+///
+/// Users and items are indices of the `RatingSet`; a user or item the model never saw in training
+/// must still get a score (its fallback is the model's business, and documented there).
+public protocol RatingPredictor {
+    /// Name used in metric tables (`fused`, `global_mean`, `bias`, `mf`).
+    var name: String { get }
+    /// Predicted ratings for the pairs (users[k], items[k]).
+    func predict(users: [Int32], items: [Int32]) -> [Float]
+}
+
+extension RatingPredictor {
+    /// Scores of every item in `items` for one user (for ranking).
+    public func scores(user: Int32, items: [Int32]) -> [Float] {
+        predict(users: [Int32](repeating: user, count: items.count), items: items)
+    }
+}
+
+/// Train ratings grouped for the baselines: per user and per item lists of (other index, rating).
+public struct TrainingView: Sendable {
+    public let userCount: Int
+    public let itemCount: Int
+    public let users: [Int32]
+    public let items: [Int32]
+    public let ratings: [Float]
+    public let globalMean: Float
+    /// Lowest and highest train rating; predictions are clipped to them.
+    public let ratingRange: ClosedRange<Float>
+
+    public init(set: RatingSet, rows: [Int]) {
+        userCount = set.userCount
+        itemCount = set.itemCount
+        users = rows.map { set.users[$0] }
+        items = rows.map { set.items[$0] }
+        ratings = rows.map { set.ratings[$0] }
+        var sum = 0.0
+        for r in ratings { sum += Double(r) }
+        globalMean = ratings.isEmpty ? 0 : Float(sum / Double(ratings.count))
+        ratingRange = (ratings.min() ?? 0)...(ratings.max() ?? 0)
+    }
+
+    public var count: Int { ratings.count }
+
+    public func clip(_ r: Float) -> Float { min(max(r, ratingRange.lowerBound), ratingRange.upperBound) }
+}

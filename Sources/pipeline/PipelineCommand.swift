@@ -1,0 +1,18 @@
+import ArgumentParser
+import FeaturePipeline
+
+@main
+struct PipelineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Turn a catalog of items (text, images, audio) and users' ratings into item embeddings and a trained rating model.",
+        discussion: """
+            Everything is described by one YAML pipeline file (see docs/pipeline-spec.md).
+
+            Example:
+              pipeline run pipelines/catalog.yaml
+              pipeline recommend runs/demo --user u0001 -k 10
+            """,
+        version: ToolVersion.current,
+        subcommands: [GenerateCommand.self])
+}
