@@ -1,6 +1,6 @@
 /// Interactions exactly as read from the interactions file: one entry per data row, every value
 /// still text and possibly missing. Preprocessing decides what is usable and reports the rest.
-public struct InteractionLog: Sendable {
+public struct InteractionLog: Sendable, Codable {
     /// File name used in messages.
     public var source: String
     public var users: [String?] = []

@@ -16,8 +16,9 @@ public struct PreprocessReport: Sendable, Equatable, Codable {
 }
 
 /// Turns an `InteractionLog` into a clean `RatingSet`, applying the rules in a fixed order and
-/// counting what each touched: missing values, unparsable values, unknown items, exact duplicate
-/// rows, repeated ratings of one (user, item), out-of-range ratings, minimum counts.
+/// counting what each touched: missing values, unparsable values, unknown items, out-of-range
+/// ratings (before deduplication, so a corrupt repeat never displaces a valid rating), exact
+/// duplicate rows, repeated ratings of one (user, item), minimum counts.
 public enum Preprocessor {
     public static func run(_ log: InteractionLog, catalogItemIds: [String], options: PreprocessOptions)
         throws -> (RatingSet, PreprocessReport)
@@ -81,7 +82,20 @@ public enum Preprocessor {
         keep = keep.filter { itemIndex[log.items[$0]!] != nil }
         rules.append(.init(name: "unknown_items", rows: before - keep.count, action: "dropped"))
 
-        // 4. Exact duplicate rows, then 5. repeated ratings of one (user, item).
+        // 4. Ratings outside the configured range.
+        if let range = options.ratingRange {
+            var touched = 0
+            keep = keep.filter { r in
+                let v = Double(rating[r])
+                guard !range.contains(v) else { return true }
+                touched += 1
+                if options.outOfRange == .clip { rating[r] = Float(min(max(v, range.lowerBound), range.upperBound)) }
+                return options.outOfRange == .clip
+            }
+            rules.append(.init(name: "out_of_range", rows: touched, action: options.outOfRange == .clip ? "clipped" : "dropped"))
+        }
+
+        // 5. Exact duplicate rows, then 6. repeated ratings of one (user, item).
         var seenRows = Set<RowKey>()
         let beforeExact = keep.count
         keep = keep.filter { r in
@@ -101,19 +115,6 @@ public enum Preprocessor {
             let winners = Set(chosen.values)
             keep = keep.filter { winners.contains($0) }
             rules.append(.init(name: "repeated_ratings", rows: beforeRepeat - keep.count, action: "kept \(options.deduplicate.rawValue)"))
-        }
-
-        // 6. Ratings outside the configured range.
-        if let range = options.ratingRange {
-            var touched = 0
-            keep = keep.filter { r in
-                let v = Double(rating[r])
-                guard !range.contains(v) else { return true }
-                touched += 1
-                if options.outOfRange == .clip { rating[r] = Float(min(max(v, range.lowerBound), range.upperBound)) }
-                return options.outOfRange == .clip
-            }
-            rules.append(.init(name: "out_of_range", rows: touched, action: options.outOfRange == .clip ? "clipped" : "dropped"))
         }
 
         // 7. Minimum ratings per user and per item (one pass each, users first).

@@ -58,7 +58,7 @@ public enum Splitter {
             assignByShares(rows.reversed(), options, &parts)
         case .column:
             for r in warm {
-                guard let part = partNamed(set.splitTags[r]) else {
+                guard let part = partName(set.splitTags[r]) else {
                     throw DataError(file: "interactions", line: 0, column: "split",
                                     message: "row \(r + 1) of the clean ratings has split value '\(set.splitTags[r])'",
                                     hint: "use train, valid or test in the split column")
@@ -103,7 +103,7 @@ public enum Splitter {
     }
 
     /// Accepted spellings of the split column's values.
-    static func partNamed(_ tag: String) -> DataSplit.Part? {
+    public static func partName(_ tag: String) -> DataSplit.Part? {
         switch tag.trimmingCharacters(in: .whitespaces).lowercased() {
         case "train", "training": return .train
         case "valid", "validation", "val", "dev": return .valid

@@ -1,0 +1,108 @@
+import Foundation
+import Recommender
+
+/// The items of a run: ids in file order and every column's values.
+public struct Catalog: Sendable, Codable, Equatable {
+    public var source: String
+    public var ids: [String]
+    public var columns: [String]
+    /// Values per item, aligned with `columns`; nil = empty or missing.
+    public var values: [[String?]]
+    /// Line (CSV) or record (JSON Lines) of each item, for messages.
+    public var lines: [Int]
+    /// Item index → columns whose bytes were not valid UTF-8.
+    public var invalidUTF8: [Int: [String]]
+
+    public var count: Int { ids.count }
+
+    public func columnIndex(_ name: String) -> Int? { columns.firstIndex(of: name) }
+
+    public func value(item: Int, column: Int) -> String? {
+        column < values[item].count ? values[item][column] : nil
+    }
+}
+
+/// Counts of the load stage.
+public struct LoadReport: Sendable, Codable, Equatable {
+    public var items = 0
+    public var duplicateItemIds = 0
+    public var emptyItemIds = 0
+    public var invalidUTF8Fields = 0
+    public var interactionRows = 0
+    public var userRows = 0
+}
+
+/// Reads the data section's files into a `Catalog`, an `InteractionLog` and the users table.
+public enum DataLoader {
+    public static func loadCatalog(_ data: DataSpec, report: inout LoadReport) throws -> Catalog {
+        let table = try DataTable.read(data.items.path, format: data.items.format, delimiter: data.items.delimiter)
+        let idColumn = try table.column(data.itemId, role: "item id", key: "data.items.id")
+        var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
+        var seen = Set<String>()
+        var badFields: [Int: [String]] = [:]
+        for (row, column) in table.invalidUTF8 { badFields[row, default: []].append(table.columns[column]) }
+        for (r, row) in table.rows.enumerated() {
+            guard let id = row[idColumn]?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+                report.emptyItemIds += 1
+                continue
+            }
+            guard seen.insert(id).inserted else {
+                report.duplicateItemIds += 1
+                continue
+            }
+            if let bad = badFields[r] {
+                catalog.invalidUTF8[catalog.ids.count] = bad
+                report.invalidUTF8Fields += bad.count
+            }
+            catalog.ids.append(id)
+            catalog.values.append(row)
+            catalog.lines.append(table.lines[r])
+        }
+        guard !catalog.ids.isEmpty else {
+            throw DataError(file: table.source, message: "no items (every row lacks an id in column '\(data.itemId)')",
+                            hint: "check data.items.id and the file's header")
+        }
+        report.items = catalog.count
+        return catalog
+    }
+
+    public static func loadInteractions(_ data: DataSpec, splitMethod: SplitOptions.Method, report: inout LoadReport) throws -> InteractionLog {
+        let spec = data.interactions
+        let table = try DataTable.read(spec.table.path, format: spec.table.format, delimiter: spec.table.delimiter)
+        let user = try table.column(spec.user, role: "user id", key: "data.interactions.user")
+        let item = try table.column(spec.item, role: "item id", key: "data.interactions.item")
+        let rating = try table.column(spec.rating, role: "rating", key: "data.interactions.rating")
+        let time = try spec.timestamp.map { try table.column($0, role: "timestamp", key: "data.interactions.timestamp") }
+        let split = try spec.split.map { try table.column($0, role: "split", key: "data.interactions.split") }
+        var log = InteractionLog(source: table.source)
+        for (r, row) in table.rows.enumerated() {
+            let tag = split.flatMap { row.count > $0 ? row[$0] : nil }
+            if splitMethod == .column, let tag, Splitter.partName(tag) == nil {
+                throw DataError(file: table.source, line: table.lines[r], column: spec.split,
+                                message: "split value '\(tag)' is not train, valid or test",
+                                hint: "use train, valid (or validation) and test")
+            }
+            func at(_ c: Int?) -> String? { c.flatMap { row.count > $0 ? row[$0] : nil } }
+            log.append(user: at(user), item: at(item), rating: at(rating), timestamp: at(time), splitTag: tag, line: table.lines[r])
+        }
+        report.interactionRows = log.count
+        return log
+    }
+
+    /// The users file as a `Catalog` keyed by user id (first row of each id wins).
+    public static func loadUsers(_ data: DataSpec, report: inout LoadReport) throws -> Catalog? {
+        guard let users = data.users else { return nil }
+        let table = try DataTable.read(users.table.path, format: users.table.format, delimiter: users.table.delimiter)
+        let idColumn = try table.column(users.id, role: "user id", key: "data.users.id")
+        var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
+        var seen = Set<String>()
+        for (r, row) in table.rows.enumerated() {
+            guard let id = row[idColumn], seen.insert(id).inserted else { continue }
+            catalog.ids.append(id)
+            catalog.values.append(row)
+            catalog.lines.append(table.lines[r])
+        }
+        report.userRows = catalog.count
+        return catalog
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Recommender
+
+/// The load, preprocess and split stages.
+extension PipelineRunner {
+    struct LoadSummary: Codable { var report: LoadReport }
+    struct SplitSummary: Codable { var counts: [String: [String: Int]] }
+
+    func loadStage() throws -> ArtifactStore.Record {
+        var key = StageKey("load")
+        key.add("data", spec.resolvedSection("data"))
+        key.add("split.method", spec.split.method.rawValue)
+        for url in [spec.data.items.path, spec.data.interactions.table.path] + (spec.data.users.map { [$0.table.path] } ?? []) {
+            key.add(url.lastPathComponent, try fileHash(url))
+        }
+        return try stage("load", key: key.finalize(), notes: { try loadNotes() }) {
+            var report = LoadReport()
+            let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
+            let log = try DataLoader.loadInteractions(spec.data, splitMethod: spec.split.method, report: &report)
+            let users = try DataLoader.loadUsers(spec.data, report: &report)
+            catalogMemo = catalog; logMemo = log; usersMemo = .some(users)
+            var outputs = [
+                try store.writeJSON(catalog, to: "stages/load/catalog.json"),
+                try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: "stages/load/item_ids.txt"),
+                try store.writeJSON(log, to: "stages/load/interactions.json"),
+                try store.writeJSON(LoadSummary(report: report), to: "stages/load/summary.json"),
+            ]
+            if let users { outputs.append(try store.writeJSON(users, to: "stages/load/users.json")) }
+            return (outputs, try loadNotes())
+        }
+    }
+
+    func loadNotes() throws -> [String] {
+        let r = try store.readJSON(LoadSummary.self, from: "stages/load/summary.json").report
+        var notes = ["\(r.items) items", "\(r.interactionRows) interaction rows"]
+        if r.userRows > 0 { notes.append("\(r.userRows) users") }
+        if r.duplicateItemIds + r.emptyItemIds > 0 { notes.append("\(r.duplicateItemIds + r.emptyItemIds) item rows without a unique id skipped") }
+        if r.invalidUTF8Fields > 0 { notes.append("\(r.invalidUTF8Fields) fields with invalid UTF-8") }
+        return notes
+    }
+
+    func catalog() throws -> Catalog {
+        if let c = catalogMemo { return c }
+        catalogMemo = try store.readJSON(Catalog.self, from: "stages/load/catalog.json")
+        return catalogMemo!
+    }
+
+    func usersTable() throws -> Catalog? {
+        if let u = usersMemo { return u }
+        let exists = FileManager.default.fileExists(atPath: store.url("stages/load/users.json").path)
+        usersMemo = .some(exists ? try store.readJSON(Catalog.self, from: "stages/load/users.json") : nil)
+        return usersMemo!
+    }
+
+    func interactionLog() throws -> InteractionLog {
+        if let l = logMemo { return l }
+        logMemo = try store.readJSON(InteractionLog.self, from: "stages/load/interactions.json")
+        return logMemo!
+    }
+
+    func preprocessStage(_ load: ArtifactStore.Record) throws -> ArtifactStore.Record {
+        var key = StageKey("preprocess")
+        key.add("preprocess", spec.resolvedSection("preprocess"))
+        key.add("interactions", load.outputs["stages/load/interactions.json"]!.sha256)
+        key.add("item_ids", load.outputs["stages/load/item_ids.txt"]!.sha256)
+        return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
+            let (set, report) = try Preprocessor.run(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)
+            ratingsMemo = set
+            guard set.count > 0 else {
+                throw PipelineError(what: "no usable ratings are left after preprocessing (\(report.inputRows) rows read)",
+                                    hint: "check the column mapping in data.interactions and preprocess.rating_range")
+            }
+            let outputs = [
+                try store.write(try StageCodecs.encode(set), to: "stages/preprocess/ratings.safetensors"),
+                try store.writeJSON(report, to: "stages/preprocess/summary.json"),
+            ]
+            return (outputs, try preprocessNotes())
+        }
+    }
+
+    func preprocessNotes() throws -> [String] {
+        let r = try store.readJSON(PreprocessReport.self, from: "stages/preprocess/summary.json")
+        let touched = r.rules.filter { $0.rows > 0 }.map { "\($0.name) \($0.rows)" }
+        return ["\(r.inputRows) rows → \(r.outputRows)"] + touched
+    }
+
+    func ratings() throws -> RatingSet {
+        if let r = ratingsMemo { return r }
+        ratingsMemo = try StageCodecs.decodeRatingSet(store.url("stages/preprocess/ratings.safetensors"))
+        return ratingsMemo!
+    }
+
+    func splitStage(_ preprocess: ArtifactStore.Record) throws -> ArtifactStore.Record {
+        var key = StageKey("split")
+        key.add("split", spec.resolvedSection("split"))
+        key.add("seed", String(spec.seed))
+        key.add("ratings", preprocess)
+        return try stage("split", key: key.finalize(), notes: { try splitNotes() }) {
+            let set = try ratings()
+            let split = try Splitter.split(set, options: spec.split, seed: spec.seed)
+            splitMemo = split
+            var counts: [String: [String: Int]] = [:]
+            for r in 0..<set.count {
+                let part = ["train", "valid", "test"][Int(split.parts[r].rawValue)]
+                counts[part, default: [:]][split.buckets[r].name, default: 0] += 1
+            }
+            let outputs = [
+                try store.write(StageCodecs.encode(split), to: "stages/split/split.safetensors"),
+                try store.writeJSON(SplitSummary(counts: counts), to: "stages/split/summary.json"),
+            ]
+            return (outputs, try splitNotes())
+        }
+    }
+
+    func splitNotes() throws -> [String] {
+        let c = try store.readJSON(SplitSummary.self, from: "stages/split/summary.json").counts
+        return ["train", "valid", "test"].map { part in
+            let buckets = c[part] ?? [:]
+            let total = buckets.values.reduce(0, +)
+            let cold = ["cold-item", "cold-user"].compactMap { b in buckets[b].map { "\($0) \(b)" } }
+            return "\(part) \(total)" + (cold.isEmpty ? "" : " (\(cold.joined(separator: ", ")))")
+        }
+    }
+
+    func dataSplit() throws -> DataSplit {
+        if let s = splitMemo { return s }
+        splitMemo = try StageCodecs.decodeSplit(store.url("stages/split/split.safetensors"))
+        return splitMemo!
+    }
+
+    func fileHash(_ url: URL) throws -> String {
+        do {
+            return try SHA256.hex(fileAt: url)
+        } catch {
+            throw DataError(file: url.path, message: "cannot read the file", hint: "check the path in the pipeline file (relative paths start at its folder)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import Recommender
+import TensorCore
+
+/// Options of one `pipeline run` that are not part of the pipeline file.
+public struct RunOptions: Sendable {
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var quiet = false
+    /// Recompute every stage even when its record says it is up to date.
+    public var force = false
+    public init() {}
+}
+
+/// Runs load → preprocess → split → extract → train → evaluate → export.
+///
+/// Each stage's key hashes the tool version, its configuration sections and the hashes of the
+/// artifacts it reads; a stage whose key matches a complete record is skipped and its outputs
+/// are read back from disk only when a later stage needs them.
+public final class PipelineRunner {
+    let spec: PipelineSpec
+    let store: ArtifactStore
+    let options: RunOptions
+    let logger = Logger(label: "pipeline")
+    let progress: ProgressReporter
+    var reports: [StageReport] = []
+
+    // Stage outputs, kept once produced or read back.
+    var catalogMemo: Catalog?
+    var usersMemo: Catalog??
+    var logMemo: InteractionLog?
+    var ratingsMemo: RatingSet?
+    var splitMemo: DataSplit?
+
+    public init(spec: PipelineSpec, options: RunOptions) {
+        self.spec = spec
+        self.store = ArtifactStore(root: spec.outputs.directory)
+        self.options = options
+        self.progress = .automatic(quiet: options.quiet)
+    }
+
+    public func run() throws -> RunSummary {
+        let lock = try RunLock(directory: store.root)
+        defer { withExtendedLifetime(lock) {} }
+        AtomicFile.sweepTemporaries(in: store.root)
+        BLAS.setThreads(1)
+        let load = try loadStage()
+        let preprocess = try preprocessStage(load)
+        let split = try splitStage(preprocess)
+        _ = split
+        return RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
+    }
+
+    /// Runs `body` unless the stage is complete for `key`; `body` returns its output paths.
+    @discardableResult
+    func stage(_ name: String, key: String, notes: () throws -> [String] = { [] },
+               _ body: () throws -> (outputs: [String], notes: [String])) throws -> ArtifactStore.Record {
+        if !options.force, let record = store.completed(name, key: key) {
+            reports.append(StageReport(stage: name, status: .skipped, seconds: record.seconds, notes: (try? notes()) ?? []))
+            logger.debug("\(name): up to date (key \(key.prefix(12)))")
+            return record
+        }
+        store.invalidate(name)
+        let start = Date()
+        let result = try body()
+        let seconds = Date().timeIntervalSince(start)
+        let record = try store.commit(name, key: key, outputs: result.outputs, seconds: seconds)
+        reports.append(StageReport(stage: name, status: .ran, seconds: seconds, notes: result.notes))
+        return record
+    }
+}

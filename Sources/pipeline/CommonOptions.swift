@@ -1,0 +1,48 @@
+import ArgumentParser
+import FeaturePipeline
+import Foundation
+import Recommender
+
+/// Flags shared by the commands that do work.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Only warnings and errors on stderr (no progress).") var quiet = false
+    @Flag(name: .shortAndLong, help: "Also print debug details.") var verbose = false
+
+    func bootstrap() { Logging.bootstrapOnce(quiet: quiet, verbose: verbose) }
+}
+
+enum Logging {
+    nonisolated(unsafe) private static var done = false
+    static func bootstrapOnce(quiet: Bool, verbose: Bool) {
+        guard !done else { return }
+        done = true
+        StderrLogHandler.bootstrap(quiet: quiet, verbose: verbose)
+    }
+}
+
+/// Exit statuses (docs/cli.md).
+enum ExitStatus {
+    static let failure: Int32 = 1
+    static let invalidPipelineFile: Int32 = 3
+    static let partialFailure: Int32 = 4
+}
+
+/// Runs a command body and turns any error into one clear line on stderr and an exit status.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as SpecError {
+        for issue in error.issues { Terminal.writeError("error: \(issue)\n") }
+        let n = error.issues.count
+        Terminal.writeError("\(n) problem\(n == 1 ? "" : "s") in the pipeline file\n")
+        throw ExitCode(ExitStatus.invalidPipelineFile)
+    } catch let error as PipelineError {
+        Terminal.writeError("error: \(error)\n")
+        throw ExitCode(error.exitCode)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        Terminal.writeError("error: \(error)\n")
+        throw ExitCode(ExitStatus.failure)
+    }
+}

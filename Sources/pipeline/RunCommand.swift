@@ -1,0 +1,34 @@
+import ArgumentParser
+import FeaturePipeline
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline: load, preprocess, split, extract, train, evaluate, export.",
+        discussion: """
+            Stages whose inputs and configuration did not change since the last run are skipped; a
+            killed run resumes where it stopped. Artifacts go to outputs.dir of the pipeline file.
+
+            Example:
+              pipeline run pipelines/catalog.yaml
+            """)
+
+    @Argument(help: "The pipeline file.") var file: String
+    @Option(help: "Worker threads for extraction (default: all cores).") var threads: Int?
+    @Flag(help: "Recompute every stage, ignoring what earlier runs left.") var force = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        common.bootstrap()
+        try await reportingErrors {
+            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+            var options = RunOptions()
+            options.quiet = common.quiet
+            options.force = force
+            if let threads { options.threads = max(1, threads) }
+            let summary = try PipelineRunner(spec: spec, options: options).run()
+            if !common.quiet { Terminal.writeError(summary.text() + "\n") }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import FeaturePipeline
+import Foundation
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a pipeline file and report every problem with its line and a hint.",
+        discussion: """
+            Exit status 0 when the file is valid, 3 when it has problems.
+
+            Example:
+              pipeline validate pipelines/catalog.yaml
+            """)
+
+    @Argument(help: "The pipeline file.") var file: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+            print("\(file): valid (pipeline '\(spec.name)', outputs in \(spec.outputs.directory.path))")
+        }
+    }
+}
