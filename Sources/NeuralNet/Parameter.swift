@@ -22,20 +22,41 @@ public final class Parameter: @unchecked Sendable {
         self.value = value
         self.grad = Tensor(shape: value.shape)
         self.isRowSparse = rowSparse
+        self.rowWidth = value.rank >= 2 ? value.count / max(value.shape[0], 1) : value.count
+        self.elementCount = value.count
         self.touchedMask = rowSparse ? [Bool](repeating: false, count: value.shape[0]) : []
     }
 
-    public var rowWidth: Int { value.rank >= 2 ? value.count / value.shape[0] : value.count }
+    /// Elements per row (the whole count for rank < 2). Stored, not derived from `value`, so that hot
+    /// loops may read it while `value` is being mutated; `value` must keep its shape.
+    public let rowWidth: Int
+    /// Number of elements of `value` and `grad` (stored for the same reason).
+    public let elementCount: Int
 
-    /// Records that `row` received gradient (row-sparse parameters only).
-    @inlinable public func markTouched(_ row: Int) {
-        if !touchedMaskValue(row) { setTouched(row) }
-    }
-
-    @usableFromInline func touchedMaskValue(_ row: Int) -> Bool { touchedMask[row] }
-    @usableFromInline func setTouched(_ row: Int) {
+    /// Records that `row` received gradient; a no-op for dense parameters.
+    public func markTouched(_ row: Int) {
+        guard isRowSparse, !touchedMask[row] else { return }
         touchedMask[row] = true
         touchedRows.append(row)
+    }
+
+    /// Records every row in `rows` (repeats allowed); a no-op for dense parameters.
+    ///
+    /// The bulk form for layer backward passes: one exclusive access to the mask and the list for
+    /// the whole batch instead of two per id. Rows must already be validated (< rows of `value`).
+    public func markTouched(rows: [Int]) {
+        guard isRowSparse else { return }
+        var list: [Int] = []
+        swap(&list, &touchedRows)  // appending to a local keeps the array uniquely referenced
+        touchedMask.withUnsafeMutableBufferPointer { mask in
+            rows.withUnsafeBufferPointer { ids in
+                for r in ids where !mask[r] {
+                    mask[r] = true
+                    list.append(r)
+                }
+            }
+        }
+        swap(&list, &touchedRows)
     }
 
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.

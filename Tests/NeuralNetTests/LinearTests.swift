@@ -38,6 +38,21 @@ import Testing
         #expect(closeness(layer.bias!.grad.storage, f(ref.db)).ok)
     }
 
+    @Test func matchesPyTorch() throws {
+        let g = try Golden.layers().linear
+        var rng = SeededGenerator(seed: 0)
+        let layer = Linear(inFeatures: g.in, outFeatures: g.out, rng: &rng)
+        layer.weight.value = Tensor(shape: [g.out, g.in], storage: g.w)
+        layer.bias!.value = Tensor(shape: [g.out], storage: g.b)
+        let y = layer.forward(Tensor(shape: [g.n, g.in], storage: g.x))
+        let dx = layer.backward(Tensor(shape: [g.n, g.out], storage: g.dy))
+        for (actual, expected) in [(y.storage, g.y), (dx.storage, g.dx), (layer.weight.grad.storage, g.dw),
+                                   (layer.bias!.grad.storage, g.db)] {
+            let check = closeness(actual, expected, absolute: 1e-6, relative: 1e-6)
+            #expect(check.ok, "\(check.detail)")
+        }
+    }
+
     @Test func backwardAccumulatesAcrossCalls() {
         var rng = SeededGenerator(seed: 3)
         let layer = Linear(inFeatures: 2, outFeatures: 2, rng: &rng)

@@ -1,0 +1,64 @@
+import TensorCore
+
+/// Updates parameters in place from the gradients accumulated in them.
+///
+/// Usage per batch: `zeroGrad()`, forward, loss, backward, (optionally `clipGradientNorm`), `step()`.
+/// Row-sparse parameters are updated lazily: only the rows touched since the last `zeroGrad()`
+/// change, and only their optimizer state moves (see each optimizer for the exact arithmetic).
+public protocol Optimizer: AnyObject {
+    var parameters: [Parameter] { get }
+    /// The step size of the next `step()`; schedules set it between steps.
+    var learningRate: Float { get set }
+    /// One update from the current gradients. Gradients are left as they are.
+    func step()
+    /// Everything the optimizer carries between steps (moments, momentum buffers, step counts),
+    /// keyed by parameter name, so that a checkpoint can resume training bit-exactly.
+    func state() -> OptimizerState
+    /// Restores `state()`; keys and shapes must be those `state()` returns (`Checkpoint` checks them).
+    func restore(_ state: OptimizerState)
+}
+
+extension Optimizer {
+    /// Clears every parameter's gradient (only the touched rows of row-sparse ones).
+    public func zeroGrad() {
+        for p in parameters { p.zeroGrad() }
+    }
+}
+
+/// An optimizer's state: tensors (e.g. "user.weight.exp_avg") and integer counters (e.g. "user.weight.step").
+public struct OptimizerState: Sendable, Equatable {
+    public var tensors: [String: Tensor]
+    public var counters: [String: Int]
+
+    public init(tensors: [String: Tensor] = [:], counters: [String: Int] = [:]) {
+        self.tensors = tensors
+        self.counters = counters
+    }
+}
+
+extension Parameter {
+    /// Calls `body(start, length)` for each span of `value` an optimizer step must update: the whole
+    /// tensor for a dense parameter, each touched row (in first-touch order) for a row-sparse one.
+    func forEachUpdatedSpan(_ body: (Int, Int) -> Void) {
+        if isRowSparse {
+            let width = rowWidth
+            for r in touchedRows { body(r * width, width) }
+        } else {
+            body(0, elementCount)
+        }
+    }
+
+    /// Whether a step has anything to do: always for dense parameters, only with touched rows for
+    /// row-sparse ones (as PyTorch skips a sparse gradient with no entries).
+    var hasUpdate: Bool { !isRowSparse || !touchedRows.isEmpty }
+
+    /// Runs `body` with raw pointers to value and gradient (both `value.count` long).
+    func withValueAndGradient(_ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void) {
+        grad.withUnsafeBufferPointer { g in
+            value.withUnsafeMutableBufferPointer { p in
+                guard let pp = p.baseAddress, let gp = g.baseAddress else { return }
+                body(pp, gp)
+            }
+        }
+    }
+}

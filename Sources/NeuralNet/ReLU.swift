@@ -1,0 +1,52 @@
+import TensorCore
+
+/// Rectified linear unit: `y = max(x, 0)`, elementwise.
+///
+/// Shapes: any → same shape. Backward: dX = dY where y > 0, else 0 (so the gradient at x = 0 is 0,
+/// as in PyTorch). No parameters.
+public final class ReLU: Layer, @unchecked Sendable {
+    private var cachedOutput: Tensor?
+
+    public init() {}
+
+    public var parameters: [Parameter] { [] }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let out = infer(input)
+        cachedOutput = out
+        return out
+    }
+
+    public func infer(_ input: Tensor) -> Tensor {
+        var out = input
+        out.withUnsafeMutableBufferPointer { y in
+            guard let yp = y.baseAddress else { return }
+            Kernels.reluInPlace(y.count, yp)
+        }
+        return out
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let output = cachedOutput else { preconditionFailure("ReLU.backward called before forward") }
+        precondition(gradOutput.shape == output.shape, "ReLU.backward: gradOutput \(gradOutput.shape), expected \(output.shape)")
+        var gradInput = gradOutput
+        output.withUnsafeBufferPointer { y in
+            gradInput.withUnsafeMutableBufferPointer { dx in
+                for i in 0..<dx.count where !(y[i] > 0) { dx[i] = 0 }
+            }
+        }
+        return gradInput
+    }
+}
+
+extension ReLU {
+    /// Naive reference in Double.
+    public enum Reference {
+        public static func forward(_ x: [Double]) -> [Double] { x.map { max($0, 0) } }
+
+        /// dX for upstream dy: dy where x > 0, else 0.
+        public static func backward(x: [Double], dy: [Double]) -> [Double] {
+            zip(x, dy).map { $0 > 0 ? $1 : 0 }
+        }
+    }
+}
