@@ -108,9 +108,10 @@ public struct CatalogGenerator {
                 rows.append(Row(user: u, item: i, rating: format(world.rating(user: u, item: i, rng: &rng)), time: time))
             }
         }
+        let clean = rows
         let dirty = Int(Double(rows.count) * options.dirtyShare)
         for k in 0..<dirty {
-            var row = rows[rng.nextInt(below: rows.count)]
+            var row = clean[rng.nextInt(below: clean.count)]
             switch k % 5 {
             case 0: break  // exact duplicate
             case 1:  // the user rated again later

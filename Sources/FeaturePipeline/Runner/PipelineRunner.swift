@@ -31,6 +31,7 @@ public final class PipelineRunner {
     var logMemo: InteractionLog?
     var ratingsMemo: RatingSet?
     var splitMemo: DataSplit?
+    var modelMemo: (FusionModel, ModelDescription)?
 
     public init(spec: PipelineSpec, options: RunOptions) {
         self.spec = spec
@@ -47,7 +48,9 @@ public final class PipelineRunner {
         let load = try loadStage()
         let preprocess = try preprocessStage(load)
         let split = try splitStage(preprocess)
-        _ = split
+        let train = try trainStage([load, preprocess, split])
+        let evaluate = try evaluateStage([train, preprocess, split])
+        _ = evaluate
         return RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
     }
 
@@ -61,6 +64,7 @@ public final class PipelineRunner {
             return record
         }
         store.invalidate(name)
+        if options.force { try? FileManager.default.removeItem(at: store.stageDirectory(name)) }  // no resuming either
         let start = Date()
         let result = try body()
         let seconds = Date().timeIntervalSince(start)

@@ -33,13 +33,19 @@ public struct TrainingView: Sendable {
         users = rows.map { set.users[$0] }
         items = rows.map { set.items[$0] }
         ratings = rows.map { set.ratings[$0] }
-        var sum = 0.0
-        for r in ratings { sum += Double(r) }
-        globalMean = ratings.isEmpty ? 0 : Float(sum / Double(ratings.count))
+        globalMean = Self.mean(ratings)
         ratingRange = (ratings.min() ?? 0)...(ratings.max() ?? 0)
     }
 
     public var count: Int { ratings.count }
+
+    /// Mean accumulated in Double (0 for no values).
+    public static func mean(_ values: [Float]) -> Float {
+        guard !values.isEmpty else { return 0 }
+        var sum = 0.0
+        for v in values { sum += Double(v) }
+        return Float(sum / Double(values.count))
+    }
 
     public func clip(_ r: Float) -> Float { min(max(r, ratingRange.lowerBound), ratingRange.upperBound) }
 }

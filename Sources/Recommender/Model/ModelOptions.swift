@@ -25,6 +25,14 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public var userStatistics: Bool = true
     /// Train the modality encoders end to end; false keeps their seeded weights frozen.
     public var trainEncoders: Bool = true
+    /// Per batch, each item's modality is replaced by its "missing" vector with this probability,
+    /// so the model copes with absent content and the ablation is meaningful.
+    public var modalityDropout: Double = 0.1
+    /// Per batch, an item's id embedding and bias are replaced by the unknown-item row with this
+    /// probability, so the content path learns to stand alone (what cold items rely on).
+    public var itemIdDropout: Double = 0.1
+    /// The same for user ids (what cold users rely on).
+    public var userIdDropout: Double = 0.05
 
     public init() {}
 }

@@ -1,0 +1,76 @@
+import Foundation
+import NeuralNet
+import Recommender
+import TensorCore
+
+/// Builds the fused model from a run's data: fresh for training (fitting scalers and
+/// vocabularies on train), or from a saved `ModelDescription` for evaluation and prediction.
+struct ModelAssembly {
+    let spec: PipelineSpec
+    let catalog: Catalog
+    let users: Catalog?
+    let set: RatingSet
+    let split: DataSplit
+
+    /// Rebuilds (description given) or fits (nil) everything, then returns the model and its description.
+    func build(_ saved: ModelDescription? = nil) -> (FusionModel, ModelDescription) {
+        let options = saved?.options ?? spec.model
+        let seed = saved?.seed ?? spec.seed
+        let trainRows = split.rows(in: .train)
+        let behavior = UserBehavior(set: set, trainRows: trainRows, maxItems: options.historyMaxItems)
+        let normalizer = saved?.normalizer
+            ?? RatingNormalizer(method: spec.preprocess.normalize, set: set, trainRows: trainRows)
+        var rng = SeededGenerator(seed: seed, stream: "encoders")
+
+        var encoders: [any FeatureEncoder] = []
+        var isModality: [Bool] = []
+        var itemFieldState = saved?.itemFields
+        let itemFields = spec.features.itemFields
+        if itemFieldState != nil || !itemFields.isEmpty {
+            let column = { (name: String) -> [String?] in catalogColumn(catalog, name) }
+            let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted()
+            let state = itemFieldState ?? TabularState.fit(fields: itemFields, column: column, fitRows: trainItems)
+            itemFieldState = state
+            encoders.append(TabularEncoder(name: "item_fields", state: state, entityCount: catalog.count, column: column, rng: &rng))
+            isModality.append(false)
+        }
+
+        var userEncoder: (any FeatureEncoder)?
+        var userFieldState = saved?.userFields
+        if let users, userFieldState != nil || !spec.features.userFields.isEmpty {
+            let byId = Dictionary(uniqueKeysWithValues: users.ids.enumerated().map { ($1, $0) })
+            let column = { (name: String) -> [String?] in
+                let values = catalogColumn(users, name)
+                return set.userIds.map { id in byId[id].flatMap { values[$0] } }
+            }
+            let trainUsers = Array(Set(trainRows.map { Int(set.users[$0]) })).sorted()
+            let state = userFieldState ?? TabularState.fit(fields: spec.features.userFields, column: column, fitRows: trainUsers)
+            userFieldState = state
+            userEncoder = TabularEncoder(name: "user_fields", state: state, entityCount: set.userCount, column: column, rng: &rng)
+        }
+
+        let trainRatings = trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }
+        let mean = saved?.globalMean ?? TrainingView.mean(trainRatings)
+        let model = FusionModel(options: options, behavior: behavior, globalMean: mean, itemEncoders: encoders,
+                                isModality: isModality, userEncoder: userEncoder, seed: seed)
+        if saved == nil {
+            var normalized = set
+            for r in trainRows { normalized.ratings[r] = normalizer.normalize(set.ratings[r], user: Int(set.users[r])) }
+            let baseline = BiasBaseline(fit: TrainingView(set: normalized, rows: trainRows))
+            model.initializeBiases(from: baseline)
+        }
+        let raw = trainRows.map { set.ratings[$0] }
+        let description = ModelDescription(
+            seed: seed, options: options, globalMean: mean, normalizer: normalizer,
+            ratingRange: saved?.ratingRange ?? [raw.min() ?? 0, raw.max() ?? 0],
+            itemFields: itemFieldState, userFields: userFieldState, itemEncoders: encoders.map(\.name),
+            userIds: set.userIds, itemIds: set.itemIds)
+        return (model, description)
+    }
+}
+
+/// Values of `column` for every entity of a catalog (all nil when the column does not exist).
+func catalogColumn(_ catalog: Catalog, _ column: String) -> [String?] {
+    guard let c = catalog.columnIndex(column) else { return [String?](repeating: nil, count: catalog.count) }
+    return (0..<catalog.count).map { catalog.value(item: $0, column: c) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Recommender
+
+/// The evaluate stage: test metrics per bucket for the fused model and the baselines, the
+/// modality ablation, and the training curve, in metrics.json.
+extension PipelineRunner {
+    struct MetricsDocument: Codable {
+        /// model → bucket → metric → value.
+        var test: [String: [String: [String: Double]]]
+        /// Validation metrics of the fused model (the split used for early stopping).
+        var valid: [String: [String: Double]]
+        /// modality → bucket → metric → (masked − full).
+        var ablation: [String: [String: [String: Double]]]
+        var relevanceThreshold: Double
+        var epochs: [EpochRecord]
+        var bestEpoch: Int
+
+        enum CodingKeys: String, CodingKey {
+            case test, valid, ablation, relevanceThreshold = "relevance_threshold", epochs, bestEpoch = "best_epoch"
+        }
+    }
+
+    func evaluateStage(_ inputs: [ArtifactStore.Record]) throws -> ArtifactStore.Record {
+        var key = StageKey("evaluate")
+        key.add("evaluate", spec.resolvedSection("evaluate"))
+        key.add("seed", String(spec.seed))
+        for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
+        return try stage("evaluate", key: key.finalize(), notes: { try evaluateNotes() }) {
+            let (model, description) = try trainedModel()
+            let set = try ratings(), split = try dataSplit()
+            let range = description.ratingRange[0]...description.ratingRange[1]
+            let evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
+            let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)
+            var test = ["fused": evaluator.evaluate(fused)]
+            let view = TrainingView(set: set, rows: split.rows(in: .train))
+            for baseline in spec.evaluate.baselines {
+                let predictor: any RatingPredictor = switch baseline {
+                case .globalMean: GlobalMeanBaseline(fit: view)
+                case .bias: BiasBaseline(fit: view)
+                case .mf: MatrixFactorization(fit: view, seed: spec.seed)
+                }
+                test[baseline.rawValue] = evaluator.evaluate(predictor)
+            }
+            var ablation: [String: [String: [String: Double]]] = [:]
+            if spec.evaluate.ablation {
+                for (k, encoder) in model.itemEncoders.enumerated() where model.isModality[k] {
+                    let masked = FusedPredictor(model: model, normalizer: description.normalizer, range: range, masked: [encoder.name])
+                    let table = evaluator.evaluate(masked)
+                    ablation[encoder.name] = table.mapValues { metrics in metrics }
+                        .reduce(into: [:]) { out, entry in
+                            out[entry.key] = entry.value.reduce(into: [:]) { d, m in
+                                if m.key != "rows" && m.key != "ranked_users" { d[m.key] = m.value - (test["fused"]?[entry.key]?[m.key] ?? 0) }
+                            }
+                        }
+                }
+            }
+            let validEvaluator = Evaluator(set: set, split: split, part: .valid, options: spec.evaluate)
+            let history = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json").history
+            let document = MetricsDocument(
+                test: test, valid: validEvaluator.evaluate(fused, ranking: false), ablation: ablation,
+                relevanceThreshold: Double(evaluator.threshold), epochs: history.epochs, bestEpoch: history.bestEpoch)
+            let outputs = [try store.writeJSON(document, to: "stages/evaluate/metrics.json")]
+            return (outputs, try evaluateNotes())
+        }
+    }
+
+    func evaluateNotes() throws -> [String] {
+        let d = try store.readJSON(MetricsDocument.self, from: "stages/evaluate/metrics.json")
+        let names = ["fused"] + spec.evaluate.baselines.map(\.rawValue)
+        return names.compactMap { name in
+            guard let all = d.test[name]?["all"], let rmse = all["rmse"] else { return nil }
+            return "\(name) RMSE \(String(format: "%.4f", rmse))"
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import NeuralNet
+import Recommender
+import TensorCore
+
+/// The train and evaluate stages.
+extension PipelineRunner {
+    struct TrainSummary: Codable {
+        var history: TrainingHistory
+        var parameters: Int
+    }
+
+    func trainStage(_ inputs: [ArtifactStore.Record]) throws -> ArtifactStore.Record {
+        var key = StageKey("train")
+        for section in ["features", "users", "model", "train", "preprocess"] { key.add(section, spec.resolvedSection(section)) }
+        key.add("seed", String(spec.seed))
+        for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
+        let stageKey = key.finalize()
+        return try stage("train", key: stageKey, notes: { try trainNotes() }) {
+            let checkpointDirectory = store.stageDirectory("train").appendingPathComponent("checkpoint")
+            try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
+            let assembly = try modelAssembly()
+            let (model, description) = assembly.build()
+            let trainer = Trainer(model: model, normalizer: description.normalizer, set: assembly.set, split: assembly.split,
+                                  options: spec.train, seed: spec.seed, checkpoint: (checkpointDirectory, stageKey))
+            let task = progress.task("train", total: spec.train.epochs, unit: "epochs")
+            trainer.onEpoch = { record, _ in
+                task.advance()
+                self.logger.debug("epoch \(record.epoch): train loss \(record.trainLoss), valid rmse \(record.validRMSE)")
+            }
+            let history = try trainer.train()
+            task.finish("best epoch \(history.bestEpoch)")
+            modelMemo = (model, description)
+            let parameters = model.allParameters
+            let outputs = [
+                try store.write(Safetensors.encode(parameters.map { .init(name: $0.name, tensor: $0.value) },
+                                                   metadata: ["format": ModelDescription.format]),
+                                to: "stages/train/model.safetensors"),
+                try store.writeJSON(description, to: "stages/train/model.json"),
+                try store.writeJSON(TrainSummary(history: history, parameters: parameters.reduce(0) { $0 + $1.value.count }),
+                                    to: "stages/train/summary.json"),
+            ]
+            return (outputs, try trainNotes())
+        }
+    }
+
+    func trainNotes() throws -> [String] {
+        let s = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json")
+        guard let best = s.history.epochs.first(where: { $0.epoch == s.history.bestEpoch }) else { return [] }
+        let resumed = s.history.resumedFromEpoch > 0 ? ", resumed after epoch \(s.history.resumedFromEpoch)" : ""
+        return ["\(s.history.epochs.count) epochs\(s.history.stoppedEarly ? " (stopped early)" : "")\(resumed)",
+                "best epoch \(best.epoch): valid RMSE \(String(format: "%.4f", best.validRMSE))",
+                "\(s.parameters) parameters"]
+    }
+
+    func modelAssembly() throws -> ModelAssembly {
+        ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try dataSplit())
+    }
+
+    /// The trained model, rebuilt from the train stage's files when the stage was skipped.
+    func trainedModel() throws -> (FusionModel, ModelDescription) {
+        if let m = modelMemo { return m }
+        let description = try store.readJSON(ModelDescription.self, from: "stages/train/model.json")
+        let (model, _) = try modelAssembly().build(description)
+        let file = try Safetensors.read(store.url("stages/train/model.safetensors"))
+        for p in model.allParameters {
+            guard let entry = file[p.name], entry.shape == p.value.shape else {
+                throw PipelineError(what: "stages/train/model.safetensors lacks \(p.name) or its shape differs",
+                                    hint: "run again with --force to retrain")
+            }
+            p.value = entry.tensor()
+        }
+        modelMemo = (model, description)
+        return modelMemo!
+    }
+}

@@ -1,0 +1,91 @@
+import NeuralNet
+import TensorCore
+
+/// Evaluation-mode passes: item and user vectors for everything, then cheap pair scoring.
+extension FusionModel {
+    static let chunk = 2048
+
+    /// Fused item vectors v_i of every item, (itemCount, itemDim); `masked` modalities are
+    /// replaced by their missing vectors (modality ablation).
+    public func itemVectors(masked: Set<String> = []) -> Tensor {
+        var out = Tensor(shape: [itemCount, dimension])
+        var rng = SeededGenerator(seed: 0)  // unused in inference
+        for start in stride(from: 0, to: itemCount, by: Self.chunk) {
+            let items = Array(start..<min(itemCount, start + Self.chunk))
+            let inputs = itemInputs(items, mode: .inference(masked: masked), rng: &rng)
+            let v = itemTower.infer(inputs.x)
+            out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
+        }
+        return out
+    }
+
+    /// Each modality encoder's output for every item (missing items get the missing vector), for export.
+    public func modalityVectors() -> [(name: String, vectors: Tensor)] {
+        var rng = SeededGenerator(seed: 0)
+        let inputs = itemInputs(Array(0..<itemCount), mode: .inference(masked: []), rng: &rng)
+        var column = 0
+        var result: [(String, Tensor)] = []
+        for (k, encoder) in itemEncoders.enumerated() {
+            if isModality[k] { result.append((encoder.name, columns(inputs.x, from: column, width: encoder.outputDimension))) }
+            column += encoder.outputDimension + (isModality[k] ? 1 : 0)
+        }
+        return result
+    }
+
+    /// User vectors w_u of every user from their whole train history, (userCount, itemDim).
+    public func userVectors() -> Tensor {
+        var out = Tensor(shape: [userCount, dimension])
+        var rng = SeededGenerator(seed: 0)
+        for start in stride(from: 0, to: userCount, by: Self.chunk) {
+            let users = Array(start..<min(userCount, start + Self.chunk))
+            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), rng: &rng)
+            let w = userTower.infer(inputs.x)
+            out.storage.replaceSubrange((start * dimension)..<((start + users.count) * dimension), with: w.storage)
+        }
+        return out
+    }
+
+    /// Predicted (normalised) ratings for pairs, from precomputed vectors.
+    public func score(users: [Int], items: [Int], userVectors: Tensor, itemVectors: Tensor) -> [Float] {
+        var result = [Float]()
+        result.reserveCapacity(users.count)
+        let ub = userBias.table.value, ib = itemBias.table.value
+        for start in stride(from: 0, to: users.count, by: Self.chunk) {
+            let end = min(users.count, start + Self.chunk)
+            let us = Array(users[start..<end]), its = Array(items[start..<end])
+            let w = gather(userVectors, us), v = gather(itemVectors, its)
+            let (dot, _, mlp) = interaction(w, v, training: false)
+            for k in 0..<us.count {
+                result.append(globalMean + ub.storage[userRow(us[k])] + ib.storage[itemRow(its[k])] + dot[k] + mlp.storage[k])
+            }
+        }
+        return result
+    }
+}
+
+/// The fused model as a `RatingPredictor`: vectors computed once, normalisation undone,
+/// predictions clipped to the train rating range.
+public struct FusedPredictor: RatingPredictor {
+    public let name: String
+    let model: FusionModel
+    let normalizer: RatingNormalizer
+    let userVectors: Tensor
+    let itemVectors: Tensor
+    let range: ClosedRange<Float>
+
+    public init(model: FusionModel, normalizer: RatingNormalizer, range: ClosedRange<Float>,
+                masked: Set<String> = [], name: String = "fused") {
+        self.name = name
+        self.model = model
+        self.normalizer = normalizer
+        self.range = range
+        userVectors = model.userVectors()
+        itemVectors = model.itemVectors(masked: masked)
+    }
+
+    public func predict(users: [Int32], items: [Int32]) -> [Float] {
+        let us = users.map(Int.init), its = items.map(Int.init)
+        let raw = model.score(users: us, items: its, userVectors: userVectors, itemVectors: itemVectors)
+        return zip(us, raw).map { u, p in min(max(normalizer.denormalize(p, user: u), range.lowerBound), range.upperBound) }
+    }
+}

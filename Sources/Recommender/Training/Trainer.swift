@@ -1,0 +1,171 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// Trains a `FusionModel`: shuffled mini-batches, Adam or SGD, a learning-rate schedule, early
+/// stopping on validation RMSE/MAE with the best epoch's weights kept, and a checkpoint after every
+/// epoch so a killed run resumes exactly where it stopped.
+///
+/// Determinism: epoch e shuffles with `SeededGenerator(seed, stream: "epoch-e")` and batch b of it
+/// hides ids/modalities with stream "batch-e-b"; dropout masks depend on the batch counter, which
+/// the checkpoint keeps. A resumed run therefore produces the same bytes as an uninterrupted one.
+public final class Trainer {
+    public let model: FusionModel
+    public let normalizer: RatingNormalizer
+    let set: RatingSet
+    let split: DataSplit
+    let options: TrainOptions
+    let seed: UInt64
+    let checkpoint: (directory: URL, key: String)?
+    /// Called after each epoch (for progress lines).
+    public var onEpoch: ((EpochRecord, _ total: Int) -> Void)?
+
+    public init(model: FusionModel, normalizer: RatingNormalizer, set: RatingSet, split: DataSplit,
+                options: TrainOptions, seed: UInt64, checkpoint: (directory: URL, key: String)? = nil) {
+        self.model = model
+        self.normalizer = normalizer
+        self.set = set
+        self.split = split
+        self.options = options
+        self.seed = seed
+        self.checkpoint = checkpoint
+    }
+
+    public func train() throws -> TrainingHistory {
+        let parameters = model.parameters
+        let optimizer: any Optimizer = options.optimizer == .adam
+            ? Adam(parameters: parameters, learningRate: Float(options.learningRate))
+            : SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
+        let dense = parameters.filter { !$0.isRowSparse }
+        let trainRows = split.rows(in: .train)
+        let validRows = split.rows(in: .valid)
+        let targets = trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }
+        let range = (trainRows.map { set.ratings[$0] }.min() ?? 0)...(trainRows.map { set.ratings[$0] }.max() ?? 0)
+        let schedule: LearningRateSchedule = switch options.schedule {
+        case .constant: .constant
+        case .step: .stepDecay(every: options.stepEvery, factor: options.gamma)
+        case .exponential: .exponential(factor: options.gamma)
+        case .cosine: .cosine(steps: options.epochs, minimum: 0)
+        }
+
+        var history = TrainingHistory()
+        var best = Double.infinity
+        var bestValues: [Tensor] = parameters.map(\.value)
+        var badEpochs = 0
+        var startEpoch = 0
+        if let resumed = try resume(parameters: parameters, optimizer: optimizer) {
+            (history, best, badEpochs, startEpoch) = resumed
+            bestValues = try loadBest(parameters) ?? parameters.map(\.value)
+            history.resumedFromEpoch = startEpoch
+        }
+
+        var epoch = startEpoch
+        while epoch < options.epochs && !(options.patience > 0 && badEpochs >= options.patience) {
+            let started = Date()
+            optimizer.learningRate = schedule.rate(base: Float(options.learningRate), at: epoch)
+            var order = Array(0..<trainRows.count)
+            var shuffler = SeededGenerator(seed: seed, stream: "epoch-\(epoch)")
+            shuffler.shuffle(&order)
+            var lossSum = 0.0, squaredError = 0.0
+            for (b, start) in stride(from: 0, to: order.count, by: options.batchSize).enumerated() {
+                let batch = order[start..<min(order.count, start + options.batchSize)]
+                let rows = batch.map { trainRows[$0] }
+                let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
+                let y = batch.map { targets[$0] }
+                optimizer.zeroGrad()
+                var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(b)")
+                let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
+                var gradient = [Float](repeating: 0, count: rows.count)
+                let scale = 2 / Float(rows.count)
+                for k in 0..<rows.count {
+                    let e = predictions[k] - y[k]
+                    gradient[k] = scale * e
+                    lossSum += Double(e * e)
+                    let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
+                    squaredError += Double(r * r)
+                }
+                model.backward(gradient)
+                model.regularizeTouchedRows(Float(options.embeddingRegularization))
+                if options.weightDecay > 0 {
+                    for p in dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
+                }
+                if options.clipNorm > 0 { _ = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm)) }
+                optimizer.step()
+            }
+            let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range)
+            let valid = predictor.predict(users: validRows.map { set.users[$0] }, items: validRows.map { set.items[$0] })
+            let truth = validRows.map { set.ratings[$0] }
+            let record = EpochRecord(
+                epoch: epoch + 1, learningRate: Double(optimizer.learningRate),
+                trainLoss: lossSum / Double(max(order.count, 1)), trainRMSE: (squaredError / Double(max(order.count, 1))).squareRoot(),
+                validRMSE: validRows.isEmpty ? .nan : Metrics.rmse(valid, truth),
+                validMAE: validRows.isEmpty ? .nan : Metrics.mae(valid, truth),
+                seconds: Date().timeIntervalSince(started))
+            history.epochs.append(record)
+            let metric = switch options.stoppingMetric {
+            case .rmse: record.validRMSE
+            case .mae: record.validMAE
+            case .loss: record.trainLoss
+            }
+            if metric < best || !metric.isFinite && best == .infinity {
+                best = metric.isFinite ? metric : best
+                bestValues = parameters.map(\.value)
+                history.bestEpoch = epoch + 1
+                badEpochs = 0
+            } else {
+                badEpochs += 1
+            }
+            epoch += 1
+            try save(parameters: parameters, optimizer: optimizer, history: history, best: best, badEpochs: badEpochs,
+                     epoch: epoch, improved: history.bestEpoch == epoch)
+            onEpoch?(record, options.epochs)
+        }
+        history.stoppedEarly = epoch < options.epochs
+        for (p, v) in zip(parameters, bestValues) { p.value = v }
+        return history
+    }
+
+    // MARK: Checkpoints
+
+    /// Writes the checkpoint files; key.txt is emptied first and written last, so a kill in
+    /// between leaves a checkpoint that does not count (training then restarts, deterministically).
+    private func save(parameters: [Parameter], optimizer: any Optimizer, history: TrainingHistory,
+                      best: Double, badEpochs: Int, epoch: Int, improved: Bool) throws {
+        guard let checkpoint else { return }
+        try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
+        if improved {
+            try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
+        }
+        try AtomicFile.write(try JSONEncoder().encode(history), to: checkpoint.directory.appendingPathComponent("history.json"))
+        try Checkpoint.save(
+            to: checkpoint.directory.appendingPathComponent("last.safetensors"), parameters: parameters, optimizer: optimizer,
+            extras: .init(counters: ["epoch": epoch, "bad_epochs": badEpochs, "dropout_batches": model.dropoutBatches],
+                          values: ["best": best]))
+        // The key is written last: a checkpoint counts only once all its files are in place.
+        try AtomicFile.write(checkpoint.key, to: checkpoint.directory.appendingPathComponent("key.txt"))
+    }
+
+    private func loadBest(_ parameters: [Parameter]) throws -> [Tensor]? {
+        guard let checkpoint else { return nil }
+        let current = parameters.map(\.value)
+        _ = try Checkpoint.load(from: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
+        let best = parameters.map(\.value)
+        for (p, v) in zip(parameters, current) { p.value = v }
+        return best
+    }
+
+    private func resume(parameters: [Parameter], optimizer: any Optimizer) throws
+        -> (TrainingHistory, Double, Int, Int)?
+    {
+        guard let checkpoint,
+            let key = try? String(contentsOf: checkpoint.directory.appendingPathComponent("key.txt"), encoding: .utf8),
+            key == checkpoint.key,
+            let data = try? Data(contentsOf: checkpoint.directory.appendingPathComponent("history.json")),
+            let history = try? JSONDecoder().decode(TrainingHistory.self, from: data)
+        else { return nil }
+        let extras = try Checkpoint.load(from: checkpoint.directory.appendingPathComponent("last.safetensors"),
+                                         parameters: parameters, optimizer: optimizer)
+        model.dropoutBatches = extras.counters["dropout_batches"] ?? 0
+        return (history, extras.values["best"] ?? .infinity, extras.counters["bad_epochs"] ?? 0, extras.counters["epoch"] ?? 0)
+    }
+}

@@ -1,0 +1,32 @@
+/// Per-epoch figures of a training run (metrics.json and the report's learning curves).
+public struct EpochRecord: Sendable, Codable, Equatable {
+    public var epoch: Int
+    public var learningRate: Double
+    /// Mean training loss (MSE on the normalised scale, before regularisation).
+    public var trainLoss: Double
+    /// RMSE of the training predictions on the rating scale, with dropout active.
+    public var trainRMSE: Double
+    public var validRMSE: Double
+    public var validMAE: Double
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, learningRate = "learning_rate", trainLoss = "train_loss", trainRMSE = "train_rmse"
+        case validRMSE = "valid_rmse", validMAE = "valid_mae", seconds
+    }
+}
+
+public struct TrainingHistory: Sendable, Codable, Equatable {
+    public var epochs: [EpochRecord] = []
+    /// Epoch whose weights were kept (the best on validation).
+    public var bestEpoch: Int = 0
+    public var stoppedEarly = false
+    /// Epochs completed before this process started (non-zero after a resume).
+    public var resumedFromEpoch = 0
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, bestEpoch = "best_epoch", stoppedEarly = "stopped_early", resumedFromEpoch = "resumed_from_epoch"
+    }
+
+    public init() {}
+}
