@@ -94,6 +94,7 @@ extension FusionModel {
                 var isEncoded = [Bool](repeating: false, count: block.shape[0])
                 for r in rows { isEncoded[r] = true }
                 for r in 0..<block.shape[0] where !isEncoded[r] {
+                    miss.markTouched(0)
                     for j in 0..<width { miss.grad.storage[j] += block.storage[r * width + j] }
                 }
             }

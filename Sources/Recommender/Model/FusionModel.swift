@@ -60,7 +60,9 @@ public final class FusionModel: @unchecked Sendable {
         frozen = !options.trainEncoders
         let d = options.itemDim
         missing = itemEncoders.enumerated().map { k, e in
-            isModality[k] ? Parameter(name: "missing.\(e.name)", value: Tensor.normal(shape: [1, e.outputDimension], std: 0.1, using: &rng)) : nil
+            // Row-sparse (one row): it is stepped only in batches that used it, like an embedding.
+            isModality[k] ? Parameter(name: "missing.\(e.name)", value: Tensor.normal(shape: [1, e.outputDimension], std: 0.1, using: &rng),
+                                      rowSparse: true) : nil
         }
         userEmbedding = options.userEmbedding > 0
             ? Embedding(count: userCount + 1, dimension: options.userEmbedding, std: 0.1, name: "user.embedding", rng: &rng) : nil
