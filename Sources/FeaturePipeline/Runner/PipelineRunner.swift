@@ -33,9 +33,10 @@ public final class PipelineRunner {
     var splitMemo: DataSplit?
     var modelMemo: (FusionModel, ModelDescription)?
 
-    public init(spec: PipelineSpec, options: RunOptions) {
+    /// `root` overrides the spec's outputs.dir (reading a run folder that was moved).
+    public init(spec: PipelineSpec, options: RunOptions, root: URL? = nil) {
         self.spec = spec
-        self.store = ArtifactStore(root: spec.outputs.directory)
+        self.store = ArtifactStore(root: root ?? spec.outputs.directory)
         self.options = options
         self.progress = .automatic(quiet: options.quiet)
     }
@@ -50,7 +51,7 @@ public final class PipelineRunner {
         let split = try splitStage(preprocess)
         let train = try trainStage([load, preprocess, split])
         let evaluate = try evaluateStage([train, preprocess, split])
-        _ = evaluate
+        _ = try exportStage([train, evaluate])
         return RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
     }
 

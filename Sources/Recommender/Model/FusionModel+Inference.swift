@@ -45,8 +45,22 @@ extension FusionModel {
         return out
     }
 
-    /// Predicted (normalised) ratings for pairs, from precomputed vectors.
-    public func score(users: [Int], items: [Int], userVectors: Tensor, itemVectors: Tensor) -> [Float] {
+    /// The user vector of a user the run never saw: unknown id, no history, no statistics, unknown
+    /// field values. (1, itemDim).
+    public func coldUserVector() -> Tensor {
+        var parts: [Tensor] = []
+        if let embedding = userEmbedding { parts.append(embedding.infer([userCount])) }
+        if let history { parts.append(Tensor(shape: [1, history.dimension])) }
+        if options.userStatistics { parts.append(Tensor(shape: [1, 2])) }
+        if let encoder = userEncoder {
+            parts.append((encoder as? TabularEncoder)?.inferUnknown() ?? Tensor(shape: [1, encoder.outputDimension]))
+        }
+        return userTower.infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
+    }
+
+    /// Predicted (normalised) ratings for pairs, from precomputed vectors. With `coldUser`, every
+    /// pair uses row 0 of `userVectors` and the unknown-user bias.
+    public func score(users: [Int], items: [Int], userVectors: Tensor, itemVectors: Tensor, coldUser: Bool = false) -> [Float] {
         var result = [Float]()
         result.reserveCapacity(users.count)
         let ub = userBias.table.value, ib = itemBias.table.value
@@ -56,7 +70,8 @@ extension FusionModel {
             let w = gather(userVectors, us), v = gather(itemVectors, its)
             let (dot, _, mlp) = interaction(w, v, training: false)
             for k in 0..<us.count {
-                result.append(globalMean + ub.storage[userRow(us[k])] + ib.storage[itemRow(its[k])] + dot[k] + mlp.storage[k])
+                let userBiasRow = coldUser ? userCount : userRow(us[k])
+                result.append(globalMean + ub.storage[userBiasRow] + ib.storage[itemRow(its[k])] + dot[k] + mlp.storage[k])
             }
         }
         return result

@@ -122,6 +122,33 @@ public final class TabularEncoder: FeatureEncoder, @unchecked Sendable {
         }
     }
 
+    /// The encoding of an entity whose values are all unknown: numbers 0 with their missing flags
+    /// set, every field's out-of-vocabulary row. (1, outputDimension).
+    public func inferUnknown() -> Tensor {
+        let k = numeric.shape[1] / 2
+        var parts = [Tensor(shape: [1, 2 * k], storage: [Float](repeating: 0, count: k) + [Float](repeating: 1, count: k))]
+        for layer in embeddings { parts.append(layer.infer(Bags([[0]]))) }
+        return concatenateColumns(parts)
+    }
+
+    /// The encoder's fixed inputs for every entity, for export: "numeric" (entities, 2k) and, per
+    /// categorical or multi-hot field, "<field>.offsets" and "<field>.ids" (CSR, as float32).
+    public func exportedInputs() -> [(String, Tensor)] {
+        var result = [("numeric", numeric)]
+        var k = 0
+        for field in state.fields where field.kind != .numeric {
+            var offsets: [Float] = [0], ids: [Float] = []
+            for bag in bags[k] {
+                ids += bag.map(Float.init)
+                offsets.append(Float(ids.count))
+            }
+            result.append(("\(field.name).offsets", Tensor(shape: [offsets.count], storage: offsets)))
+            result.append(("\(field.name).ids", Tensor(shape: [ids.count], storage: ids)))
+            k += 1
+        }
+        return result
+    }
+
     private func encode(_ indices: [Int], _ pool: (EmbeddingBag, Bags) -> Tensor) -> Tensor {
         var parts = [gather(numeric, indices)]
         for (k, layer) in embeddings.enumerated() {

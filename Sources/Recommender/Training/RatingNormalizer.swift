@@ -32,10 +32,11 @@ public struct RatingNormalizer: Sendable, Codable, Equatable {
         }
     }
 
+    /// `user` outside the train users (e.g. −1) means a user without ratings: the global mean.
     public func denormalize(_ p: Float, user: Int) -> Float {
         switch method {
         case .none: return p
-        case .userMean: return p + userMeans[user]
+        case .userMean: return p + (userMeans.indices.contains(user) ? userMeans[user] : mean)
         case .zscore: return p * std + mean
         }
     }

@@ -1,0 +1,102 @@
+import Foundation
+import NeuralNet
+import Recommender
+import TensorCore
+
+/// The export stage: the run's artifacts at the root of the run folder, then manifest.json last.
+///
+/// item_embeddings.npy + item_ids.txt       fused item vectors, float32 [items, item_dim]
+/// item_embeddings.safetensors              the same ("item_embeddings") plus each modality's encoder
+///                                          output ("<modality>") and mask ("<modality>.present"),
+///                                          ids in the metadata
+/// model.safetensors + model.json           weights, plus the user-side inputs a reader needs
+///                                          (histories, statistics, encoded user fields)
+/// metrics.json, errors.jsonl, summary.json, report.html
+extension PipelineRunner {
+    struct Manifest: Codable {
+        var format = "pipeline-run-1"
+        var toolVersion = ToolVersion.current
+        var pipeline: String
+        /// The pipeline file this run came from; relative paths in pipeline.resolved.yaml start there.
+        var pipelineFile: String
+        var seed: UInt64
+        var artifacts: [String: ArtifactStore.Record.Output]
+
+        enum CodingKeys: String, CodingKey {
+            case format, toolVersion = "tool_version", pipeline, pipelineFile = "pipeline_file", seed, artifacts
+        }
+    }
+
+    func exportStage(_ inputs: [ArtifactStore.Record]) throws -> ArtifactStore.Record {
+        var key = StageKey("export")
+        key.add("outputs", spec.resolvedSection("outputs"))
+        for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
+        return try stage("export", key: key.finalize(), notes: { exportNotes() }) {
+            let (model, description) = try trainedModel()
+            var outputs: [String] = []
+            let vectors = model.itemVectors()
+            let ids = description.itemIds
+            if spec.outputs.embeddings.contains(.npy) {
+                outputs.append(try store.write(NumpyFile.encode(vectors), to: "item_embeddings.npy"))
+                outputs.append(try store.write(Data((ids.joined(separator: "\n") + "\n").utf8), to: "item_ids.txt"))
+            }
+            if spec.outputs.embeddings.contains(.safetensors) {
+                var entries = [Safetensors.Entry(name: "item_embeddings", tensor: vectors)]
+                for (name, tensor) in model.modalityVectors() {
+                    entries.append(.init(name: name, tensor: tensor))
+                    let encoder = model.itemEncoders.first { $0.name == name }!
+                    entries.append(.init(name: "\(name).present", dtype: .uint8, shape: [ids.count],
+                                         bytes: (0..<ids.count).map { encoder.isPresent($0) ? 1 : 0 }))
+                }
+                let metadata = ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-embeddings-1",
+                                "item_dim": String(model.dimension)]
+                outputs.append(try store.write(Safetensors.encode(entries, metadata: metadata), to: "item_embeddings.safetensors"))
+            }
+            outputs.append(try store.write(try modelFile(model), to: "model.safetensors"))
+            outputs.append(try store.writeJSON(description, to: "model.json"))
+            outputs.append(try store.write(Data(contentsOf: store.url("stages/evaluate/metrics.json")), to: "metrics.json"))
+            outputs.append(try store.write(try errorLines(), to: "errors.jsonl"))
+            outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: "pipeline.resolved.yaml"))
+            let manifest = Manifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
+                let file = store.url(path)
+                m[path] = .init(bytes: (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0,
+                                sha256: try SHA256.hex(fileAt: file))
+            })
+            outputs.append(try store.writeJSON(manifest, to: "manifest.json"))
+            return (outputs, exportNotes())
+        }
+    }
+
+    func exportNotes() -> [String] {
+        ["artifacts in \(store.root.path)"]
+    }
+
+    /// Weights plus the user-side inputs of the user tower, so a reader outside this tool can
+    /// recompute user vectors: CSR histories, leave-nothing-out statistics and known-id masks.
+    func modelFile(_ model: FusionModel) throws -> Data {
+        var entries = model.allParameters.map { Safetensors.Entry(name: $0.name, tensor: $0.value) }
+        let behavior = model.behavior
+        var offsets: [Int32] = [0], items: [Int32] = []
+        for h in behavior.history {
+            items += h.map(Int32.init)
+            offsets.append(Int32(items.count))
+        }
+        let stats = (0..<model.userCount).flatMap { u -> [Float] in let s = behavior.statistics(u); return [s.0, s.1] }
+        entries += [
+            StageCodecs.bytesEntry("behavior.history.offsets", .int32, offsets),
+            StageCodecs.bytesEntry("behavior.history.items", .int32, items),
+            Safetensors.Entry(name: "behavior.statistics", tensor: Tensor(shape: [model.userCount, 2], storage: stats)),
+            StageCodecs.bytesEntry("behavior.known_users", .uint8, behavior.knownUsers.map { $0 ? UInt8(1) : 0 }),
+            StageCodecs.bytesEntry("behavior.known_items", .uint8, behavior.knownItems.map { $0 ? UInt8(1) : 0 }),
+        ]
+        if let encoder = model.userEncoder as? TabularEncoder {
+            entries += encoder.exportedInputs().map { name, tensor in Safetensors.Entry(name: "user_fields.\(name)", tensor: tensor) }
+        }
+        return Safetensors.encode(entries, metadata: ["format": ModelDescription.format])
+    }
+
+    func errorLines() throws -> Data {
+        let url = store.url("stages/extract/errors.jsonl")
+        return (try? Data(contentsOf: url)) ?? Data()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Recommender
+import TensorCore
+
+/// A finished run read back from its folder, for `predict`, `recommend` and `extract --model`.
+public final class TrainedRun {
+    public let directory: URL
+    let runner: PipelineRunner
+    let model: FusionModel
+    let description: ModelDescription
+    let set: RatingSet
+    let split: DataSplit
+    private lazy var userVectors: Tensor = model.userVectors()
+    private lazy var itemVectors: Tensor = model.itemVectors()
+
+    public init(directory: URL) throws {
+        self.directory = directory
+        let manifestURL = directory.appendingPathComponent("manifest.json")
+        guard let data = try? Data(contentsOf: manifestURL),
+            let manifest = try? JSONDecoder().decode(PipelineRunner.Manifest.self, from: data)
+        else {
+            throw PipelineError(what: "\(directory.path) is not a finished run (no readable manifest.json)",
+                                hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
+        }
+        let yaml = try String(contentsOf: directory.appendingPathComponent("pipeline.resolved.yaml"), encoding: .utf8)
+        let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile))
+        runner = PipelineRunner(spec: spec, options: RunOptions(), root: directory)
+        (model, description) = try runner.trainedModel()
+        set = try runner.ratings()
+        split = try runner.dataSplit()
+    }
+
+    public struct Prediction: Codable, Sendable {
+        public var user: String
+        public var item: String
+        public var prediction: Float
+        /// Whether training saw ratings of this user / item (otherwise the cold-start path was used).
+        public var userKnown: Bool
+        public var itemKnown: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case user, item, prediction, userKnown = "user_known", itemKnown = "item_known"
+        }
+    }
+
+    public func predict(user: String, item: String) throws -> Prediction {
+        let i = try itemIndex(item)
+        let u = set.userIds.firstIndex(of: user)
+        let raw = scores(userIndex: u, items: [i])[0]
+        return Prediction(user: user, item: item, prediction: raw,
+                          userKnown: u.map { model.behavior.knownUsers[$0] } ?? false,
+                          itemKnown: model.behavior.knownItems[i])
+    }
+
+    public struct Recommendation: Codable, Sendable {
+        public var rank: Int
+        public var item: String
+        public var score: Float
+    }
+
+    /// Top-k items for `user`, excluding what the user rated in the run's data. An unknown user
+    /// gets the cold-user path (the model's unknown-user row: item biases and content).
+    public func recommend(user: String, k: Int) throws -> (known: Bool, items: [Recommendation]) {
+        let u = set.userIds.firstIndex(of: user)
+        var seen = Set<Int>()
+        if let u { for r in 0..<set.count where Int(set.users[r]) == u { seen.insert(Int(set.items[r])) } }
+        let candidates = (0..<set.itemCount).filter { !seen.contains($0) }
+        let s = scores(userIndex: u, items: candidates)
+        let top = Metrics.topK(s, k: k)
+        return (u.map { model.behavior.knownUsers[$0] } ?? false,
+                top.enumerated().map { Recommendation(rank: $0 + 1, item: set.itemIds[candidates[$1]], score: s[$1]) })
+    }
+
+    /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
+    func scores(userIndex: Int?, items: [Int]) -> [Float] {
+        let range = description.ratingRange[0]...description.ratingRange[1]
+        let w: Tensor
+        let u: Int
+        if let userIndex {
+            w = userVectors
+            u = userIndex
+        } else {
+            w = model.coldUserVector()
+            u = 0
+        }
+        let raw = model.score(users: [Int](repeating: u, count: items.count), items: items, userVectors: w,
+                              itemVectors: itemVectors, coldUser: userIndex == nil)
+        return raw.map { p in
+            let value = userIndex.map { description.normalizer.denormalize(p, user: $0) } ?? description.normalizer.denormalize(p, user: -1)
+            return min(max(value, range.lowerBound), range.upperBound)
+        }
+    }
+
+    func itemIndex(_ id: String) throws -> Int {
+        if let i = set.itemIds.firstIndex(of: id) { return i }
+        let near = set.itemIds.lazy.filter { $0.hasPrefix(String(id.prefix(2))) }.prefix(3)
+        throw PipelineError(what: "no item '\(id)' in this run's catalog",
+                            hint: near.isEmpty ? "item ids come from the items file's id column" : "ids look like \(near.joined(separator: ", "))")
+    }
+}

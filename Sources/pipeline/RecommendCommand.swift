@@ -1,0 +1,43 @@
+import ArgumentParser
+import FeaturePipeline
+import Foundation
+
+struct RecommendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "List the top-K items for a user, excluding items the user already rated.",
+        discussion: """
+            A user the run never saw gets the cold-user ranking (item biases and content, no
+            personal history); the output says so.
+
+            Example:
+              pipeline recommend runs/demo --user u0001 -k 10
+              pipeline recommend runs/demo --user u0001 -k 5 --json
+            """)
+
+    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Option(help: "User id.") var user: String
+    @Option(name: .short, help: "How many items.") var k = 10
+    @Flag(help: "Print one JSON object per line.") var json = false
+
+    func validate() throws {
+        guard k > 0 else { throw ValidationError("-k must be at least 1") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let trained = try TrainedRun(directory: URL(fileURLWithPath: run))
+            let (known, items) = try trained.recommend(user: user, k: k)
+            if !known {
+                Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")
+            }
+            for r in items {
+                if json {
+                    print(String(decoding: try StableJSON.encode(r, pretty: false).dropLast(), as: UTF8.self))
+                } else {
+                    print("\(r.rank)\t\(r.item)\t" + String(format: "%.3f", r.score))
+                }
+            }
+        }
+    }
+}
