@@ -12,6 +12,11 @@ public struct AudioFileInfo: Sendable, Codable, Equatable {
     /// Frames (samples per channel) the header declares, after libsndfile's own sanity clamps.
     public var frames: Int
 
+    public init(format: String, subtype: String, sampleRate: Int, channels: Int, frames: Int) {
+        self.format = format; self.subtype = subtype; self.sampleRate = sampleRate
+        self.channels = channels; self.frames = frames
+    }
+
     /// frames / sample_rate, in seconds.
     public var duration: Double { sampleRate > 0 ? Double(frames) / Double(sampleRate) : 0 }
 }
