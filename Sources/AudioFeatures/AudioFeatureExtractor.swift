@@ -49,19 +49,18 @@ public final class AudioFeatureExtractor: Sendable {
             throw AudioError(path: path, .unsupported, "resampling \(audio.sampleRate) → \(options.sampleRate) Hz failed (\(error))",
                              hint: "check features.audio.sample_rate")
         }
-        var stacked: [Float] = []
-        var frames = 0
+        var stacked = Tensor(shape: [0, options.frameFeatureDimension])
         for c in 0..<resampled.channelCount {
-            let features = frameFeatures(signal: Array(resampled.channel(c)))
-            stacked += features.storage
-            frames += features.shape[0]
+            let features = frameFeatures(signal: resampled.channelCount == 1 ? resampled.samples : Array(resampled.channel(c)))
+            stacked = c == 0 ? features : Tensor(shape: [stacked.shape[0] + features.shape[0], stacked.shape[1]],
+                                                 storage: stacked.storage + features.storage)
         }
-        guard frames > 0 else {
+        guard stacked.shape[0] > 0 else {
             throw AudioError(path: path, .empty,
                              "\(audio.frameCount) samples at \(audio.sampleRate) Hz are shorter than one analysis frame",
                              hint: "frames need \(options.effectiveWinLength) samples at \(options.sampleRate) Hz; drop the item or enable center")
         }
-        return Tensor(shape: [frames, options.frameFeatureDimension], storage: stacked)
+        return stacked
     }
 
     /// Frame features of one channel already at `options.sampleRate`: (frames, frameFeatureDimension).

@@ -30,6 +30,11 @@ struct ChannelSink {
             planes[0].withUnsafeMutableBufferPointer { out in
                 for i in 0..<frames { out[start + i] = block[i * ch] }
             }
+        case .mono where ch == 2:  // the common case, written out so it vectorises
+            planes[0].withUnsafeMutableBufferPointer { out in
+                let o = out.baseAddress! + start
+                for i in 0..<frames { o[i] = (block[2 * i] + block[2 * i + 1]) / 2 }
+            }
         case .mono:
             let scale = Float(ch)
             planes[0].withUnsafeMutableBufferPointer { out in

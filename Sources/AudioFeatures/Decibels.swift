@@ -20,10 +20,11 @@ public enum Decibels {
         precondition(amin > 0 && ref > 0, "powerToDB: amin \(amin) and ref \(ref) must be positive")
         let floor = Float(amin)
         let offset = Float(10 * log10(Swift.max(amin, ref)))
+        let dbPerOctave = Float(10 * log10(2.0))  // 10·log10(x) = 10·log10(2)·log2(x); log2f is the faster libm call
         var peak = -Float.infinity
         values.withUnsafeMutableBufferPointer { v in
             for i in v.indices {
-                let db = 10 * log10f(Swift.max(floor, v[i])) - offset
+                let db = dbPerOctave * log2f(Swift.max(floor, v[i])) - offset
                 v[i] = db
                 peak = Swift.max(peak, db)
             }

@@ -48,6 +48,10 @@ public enum Resampler {
     public static func resample(_ audio: DecodedAudio, to outputRate: Int,
                                 quality: AudioOptions.ResampleQuality = .hq) throws -> DecodedAudio {
         if audio.sampleRate == outputRate { return audio }
+        if audio.channelCount == 1 {  // no per-channel copy
+            let samples = try resample(audio.samples, from: audio.sampleRate, to: outputRate, quality: quality)
+            return DecodedAudio(info: audio.info, sampleRate: outputRate, channelCount: 1, samples: samples)
+        }
         var samples: [Float] = []
         for c in 0..<audio.channelCount {
             samples += try resample(Array(audio.channel(c)), from: audio.sampleRate, to: outputRate, quality: quality)
