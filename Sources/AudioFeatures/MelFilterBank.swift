@@ -81,15 +81,27 @@ public struct MelFilterBank: Sendable, Equatable {
                         for m in 0..<mels {
                             let (lo, hi) = support[m]
                             let filter = w.baseAddress! + m * bins
-                            var sum: Float = 0
-                            for k in lo..<hi { sum += filter[k] * row[k] }
-                            o[t * mels + m] = sum
+                            o[t * mels + m] = Self.dot(filter + lo, row + lo, hi - lo)
                         }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// Σ a[i]·b[i] with four independent partial sums, so the adds overlap instead of waiting on
+    /// each other (a single running sum cannot be vectorised without reassociation).
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        var i = 0
+        while i + 4 <= n {
+            s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]
+            i += 4
+        }
+        while i < n { s0 += a[i] * b[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// The same product through `BLAS.gemm` on the dense bank.
