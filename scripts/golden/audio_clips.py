@@ -1,6 +1,7 @@
 """Writes the small test clips under fixtures/media/audio/: tones, a chirp, noise and a
 speech-like signal at 8, 22.05, 44.1 and 48 kHz, mono and stereo, in WAV (PCM 16/24, float),
-FLAC and a few other libsndfile formats. Deterministic (fixed seeds); the audio golden values
+FLAC and a few other libsndfile formats (AIFF, AU, CAF, W64, μ-law, A-law, IMA ADPCM, GSM 6.10,
+unsigned 8-bit, Ogg Vorbis, Ogg Opus, MP3). Deterministic (fixed seeds); the audio golden values
 (scripts/golden/audio_features.py) are computed from these files.
 
 Run: /work/venv/bin/python scripts/golden/audio_clips.py   (versions: scripts/golden/requirements.txt)
@@ -71,9 +72,23 @@ clips = {
     "tone440_8000_mono.w64": (tone(8000, 0.25, 440), 8000, "W64", "PCM_16"),
     "tone440_8000_mono.ogg": (tone(8000, 0.25, 440), 8000, "OGG", "VORBIS"),
     "tone440_8000_mono.opus": (tone(8000, 0.25, 440), 8000, "OGG", "OPUS"),
+    "tone440_22050_mono.mp3": (tone(22050, 0.25, 440), 22050, "MP3", "MPEG_LAYER_III"),
     "tone440_8000_3ch.wav": (np.stack([tone(8000, 0.25, 440), tone(8000, 0.25, 880), tone(8000, 0.25, 220)], 1), 8000, "WAV", "PCM_16"),
 }
 
 for name, (data, sr, fmt, subtype) in clips.items():
-    sf.write(out / name, data.astype(np.float32), sr, format=fmt, subtype=subtype)
-    print(f"{name}: {(out / name).stat().st_size} bytes")
+    path = out / name
+    if path.exists():
+        # Float WAV carries a timestamped PEAK chunk and Ogg a random stream serial: rewrite a
+        # clip only when its decoded samples would change, so regenerating leaves the bytes alone.
+        old, old_sr = sf.read(path, dtype="float32", always_2d=True)
+        tmp = out / f".tmp-{name}"
+        sf.write(tmp, data.astype(np.float32), sr, format=fmt, subtype=subtype)
+        new, _ = sf.read(tmp, dtype="float32", always_2d=True)
+        if old_sr == sr and old.shape == new.shape and np.array_equal(old, new):
+            tmp.unlink()
+        else:
+            tmp.replace(path)
+    else:
+        sf.write(path, data.astype(np.float32), sr, format=fmt, subtype=subtype)
+    print(f"{name}: {path.stat().st_size} bytes")
