@@ -65,9 +65,8 @@ public final class AudioFeatureExtractor: Sendable {
 
     /// Frame features of one channel already at `options.sampleRate`: (frames, frameFeatureDimension).
     public func frameFeatures(signal: [Float]) -> Tensor {
-        let power = transforms.withTransform { $0.spectrogram(signal) }
-        guard power.shape[0] > 0 else { return Tensor(shape: [0, options.frameFeatureDimension]) }
-        var features = melBank.apply(power)
+        var features = transforms.withTransform { $0.melSpectrogram(signal, bank: melBank) }
+        guard features.shape[0] > 0 else { return Tensor(shape: [0, options.frameFeatureDimension]) }
         if options.features != .mel { Decibels.powerToDBInPlace(&features, ref: options.db.ref, amin: options.db.amin, topDB: options.db.topDB) }
         if let cepstrum { features = cepstrum.apply(features) }
         return Self.appendingDeltas(features, order: options.deltas, width: options.deltaWidth)

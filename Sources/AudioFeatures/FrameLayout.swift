@@ -49,27 +49,26 @@ public struct FrameLayout: Sendable, Equatable {
         return padded < frameLength ? 0 : 1 + (padded - frameLength) / hop
     }
 
-    /// The signal with `edgePadding` samples added at both ends per `padMode` (numpy.pad modes).
-    public func padded(_ signal: UnsafeBufferPointer<Float>) -> [Float] {
-        let p = edgePadding, n = signal.count
-        if p == 0 { return Array(signal) }
-        var out = [Float](repeating: 0, count: n + 2 * p)
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<n { o[p + i] = signal[i] }
-            guard n > 0 else { return }
-            for k in 1...p {
-                switch padMode {
-                case .constant: break
-                case .edge:
-                    o[p - k] = signal[0]; o[p + n - 1 + k] = signal[n - 1]
-                case .reflect:  // mirror without repeating the edge sample; period 2(n−1) for long pads
-                    let period = Swift.max(1, 2 * (n - 1))
-                    func mirror(_ i: Int) -> Int { let m = ((i % period) + period) % period; return m < n ? m : period - m }
-                    o[p - k] = signal[mirror(k)]; o[p + n - 1 + k] = signal[mirror(n - 1 - k)]
-                }
-            }
+    /// Sample `i` of the padded signal, i in −edgePadding ..< n + edgePadding, per `padMode`
+    /// (numpy.pad: constant zeros, edge repeats the end sample, reflect mirrors without repeating it).
+    @inline(__always)
+    public func paddedSample(_ signal: UnsafeBufferPointer<Float>, at i: Int) -> Float {
+        let n = signal.count
+        if i >= 0 && i < n { return signal[i] }
+        guard n > 0 else { return 0 }
+        switch padMode {
+        case .constant: return 0
+        case .edge: return signal[i < 0 ? 0 : n - 1]
+        case .reflect:
+            let period = Swift.max(1, 2 * (n - 1))
+            let m = ((i % period) + period) % period
+            return signal[m < n ? m : period - m]
         }
-        return out
+    }
+
+    /// The signal with `edgePadding` samples added at both ends per `padMode`.
+    public func padded(_ signal: UnsafeBufferPointer<Float>) -> [Float] {
+        (-edgePadding..<(signal.count + edgePadding)).map { paddedSample(signal, at: $0) }
     }
 
     /// Raw frames (before conditioning and window), shape (frames, frameLength), row-major.

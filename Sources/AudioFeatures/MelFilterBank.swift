@@ -71,23 +71,25 @@ public struct MelFilterBank: Sendable, Equatable {
     public func apply(_ spectrogram: Tensor) -> Tensor {
         precondition(spectrogram.rank == 2 && spectrogram.shape[1] == frequencyBins,
                      "MelFilterBank: spectrogram \(spectrogram.shape), expected [T, \(frequencyBins)]")
-        let frames = spectrogram.shape[0], bins = frequencyBins, mels = melCount
-        var out = Tensor(shape: [frames, mels])
+        var out = Tensor(shape: [spectrogram.shape[0], melCount])
         spectrogram.withUnsafeBufferPointer { s in
-            weights.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { o in
-                    for t in 0..<frames {
-                        let row = s.baseAddress! + t * bins
-                        for m in 0..<mels {
-                            let (lo, hi) = support[m]
-                            let filter = w.baseAddress! + m * bins
-                            o[t * mels + m] = Self.dot(filter + lo, row + lo, hi - lo)
-                        }
-                    }
+            out.withUnsafeMutableBufferPointer { o in apply(rows: s.baseAddress!, count: spectrogram.shape[0], into: o.baseAddress!) }
+        }
+        return out
+    }
+
+    /// `count` spectrum rows of `frequencyBins` values → `count` rows of `melCount` values.
+    public func apply(rows: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        let bins = frequencyBins, mels = melCount
+        weights.withUnsafeBufferPointer { w in
+            for t in 0..<count {
+                let row = rows + t * bins
+                for m in 0..<mels {
+                    let (lo, hi) = support[m]
+                    out[t * mels + m] = Self.dot(w.baseAddress! + m * bins + lo, row + lo, hi - lo)
                 }
             }
         }
-        return out
     }
 
     /// Σ a[i]·b[i] with four independent partial sums, so the adds overlap instead of waiting on

@@ -25,6 +25,7 @@ public final class ShortTimeFourierTransform {
     private let plan: OpaquePointer
     private let input: UnsafeMutablePointer<Float>
     private let output: UnsafeMutablePointer<Float>  // interleaved (re, im) pairs
+    private let powerRows: UnsafeMutablePointer<Float>  // batch × bins
 
     public init(options: AudioOptions, batch: Int = 1) {
         layout = FrameLayout(options: options)
@@ -46,9 +47,11 @@ public final class ShortTimeFourierTransform {
         self.input = input
         self.output = output
         input.initialize(repeating: 0, count: n * batch)
+        powerRows = .allocate(capacity: batch * bins)
     }
 
     deinit {
+        powerRows.deallocate()
         let (plan, input, output) = (plan, input, output)
         FFTWPlanner.locked {
             fftwf_destroy_plan(plan)
@@ -57,51 +60,89 @@ public final class ShortTimeFourierTransform {
         }
     }
 
-    /// Spectrogram of a signal: frames it per `layout` (padding included) and transforms.
+    /// Spectrogram of a signal, framed per `layout` (edge padding included).
     public func spectrogram(_ signal: [Float]) -> Tensor {
-        let padded = signal.withUnsafeBufferPointer { layout.padded($0) }
-        return padded.withUnsafeBufferPointer { p in
-            transform(count: layout.frameCount(samples: signal.count)) { t in p.baseAddress! + t * layout.hop }
+        let bins = frequencyBins
+        var out = Tensor(shape: [layout.frameCount(samples: signal.count), bins])
+        out.withUnsafeMutableBufferPointer { o in
+            signal.withUnsafeBufferPointer { s in
+                forEachBatch(of: s) { t0, n, power in (o.baseAddress! + t0 * bins).update(from: power, count: n * bins) }
+            }
         }
+        return out
+    }
+
+    /// Mel spectrogram of a signal, each frame's spectrum passed through `bank` while it is still
+    /// in cache: equal to `bank.apply(spectrogram(signal))`, without the (frames, bins) array.
+    public func melSpectrogram(_ signal: [Float], bank: MelFilterBank) -> Tensor {
+        precondition(bank.frequencyBins == frequencyBins, "melSpectrogram: bank has \(bank.frequencyBins) bins, FFT \(frequencyBins)")
+        let mels = bank.melCount
+        var out = Tensor(shape: [layout.frameCount(samples: signal.count), mels])
+        out.withUnsafeMutableBufferPointer { o in
+            signal.withUnsafeBufferPointer { s in
+                forEachBatch(of: s) { t0, n, power in bank.apply(rows: power, count: n, into: o.baseAddress! + t0 * mels) }
+            }
+        }
+        return out
     }
 
     /// Spectrogram of frames already cut by `FrameLayout.frames` (frames, frameLength).
     public func spectrogram(frames: Tensor) -> Tensor {
         precondition(frames.rank == 2 && frames.shape[1] == layout.frameLength,
                      "ShortTimeFourierTransform: frames \(frames.shape), expected [T, \(layout.frameLength)]")
-        return frames.withUnsafeBufferPointer { f in
-            transform(count: frames.shape[0]) { t in f.baseAddress! + t * layout.frameLength }
-        }
-    }
-
-    /// Conditions and transforms `count` frames, `frame(t)` pointing at frame t's first sample.
-    private func transform(count: Int, frame: (Int) -> UnsafePointer<Float>) -> Tensor {
-        let n = layout.nFFT, bins = frequencyBins
-        var out = Tensor(shape: [count, bins])
-        window.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { dst in
-                var t0 = 0
-                while t0 < count {
-                    let inBatch = Swift.min(batch, count - t0)
-                    for b in 0..<inBatch { layout.condition(frame: frame(t0 + b), window: w.baseAddress!, into: input + b * n) }
-                    fftwf_execute(plan)
-                    let base = dst.baseAddress! + t0 * bins
-                    if power == 2 {
-                        for i in 0..<(inBatch * bins) {
-                            let re = output[2 * i], im = output[2 * i + 1]
-                            base[i] = re * re + im * im
-                        }
-                    } else {
-                        for i in 0..<(inBatch * bins) {
-                            let re = output[2 * i], im = output[2 * i + 1]
-                            base[i] = (re * re + im * im).squareRoot()
-                        }
-                    }
-                    t0 += inBatch
+        let bins = frequencyBins
+        var out = Tensor(shape: [frames.shape[0], bins])
+        out.withUnsafeMutableBufferPointer { o in
+            frames.withUnsafeBufferPointer { f in
+                transform(count: frames.shape[0], frame: { t in f.baseAddress! + t * layout.frameLength }) { t0, n, power in
+                    (o.baseAddress! + t0 * bins).update(from: power, count: n * bins)
                 }
             }
         }
         return out
+    }
+
+    /// Frames `signal` without copying it: frames wholly inside point into it, the few that
+    /// overlap the padded ends are assembled in a scratch frame.
+    private func forEachBatch(of signal: UnsafeBufferPointer<Float>, _ emit: (Int, Int, UnsafePointer<Float>) -> Void) {
+        let length = layout.frameLength, hop = layout.hop, pad = layout.edgePadding, n = signal.count
+        var edgeFrame = [Float](repeating: 0, count: length)
+        edgeFrame.withUnsafeMutableBufferPointer { scratch in
+            transform(count: layout.frameCount(samples: n), frame: { t in
+                let start = t * hop - pad
+                if start >= 0 && start + length <= n { return signal.baseAddress! + start }
+                for i in 0..<length { scratch[i] = layout.paddedSample(signal, at: start + i) }
+                return UnsafePointer(scratch.baseAddress!)
+            }, emit: emit)
+        }
+    }
+
+    /// Conditions and transforms `count` frames (`frame(t)` points at frame t's first sample),
+    /// handing each batch's power rows to `emit(firstFrame, frames, rows)`.
+    private func transform(count: Int, frame: (Int) -> UnsafePointer<Float>,
+                           emit: (Int, Int, UnsafePointer<Float>) -> Void) {
+        let n = layout.nFFT, bins = frequencyBins
+        window.withUnsafeBufferPointer { w in
+            var t0 = 0
+            while t0 < count {
+                let inBatch = Swift.min(batch, count - t0)
+                for b in 0..<inBatch { layout.condition(frame: frame(t0 + b), window: w.baseAddress!, into: input + b * n) }
+                fftwf_execute(plan)
+                if power == 2 {
+                    for i in 0..<(inBatch * bins) {
+                        let re = output[2 * i], im = output[2 * i + 1]
+                        powerRows[i] = re * re + im * im
+                    }
+                } else {
+                    for i in 0..<(inBatch * bins) {
+                        let re = output[2 * i], im = output[2 * i + 1]
+                        powerRows[i] = (re * re + im * im).squareRoot()
+                    }
+                }
+                emit(t0, inBatch, powerRows)
+                t0 += inBatch
+            }
+        }
     }
 }
 

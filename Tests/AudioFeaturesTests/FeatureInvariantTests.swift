@@ -41,10 +41,11 @@ import Testing
         #expect(abs((c0.last! - c0.first!) / (energyDB.last! - energyDB.first!) - 128.0.squareRoot()) < 1.5)
     }
 
-    @Test func fusedFramingEqualsStagedFraming() {
+    @Test func fusedPathsEqualStagedPaths() {
         var rng = SeededGenerator(seed: 11)
         let signal = (0..<10000).map { _ in rng.nextNormal() * 0.1 }
-        for edit: (inout AudioOptions) -> Void in [{ _ in }, { $0.padMode = .reflect; $0.winLength = 1500 },
+        // Also a signal shorter than the padding, where every frame is an edge frame.
+        for edit: (inout AudioOptions) -> Void in [{ _ in }, { $0.padMode = .reflect; $0.winLength = 1500 }, { $0.nFFT = 16384 },
                                                    { $0 = AudioOptions(preset: .kaldi) }, { $0.padMode = .edge; $0.power = 1 }] {
             var o = options
             edit(&o)
@@ -52,6 +53,8 @@ import Testing
             let fused = stft.spectrogram(signal)
             let staged = stft.spectrogram(frames: FrameLayout(options: o).frames(signal))
             #expect(fused == staged)
+            let bank = MelFilterBank(options: o)
+            #expect(stft.melSpectrogram(signal, bank: bank) == bank.apply(fused))
             #expect(fused.shape[0] == FrameLayout(options: o).frameCount(samples: signal.count))
         }
     }

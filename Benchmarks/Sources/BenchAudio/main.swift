@@ -42,6 +42,20 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
 
+/// CPU seconds used by this process (all threads): robust to other jobs taking the cores.
+func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Wall and CPU seconds of `body`.
+func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
+    let cpu0 = cpuSeconds()
+    let wall = try seconds(body)
+    return (wall, cpuSeconds() - cpu0)
+}
+
 let arguments = Arguments()
 BLAS.setThreads(1)
 let files = try FileManager.default.contentsOfDirectory(at: arguments.directory, includingPropertiesForKeys: nil)
@@ -66,13 +80,18 @@ func extractAll(threads: Int) throws {
     precondition(box.vectors.allSatisfy { $0.count == extractor.outputDimension })
 }
 
-var speeds: [Double] = []
+var speeds: [Double] = [], cpuSpeeds: [Double] = []
 for run in 0..<arguments.runs {
+    let cpu0 = cpuSeconds()
     let t = try seconds { try extractAll(threads: arguments.threads) }
+    let cpu = cpuSeconds() - cpu0
     speeds.append(audioSeconds / t)
-    print(String(format: "run %d: %d files, %.0f s of audio in %.3f s = %.0fx realtime", run, files.count, audioSeconds, t, audioSeconds / t))
+    cpuSpeeds.append(audioSeconds / cpu)
+    print(String(format: "run %d: %d files, %.0f s of audio in %.3f s (%.3f s CPU) = %.0fx realtime", run, files.count,
+                 audioSeconds, t, cpu, audioSeconds / t))
 }
 print(String(format: "median_x_realtime=%.0f", median(speeds)))
+print(String(format: "median_x_realtime_per_cpu_second=%.0f", median(cpuSpeeds)))
 
 if arguments.stages {
     // Where one file's time goes, stage by stage (medians over runs × files).
@@ -84,6 +103,7 @@ if arguments.stages {
         for url in files {
             var audio: DecodedAudio!, signal: [Float] = [], power = Tensor(shape: [0]), mel = Tensor(shape: [0])
             var db = Tensor(shape: [0]), mfcc = Tensor(shape: [0])
+            times["0 whole extract", default: []].append(try seconds { _ = try extractor.extract(url) })
             times["1 decode+mono", default: []].append(try seconds { audio = try AudioDecoder.decode(url, options: options) })
             times["2 resample", default: []].append(try seconds { signal = try Resampler.resample(audio.samples, from: audio.sampleRate, to: 22050) })
             times["3 stft power", default: []].append(seconds { power = stft.spectrogram(signal) })
@@ -93,7 +113,7 @@ if arguments.stages {
             times["7 pool", default: []].append(seconds { _ = Pooling.pool(mfcc, statistics: options.pooling) })
         }
     }
-    for (k, v) in times.sorted(by: { $0.key < $1.key }) { print(String(format: "  %@: %.2f ms per 30 s clip", k, median(v) * 1000)) }
+    for (k, v) in times.sorted(by: { $0.key < $1.key }) { print(String(format: "  %@: %.2f ms per clip (median)", k, median(v) * 1000)) }
 }
 
 guard arguments.limits else { exit(0) }
@@ -115,11 +135,11 @@ let mono = interleaved.map { x in stride(from: 0, to: x.count, by: 2).map { (x[$
 let resampled = try mono.map { try Resampler.resample($0, from: 44100, to: 22050) }
 let framesPerFile = resampled.map { 1 + $0.count / 512 }
 
-var decodeTimes: [Double] = [], soxrTimes: [Double] = [], fftTimes: [Double] = []
+var decodeTimes: [(wall: Double, cpu: Double)] = [], soxrTimes = decodeTimes, fftTimes = decodeTimes
 let n: Int32 = 2048, bins = 1025
 for _ in 0..<arguments.runs {
-    decodeTimes.append(seconds { for f in files { _ = bareDecode(f) } })
-    soxrTimes.append(try seconds { for m in mono { _ = try Resampler.resample(m, from: 44100, to: 22050) } })
+    decodeTimes.append(timed { for f in files { _ = bareDecode(f) } })
+    soxrTimes.append(try timed { for m in mono { _ = try Resampler.resample(m, from: 44100, to: 22050) } })
     let total = framesPerFile.reduce(0, +)
     let input = fftwf_alloc_real(Int(n) * total)!, output = fftwf_alloc_complex(bins * total)!
     input.initialize(repeating: 0.1, count: Int(n) * total)
@@ -127,10 +147,14 @@ for _ in 0..<arguments.runs {
     let plan = fftwf_plan_many_dft_r2c(1, &size, Int32(total), input, nil, 1, n, output, nil, 1, Int32(bins), UInt32(FFTW_ESTIMATE))!
     // The strictest bound: the faster of one plan over all frames and a one-frame plan run per frame.
     let single = fftwf_plan_many_dft_r2c(1, &size, 1, input, nil, 1, n, output, nil, 1, Int32(bins), UInt32(FFTW_ESTIMATE))!
-    fftTimes.append(min(seconds { fftwf_execute(plan) },
-                        seconds { for t in 0..<total { fftwf_execute_dft_r2c(single, input + t * Int(n), output) } }))
+    let batched = timed { fftwf_execute(plan) }
+    let perFrame = timed { for t in 0..<total { fftwf_execute_dft_r2c(single, input + t * Int(n), output) } }
+    fftTimes.append((min(batched.wall, perFrame.wall), min(batched.cpu, perFrame.cpu)))
     fftwf_destroy_plan(plan); fftwf_destroy_plan(single); fftwf_free(input); fftwf_free(output)
 }
-let (d, s, f) = (median(decodeTimes), median(soxrTimes), median(fftTimes))
-print(String(format: "bare decode %.0fx, soxr %.0fx, rfft %.0f frames/s (%.0fx); limit %.0fx realtime",
-             audioSeconds / d, audioSeconds / s, Double(framesPerFile.reduce(0, +)) / f, audioSeconds / f, audioSeconds / (d + s + f)))
+for (label, pick) in [("wall", { (t: (wall: Double, cpu: Double)) in t.wall }), ("cpu", { $0.cpu })] {
+    let (d, s, f) = (median(decodeTimes.map(pick)), median(soxrTimes.map(pick)), median(fftTimes.map(pick)))
+    let frames = Double(framesPerFile.reduce(0, +))
+    print(String(format: "%@: bare decode %.0fx, soxr %.0fx, rfft %.0f frames/s (%.0fx); limit %.0fx realtime",
+                 label, audioSeconds / d, audioSeconds / s, frames / f, audioSeconds / f, audioSeconds / (d + s + f)))
+}
