@@ -112,7 +112,7 @@ public enum AudioDecoder {
         let decoded = window.count - remaining
         if window.exact, remaining > 0 {
             throw AudioError(path: path, .truncated,
-                             "decoded \(decoded) of the \(window.count) frames the header declares",
+                             "decoded \(decoded) of the \(window.count) frames the header promises",
                              hint: "the file is cut short or damaged; fetch or re-encode it")
         }
         if !window.exact, remaining == 0, window.count == window.limitFrames {
@@ -155,7 +155,8 @@ public enum AudioDecoder {
         let limit = options.maxSeconds.map { Int(($0 * sr).rounded(.down)) + 1 } ?? Int.max
         // MP3 lengths come from a Xing/LAME header or an estimate: a bound, not a promise.
         let estimated = info.format == SoundFileFormat.majorName(Int32(SF_FORMAT_MPEG))
-        if info.frames > 0 {
+        // libsndfile reports SF_COUNT_MAX when a stream's length is unknown.
+        if info.frames > 0, info.frames != Int(sf_count_t.max) {
             guard start < info.frames else {
                 throw AudioError(path: path, .empty, "offset \(options.offset) s is past the end (\(info.duration) s)",
                                  hint: "lower features.audio.offset or drop this item")

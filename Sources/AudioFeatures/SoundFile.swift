@@ -59,7 +59,7 @@ final class SoundFile {
         let reason = String(cString: sf_strerror(nil))
         let head = io.base.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: Swift.min(io.count, 512))) } ?? []
         let kind = SniffedKind(head)
-        if reason.contains("channels") {
+        if reason.hasPrefix("Too many channels") {
             return AudioError(path: path, .tooLarge, "libsndfile refused the channel count (\(reason))",
                               hint: "libsndfile reads at most 1024 channels; a header claiming more is damaged")
         }
