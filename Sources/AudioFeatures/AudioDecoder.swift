@@ -118,7 +118,13 @@ public enum AudioDecoder {
         if !window.exact, remaining == 0, window.count == window.limitFrames {
             throw tooLong(path, seconds: nil, options)  // length unknown from the header, and it kept going
         }
-        if decoded == 0 { throw emptyFile(path, detail: "it holds no audio frames") }
+        if decoded == 0 {
+            if HeaderLog.declaresNoData(in: file.log), io.count > 1024 {
+                throw AudioError(path: path, .corrupt, "the header declares 0 bytes of audio data, yet the file has \(io.count) bytes",
+                                 hint: "the writer never finalised the header (interrupted recording); repair it, e.g. sox --ignore-length in.wav out.wav")
+            }
+            throw emptyFile(path, detail: "it holds no audio frames")
+        }
         return DecodedAudio(info: info, sampleRate: info.sampleRate, channelCount: sink.outputChannels,
                             samples: sink.finish())
     }

@@ -14,6 +14,12 @@ enum HeaderLog {
         return nil
     }
 
+    /// True when the data chunk's size field is 0 (`data : 0`): a writer that never finalised the
+    /// header (an interrupted recording); libsndfile then reads no frames even if samples follow.
+    static func declaresNoData(in log: String) -> Bool {
+        log.split(separator: "\n").contains { $0.trimmingCharacters(in: " \t") == "data : 0" }
+    }
+
     /// `data : 16000 (should be 7978)`, `SSND : …`, `Data Size : …`, and the frame-count
     /// complaints of AIFF (`COMM`) and RF64 (`ds64`).
     private static func claimVersusActual(_ line: String) -> (claimed: Int, present: Int)? {

@@ -55,6 +55,16 @@ import Testing
         #expect(failure(try Files.write(header, name: "header-only.wav"))?.failureClass == .truncated)
     }
 
+    @Test func unfinalisedRecordingIsNotCalledEmpty() throws {
+        var bytes = Files.pcm16(frames: 4000)
+        bytes.replaceSubrange(40..<44, with: [0, 0, 0, 0])  // data size never written back
+        let error = failure(try Files.write(bytes, name: "unfinalised.wav"))
+        #expect(error?.failureClass == .corrupt && error?.message.contains("finalised") == true)
+        // A genuinely empty data chunk stays `empty`.
+        let empty = failure(try Files.write(Files.pcm16(frames: 0), name: "no-frames.wav"))
+        #expect(empty?.failureClass == .empty)
+    }
+
     @Test func wavHeaderClaiming2To31Frames() throws {
         // 8-bit mono: 2^31 data bytes are 2^31 frames; the file holds 1000 of them.
         var bytes = Files.wavHeader(channels: 1, sampleRate: 8000, bitsPerSample: 8, dataBytes: 1 << 31)
