@@ -1,4 +1,5 @@
 import CSndfile
+import Foundation
 
 /// An open libsndfile reader over bytes in memory; closes itself when released.
 ///
@@ -17,12 +18,17 @@ final class SoundFile {
         var info = SF_INFO()
         var callbacks = MemoryVirtualIO.callbacks
         let user = Unmanaged.passUnretained(io).toOpaque()
-        guard let handle = sf_open_virtual(&callbacks, Int32(SFM_READ), &info, user) else {
-            throw SoundFile.openFailure(io: io, path: path)
+        // A failed open leaves its reason in one process-wide variable (`sf_error(NULL)`), so
+        // opening and reading that reason happen under a lock; reads on open handles run freely.
+        let opened: Result<OpaquePointer, AudioError> = SoundFile.openLock.withLock {
+            if let handle = sf_open_virtual(&callbacks, Int32(SFM_READ), &info, user) { return .success(handle) }
+            return .failure(SoundFile.openFailure(io: io, path: path))
         }
-        self.handle = handle
+        self.handle = try opened.get()
         self.info = info
     }
+
+    private static let openLock = NSLock()
 
     deinit { sf_close(handle) }
 

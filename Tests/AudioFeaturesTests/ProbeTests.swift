@@ -34,6 +34,20 @@ import Testing
         #expect(truncated.errorClass == .truncated && truncated.format == "WAV")
     }
 
+    @Test func concurrentProbesKeepTheirOwnReasons() throws {
+        // libsndfile keeps the reason for a failed open in one global; each report must still be its own.
+        let text = try AudioDecoderTestFiles.write(Array("plain text\n".utf8), name: "t.wav")
+        let cut = try AudioDecoderTestFiles.write(Array(AudioDecoderTestFiles.pcm16(frames: 8000).prefix(3000)), name: "c.wav")
+        let smashed = try AudioDecoderTestFiles.write([UInt8](repeating: 0xEE, count: 12) + Array("RIFFWAVE".utf8), name: "s.wav")
+        let urls = Array(repeating: [text, cut, AudioGolden.clip("tone440_8000_mono.ogg"), smashed], count: 10).flatMap { $0 }
+        let sequential = urls.map { AudioProbe.probe($0).errorClass }
+        final class Results: @unchecked Sendable { var v: [FailureClass?]; init(_ n: Int) { v = Array(repeating: nil, count: n) } }
+        let parallel = Results(urls.count)
+        DispatchQueue.concurrentPerform(iterations: urls.count) { i in parallel.v[i] = AudioProbe.probe(urls[i]).errorClass }
+        #expect(parallel.v == sequential)
+        #expect(Set(sequential.compactMap { $0 }).count >= 2)
+    }
+
     @Test func oneBadFileDoesNotStopTheOthers() {
         let urls = [AudioGolden.clip("tone440_8000_mono.au"), URL(fileURLWithPath: "/nonexistent.wav"), AudioGolden.clip("noise_8000_mono.wav")]
         let reports = urls.map { AudioProbe.probe($0) }
