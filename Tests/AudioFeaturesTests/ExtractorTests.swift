@@ -1,0 +1,92 @@
+import AudioFeatures
+import Foundation
+import TensorCore
+import TestSupport
+import Testing
+
+@Suite struct ExtractorTests {
+    @Test func outputDimensionIsKnownFromOptionsAlone() throws {
+        var o = AudioOptions()
+        #expect(o.outputDimension == 2 * 20)
+        o.nMFCC = 13; o.deltas = 2; o.pooling = [.mean, .std, .max, .percentile(10), .percentile(90)]
+        #expect(o.outputDimension == 5 * 39)
+        let extractor = try AudioFeatureExtractor(options: o)
+        #expect(try extractor.extract(AudioGolden.clip("noise_8000_mono.wav")).count == 5 * 39)
+        o.features = .logMel
+        #expect(try AudioFeatureExtractor(options: o).extract(AudioGolden.clip("tone440_8000_mono.au")).count == 5 * 128 * 3)
+        #expect(AudioOptions(preset: .kaldi).outputDimension == 2 * 80)
+    }
+
+    @Test func pooledBlocksAreInStatisticOrder() throws {
+        var o = AudioOptions()
+        o.pooling = [.max, .mean, .min]
+        let v = try AudioFeatureExtractor(options: o).extract(AudioGolden.clip("speech_48000_mono.wav"))
+        for d in 0..<20 { #expect(v[d] >= v[20 + d] && v[20 + d] >= v[40 + d]) }
+    }
+
+    @Test func parallelExtractionEqualsSequentialBitForBit() throws {
+        let extractor = try AudioFeatureExtractor(options: AudioOptions())
+        let urls = Array(repeating: AudioGolden.parityClips.map(AudioGolden.clip), count: 4).flatMap { $0 }
+        let sequential = try urls.map { try extractor.extract($0) }
+        final class Results: @unchecked Sendable { var v: [[Float]]; init(_ n: Int) { v = Array(repeating: [], count: n) } }
+        let parallel = Results(urls.count)
+        DispatchQueue.concurrentPerform(iterations: urls.count) { i in parallel.v[i] = try! extractor.extract(urls[i]) }
+        #expect(parallel.v == sequential)
+        #expect(try extractor.extract(urls[0]) == sequential[0])  // and again: deterministic
+    }
+
+    @Test func keepPoolsOverChannelsAndTime() throws {
+        var o = AudioOptions()
+        o.channels = .keep
+        let clip = AudioGolden.clip("chirp_22050_stereo.wav")
+        let kept = try AudioFeatureExtractor(options: o).extract(clip)
+        o.channels = .mono
+        let mono = try AudioFeatureExtractor(options: o).extract(clip)
+        #expect(kept.count == mono.count)
+        #expect(kept != mono)
+    }
+
+    @Test func invalidOptionsAreAllReportedAtOnce() {
+        var o = AudioOptions()
+        o.nFFT = 8; o.nMFCC = 200; o.pooling = []; o.fmax = 99_999
+        #expect(throws: AudioOptionsError.self) { try AudioFeatureExtractor(options: o) }
+        let problems = o.validate()
+        #expect(problems.count == 4, "\(problems)")
+        for key in ["n_fft", "n_mfcc", "pooling", "fmax"] { #expect(problems.contains { $0.hasPrefix(key + ":") }, "\(key)") }
+    }
+}
+
+@Suite struct AudioOptionsCodingTests {
+    func decode(_ json: String) throws -> AudioOptions {
+        try JSONDecoder().decode(AudioOptions.self, from: Data(json.utf8))
+    }
+
+    @Test func presetThenOverrides() throws {
+        let o = try decode(#"{"preset": "kaldi", "n_mels": 40, "pooling": ["mean", "p90"], "db": {"top_db": 60}}"#)
+        var expected = AudioOptions(preset: .kaldi)
+        expected.nMels = 40
+        expected.pooling = [.mean, .percentile(90)]
+        expected.db = AudioOptions.Decibels(ref: 1, amin: 1e-10, topDB: 60)
+        #expect(o == expected)
+        #expect(try decode("{}") == AudioOptions())
+    }
+
+    @Test func explicitNullMeansNone() throws {
+        let o = try decode(#"{"max_seconds": null, "duration": 30, "fmax": null, "db": {"top_db": null}}"#)
+        #expect(o.maxSeconds == nil && o.duration == 30 && o.fmax == nil && o.db.topDB == nil)
+    }
+
+    @Test func roundTripKeepsEverything() throws {
+        var o = AudioOptions(preset: .kaldi)
+        o.maxSeconds = nil; o.deltas = 2; o.pooling = [.std, .percentile(12.5)]
+        let data = try JSONEncoder().encode(o)
+        #expect(try JSONDecoder().decode(AudioOptions.self, from: data) == o)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""n_fft":512"#))
+    }
+
+    @Test func unknownValuesAreRejectedWithTheirKey() {
+        #expect(throws: DecodingError.self) { try decode(#"{"pooling": ["mean", "median"]}"#) }
+        #expect(throws: DecodingError.self) { try decode(#"{"window": "blackman"}"#) }
+        #expect(PoolingStatistic(name: "p101") == nil && PoolingStatistic(name: "p37.5") == .percentile(37.5))
+    }
+}
