@@ -11,6 +11,8 @@ struct ModelAssembly {
     let users: Catalog?
     let set: RatingSet
     let split: DataSplit
+    /// The extract stage's output (nil when no modality is configured).
+    let features: Safetensors.File?
 
     /// Rebuilds (description given) or fits (nil) everything, then returns the model and its description.
     func build(_ saved: ModelDescription? = nil) -> (FusionModel, ModelDescription) {
@@ -33,6 +35,18 @@ struct ModelAssembly {
             itemFieldState = state
             encoders.append(TabularEncoder(name: "item_fields", state: state, entityCount: catalog.count, column: column, rng: &rng))
             isModality.append(false)
+        }
+
+        var audioScaler = saved?.audioScaler
+        if let audio = spec.features.audio, let matrix = features?["audio.features"]?.tensor(),
+            let present = features?["audio.present"]?.bytes.map({ $0 != 0 })
+        {
+            let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted().filter { present[$0] }
+            let scaler = audioScaler ?? FeatureScaler.fit(matrix, rows: trainItems)
+            audioScaler = scaler
+            encoders.append(ProjectionEncoder(name: "audio", features: scaler.apply(matrix), present: present,
+                                              outputDimension: audio.dim, rng: &rng))
+            isModality.append(true)
         }
 
         var userEncoder: (any FeatureEncoder)?
@@ -63,7 +77,7 @@ struct ModelAssembly {
         let description = ModelDescription(
             seed: seed, options: options, globalMean: mean, normalizer: normalizer,
             ratingRange: saved?.ratingRange ?? [raw.min() ?? 0, raw.max() ?? 0],
-            itemFields: itemFieldState, userFields: userFieldState, itemEncoders: encoders.map(\.name),
+            itemFields: itemFieldState, audioScaler: audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
             userIds: set.userIds, itemIds: set.itemIds)
         return (model, description)
     }

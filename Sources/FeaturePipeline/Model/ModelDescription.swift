@@ -16,6 +16,8 @@ public struct ModelDescription: Sendable, Codable {
     public var normalizer: RatingNormalizer
     public var ratingRange: [Float]
     public var itemFields: TabularState?
+    /// Per-dimension mean and deviation of the pooled audio features over train items.
+    public var audioScaler: FeatureScaler?
     public var userFields: TabularState?
     /// Names of the item encoders in the order of the item tower's input.
     public var itemEncoders: [String]
@@ -24,7 +26,39 @@ public struct ModelDescription: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, toolVersion = "tool_version", seed, options, globalMean = "global_mean", normalizer
-        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields"
+        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler"
         case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids"
+    }
+}
+
+/// Standardisation of feature vectors: (x − mean) / std per dimension.
+public struct FeatureScaler: Sendable, Codable, Equatable {
+    public var mean: [Float]
+    public var std: [Float]
+
+    /// Fits on the rows `rows` of `features` (rows, width).
+    public static func fit(_ features: Tensor, rows: [Int]) -> FeatureScaler {
+        let width = features.shape[1]
+        var mean = [Double](repeating: 0, count: width), sq = [Double](repeating: 0, count: width)
+        for r in rows {
+            for j in 0..<width {
+                let v = Double(features.storage[r * width + j])
+                mean[j] += v
+                sq[j] += v * v
+            }
+        }
+        let n = Double(max(rows.count, 1))
+        return FeatureScaler(
+            mean: mean.map { Float($0 / n) },
+            std: zip(mean, sq).map { m, s in Float(max((s / n - (m / n) * (m / n)).squareRoot(), 1e-6)) })
+    }
+
+    public func apply(_ features: Tensor) -> Tensor {
+        var out = features
+        let width = features.shape[1]
+        for r in 0..<features.shape[0] {
+            for j in 0..<width { out.storage[r * width + j] = (features.storage[r * width + j] - mean[j]) / std[j] }
+        }
+        return out
     }
 }

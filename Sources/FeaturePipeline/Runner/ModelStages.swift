@@ -54,7 +54,8 @@ extension PipelineRunner {
     }
 
     func modelAssembly() throws -> ModelAssembly {
-        ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try dataSplit())
+        ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try dataSplit(),
+                      features: spec.features.modalities.isEmpty ? nil : try features())
     }
 
     /// The trained model, rebuilt from the train stage's files when the stage was skipped.

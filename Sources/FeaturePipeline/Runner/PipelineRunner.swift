@@ -32,6 +32,7 @@ public final class PipelineRunner {
     var ratingsMemo: RatingSet?
     var splitMemo: DataSplit?
     var modelMemo: (FusionModel, ModelDescription)?
+    var featuresMemo: Safetensors.File?
 
     /// `root` overrides the spec's outputs.dir (reading a run folder that was moved).
     public init(spec: PipelineSpec, options: RunOptions, root: URL? = nil) {
@@ -49,9 +50,10 @@ public final class PipelineRunner {
         let load = try loadStage()
         let preprocess = try preprocessStage(load)
         let split = try splitStage(preprocess)
-        let train = try trainStage([load, preprocess, split])
+        let extract = try extractStage(load, split)
+        let train = try trainStage([load, preprocess, split, extract])
         let evaluate = try evaluateStage([train, preprocess, split])
-        _ = try exportStage([train, evaluate])
+        _ = try exportStage([train, evaluate, extract])
         return RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
     }
 

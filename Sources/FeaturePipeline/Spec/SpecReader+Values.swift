@@ -21,6 +21,27 @@ extension MappingReader {
         return value
     }
 
+    /// A number that may be switched off: absent → `def`, `null` → nil.
+    func optionalDouble(_ key: String, default def: Double?, range: ClosedRange<Double>, doc: String) -> Double? {
+        if isExplicitNull(key) {
+            record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: def.map(format) ?? "null")
+            return nil
+        }
+        let value = def.map { d in double(key, default: d, range: range, doc: doc + "; null: none") }
+            ?? (has(key) ? double(key, default: range.lowerBound, range: range, doc: doc + "; null: none") : nil)
+        if value == nil { record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: "null") }
+        return value
+    }
+
+    /// An integer that may be absent: absent or `null` → nil.
+    func optionalInt(_ key: String, range: ClosedRange<Int>, doc: String) -> Int? {
+        guard has(key) else {
+            record(key, .null, type: "integer or null", doc: doc + " (\(rangeText(range)))", defaultText: "null")
+            return nil
+        }
+        return int(key, default: range.lowerBound, range: range, doc: doc)
+    }
+
     func bool(_ key: String, default def: Bool, doc: String) -> Bool {
         let value = scalar(key, default: def, type: "true or false", allowed: "true or false", doc: doc) { s in
             parseBool(s)

@@ -90,6 +90,12 @@ final class MappingReader {
 
     func has(_ key: String) -> Bool { node(key) != nil }
 
+    /// Whether the file writes `key: null` (as opposed to leaving the key out).
+    func isExplicitNull(_ key: String) -> Bool {
+        guard pairs.contains(where: { $0.key == key }) else { return false }
+        return node(key) == nil
+    }
+
     /// Records documentation and the resolved value of `key`.
     func record(_ key: String, _ value: Resolved, type: String, doc: String, defaultText: String) {
         resolved.removeAll { $0.key == key }

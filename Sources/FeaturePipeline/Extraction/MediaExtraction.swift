@@ -1,0 +1,81 @@
+import Foundation
+import TensorCore
+
+/// Extracts one modality from every item's media file, in parallel, through the item cache.
+///
+/// Per item: locate the file (media root rules), check its size, read it once, hash the bytes,
+/// and either take the features from the cache or run `extract` and store them. Failures are
+/// collected per item, classified, never thrown: the caller applies the `on_error` policy.
+struct MediaExtraction {
+    let modality: String
+    /// Column of the items file holding the path.
+    let column: String
+    /// Resolved options: part of every item's cache key.
+    let configuration: String
+    let maxBytes: Int
+    let locator: MediaLocator
+    let cache: ItemCache
+    let threads: Int
+
+    struct Result: Sendable {
+        /// Encoded features per item; nil where the item has no usable file.
+        var features: [Data?]
+        var failures: [ItemFailure]
+        var cached = 0
+        var extracted = 0
+        /// Items whose column is empty (no failure: the modality is simply absent).
+        var absent = 0
+    }
+
+    private enum Outcome: Sendable {
+        case absent
+        case cached(Data)
+        case extracted(Data)
+        case failed(ItemFailure)
+    }
+
+    func run(_ catalog: Catalog, progress: ProgressTask,
+             _ extract: @escaping @Sendable (UnsafeRawBufferPointer, String) throws -> Data) -> Result {
+        let columnIndex = catalog.columnIndex(column)
+        let (modality, configuration, maxBytes, locator, cache) = (self.modality, self.configuration, self.maxBytes, self.locator, self.cache)
+        let outcomes = parallelMap(count: catalog.count, threads: threads) { item -> Outcome in
+            defer { progress.advance() }
+            guard let c = columnIndex, let value = catalog.value(item: item, column: c)?.trimmingCharacters(in: .whitespaces),
+                !value.isEmpty
+            else { return .absent }
+            var path: String? = value
+            do {
+                let url = try locator.locate(value)
+                path = url.path
+                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+                if size > maxBytes {
+                    throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(size) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
+                }
+                let bytes = try Data(contentsOf: url)
+                var hash = SHA256()
+                hash.update(bytes)
+                let key = ItemCache.key(modality: modality, configuration: configuration, content: hash)
+                if let hit = cache.read(modality, key) { return .cached(hit) }
+                let features = try bytes.withUnsafeBytes { try extract($0, url.path) }
+                try? cache.write(modality, key, features)
+                return .extracted(features)
+            } catch let error as ClassifiedError {
+                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
+                                           errorClass: error.failureClass, message: error.message))
+            } catch {
+                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
+                                           errorClass: .corrupt, message: "\(error)"))
+            }
+        }
+        var result = Result(features: [], failures: [])
+        for outcome in outcomes {
+            switch outcome {
+            case .absent: result.features.append(nil); result.absent += 1
+            case .cached(let d): result.features.append(d); result.cached += 1
+            case .extracted(let d): result.features.append(d); result.extracted += 1
+            case .failed(let f): result.features.append(nil); result.failures.append(f)
+            }
+        }
+        return result
+    }
+}

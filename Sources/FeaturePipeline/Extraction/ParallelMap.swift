@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+
+/// Runs `body` for indices 0..<count on `threads` workers and returns the results in index order
+/// (so the output never depends on scheduling).
+func parallelMap<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    guard count > 0 else { return [] }
+    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+    slots.initialize(repeating: nil)
+    defer { slots.deallocate() }
+    let box = SlotBox(slots: slots)
+    let counter = Counter()
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
+        while let i = counter.next(below: count) {
+            box.slots[i] = body(i)
+        }
+    }
+    return slots.map { $0! }
+}
+
+private struct SlotBox<T>: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<T?>
+}
+
+/// A shared work index.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
