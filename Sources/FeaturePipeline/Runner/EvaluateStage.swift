@@ -27,7 +27,7 @@ extension PipelineRunner {
         for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
         return try stage("evaluate", key: key.finalize(), notes: { try evaluateNotes() }) {
             let (model, description) = try trainedModel()
-            let set = try ratings(), split = try dataSplit()
+            let set = try ratings(), split = try trainingSplit()
             let range = description.ratingRange[0]...description.ratingRange[1]
             let evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
             let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)

@@ -17,7 +17,13 @@ extension PipelineRunner {
         }
     }
 
-    struct ExtractSummary: Codable { var modalities: [String: ModalitySummary] }
+    struct ExtractSummary: Codable {
+        var modalities: [String: ModalitySummary]
+        /// Items left out of training and evaluation by `on_error: skip`.
+        var skippedItems: [String] = []
+
+        enum CodingKeys: String, CodingKey { case modalities, skippedItems = "skipped_items" }
+    }
 
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
@@ -52,7 +58,9 @@ extension PipelineRunner {
                 failures += result.failures
                 summary.modalities["audio"] = modalitySummary(result, items: catalog.count)
                 try enforce(audio.onError, result.failures)
+                if audio.onError == .skip { summary.skippedItems += result.failures.map(\.item) }
             }
+            summary.skippedItems = Array(Set(summary.skippedItems)).sorted()
             let lines = failures.map(\.line).joined(separator: "\n") + (failures.isEmpty ? "" : "\n")
             let outputs = [
                 try store.write(Safetensors.encode(entries, metadata: ["format": "pipeline-features-1"]), to: "stages/extract/features.safetensors"),
@@ -71,7 +79,7 @@ extension PipelineRunner {
             if m.failed > 0 { text += ", \(m.failed) failed (" + m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" }
             if m.absent > 0 { text += ", \(m.absent) without" }
             return text
-        }
+        } + (s.skippedItems.isEmpty ? [] : ["\(s.skippedItems.count) items skipped (on_error: skip)"])
     }
 
     var locator: MediaLocator {
@@ -106,6 +114,14 @@ extension PipelineRunner {
             }
         }
         return h.finalize()
+    }
+
+    /// Items set aside by `on_error: skip`, as catalog indices.
+    func skippedItems() throws -> Set<Int32> {
+        let url = store.url("stages/extract/summary.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        let ids = Set(try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json").skippedItems)
+        return Set(try catalog().ids.indices.filter { ids.contains(try catalog().ids[$0]) }.map(Int32.init))
     }
 
     /// The extract stage's features, read back.

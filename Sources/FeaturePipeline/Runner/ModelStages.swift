@@ -54,8 +54,13 @@ extension PipelineRunner {
     }
 
     func modelAssembly() throws -> ModelAssembly {
-        ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try dataSplit(),
+        ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try trainingSplit(),
                       features: spec.features.modalities.isEmpty ? nil : try features())
+    }
+
+    /// The split as training and evaluation use it: rows of skipped items set aside.
+    func trainingSplit() throws -> DataSplit {
+        try dataSplit().excluding(items: try skippedItems(), of: try ratings())
     }
 
     /// The trained model, rebuilt from the train stage's files when the stage was skipped.

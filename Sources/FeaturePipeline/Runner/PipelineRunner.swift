@@ -68,6 +68,7 @@ public final class PipelineRunner {
         }
         store.invalidate(name)
         if options.force { try? FileManager.default.removeItem(at: store.stageDirectory(name)) }  // no resuming either
+        logger.debug("\(name): started")
         let start = Date()
         let result = try body()
         let seconds = Date().timeIntervalSince(start)

@@ -1,6 +1,10 @@
 /// Which part each rating row belongs to, and for held-out rows, which bucket.
 public struct DataSplit: Sendable, Equatable {
-    public enum Part: UInt8, Sendable, CaseIterable { case train = 0, valid = 1, test = 2 }
+    public enum Part: UInt8, Sendable, CaseIterable {
+        case train = 0, valid = 1, test = 2
+        /// Set aside: the row's item was skipped (`on_error: skip`); neither trained on nor evaluated.
+        case excluded = 3
+    }
 
     /// How a held-out row relates to the training data.
     public enum Bucket: UInt8, Sendable, CaseIterable, Codable {
@@ -31,4 +35,12 @@ public struct DataSplit: Sendable, Equatable {
     }
 
     public func count(_ part: Part) -> Int { parts.reduce(0) { $0 + ($1 == part ? 1 : 0) } }
+
+    /// The split with every row of the given items set aside.
+    public func excluding(items: Set<Int32>, of set: RatingSet) -> DataSplit {
+        guard !items.isEmpty else { return self }
+        var copy = self
+        for r in 0..<set.count where items.contains(set.items[r]) { copy.parts[r] = .excluded }
+        return copy
+    }
 }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Runs the built `pipeline` binary (it sits next to the test bundle) and captures its output.
+public enum PipelineProcess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pipeline")
+    }
+
+    /// Runs `pipeline args…` to completion.
+    @discardableResult
+    public static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+        let process = start(args, environment: environment, directory: directory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A configured, not yet started process (for tests that kill it).
+    public static func start(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        return process
+    }
+}
+
+/// A private copy of the committed fixture catalog and a pipeline file pointing at it, so tests
+/// can change files and timestamps freely.
+public struct CatalogWorkspace {
+    public let root: URL
+    public let catalog: URL
+    public let pipeline: URL
+    public let runs: URL
+
+    /// `extraYAML` is appended to the demo pipeline (after its outputs line is replaced).
+    public init(_ label: String, pipelineYAML: String? = nil) throws {
+        root = Repository.temporaryDirectory(label)
+        catalog = root.appendingPathComponent("catalog")
+        runs = root.appendingPathComponent("runs")
+        try FileManager.default.copyItem(at: Repository.fixture("catalog"), to: catalog)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
+        pipeline = root.appendingPathComponent("pipelines/catalog.yaml")
+        var yaml = try pipelineYAML ?? String(contentsOf: Repository.root.appendingPathComponent("pipelines/catalog.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "../fixtures/catalog/", with: "../catalog/")
+        try yaml.write(to: pipeline, atomically: true, encoding: .utf8)
+    }
+
+    /// The run folder the demo pipeline writes (outputs.dir: ../runs/demo).
+    public var runDirectory: URL { runs.appendingPathComponent("demo") }
+
+    public func remove() { try? FileManager.default.removeItem(at: root) }
+}
