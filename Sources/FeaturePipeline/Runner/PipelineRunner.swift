@@ -54,7 +54,9 @@ public final class PipelineRunner {
         let train = try trainStage([load, preprocess, split, extract])
         let evaluate = try evaluateStage([train, preprocess, split])
         _ = try exportStage([train, evaluate, extract])
-        return RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
+        let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
+        try store.writeJSON(summary, to: "summary.json")
+        return summary
     }
 
     /// Runs `body` unless the stage is complete for `key`; `body` returns its output paths.
