@@ -71,8 +71,9 @@ extension PipelineRunner {
         ["artifacts in \(store.root.path)"]
     }
 
-    /// Weights plus the user-side inputs of the user tower, so a reader outside this tool can
-    /// recompute user vectors: CSR histories, leave-nothing-out statistics and known-id masks.
+    /// Weights plus the fixed inputs of both towers, so a reader outside this tool can recompute
+    /// user and item vectors: CSR histories, statistics, known-id masks, encoded tabular fields
+    /// (scripts/predict_numpy.py does).
     func modelFile(_ model: FusionModel) throws -> Data {
         var entries = model.allParameters.map { Safetensors.Entry(name: $0.name, tensor: $0.value) }
         let behavior = model.behavior
@@ -91,6 +92,9 @@ extension PipelineRunner {
         ]
         if let encoder = model.userEncoder as? TabularEncoder {
             entries += encoder.exportedInputs().map { name, tensor in Safetensors.Entry(name: "user_fields.\(name)", tensor: tensor) }
+        }
+        for case let encoder as TabularEncoder in model.itemEncoders {
+            entries += encoder.exportedInputs().map { name, tensor in Safetensors.Entry(name: "item_fields.\(name)", tensor: tensor) }
         }
         return Safetensors.encode(entries, metadata: ["format": ModelDescription.format])
     }

@@ -35,4 +35,11 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public var userIdDropout: Double = 0.05
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case hidden, dropout, itemDim = "item_dim", itemIdEmbedding = "item_id_embedding", userEmbedding = "user_embedding"
+        case historyPooling = "history_pooling", historyMaxItems = "history_max_items", userStatistics = "user_statistics"
+        case trainEncoders = "train_encoders", modalityDropout = "modality_dropout", itemIdDropout = "item_id_dropout"
+        case userIdDropout = "user_id_dropout"
+    }
 }

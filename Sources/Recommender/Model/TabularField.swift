@@ -20,6 +20,8 @@ public struct TabularField: Sendable, Equatable, Codable {
     /// categorical, multi_hot: embedding width.
     public var embedding: Int = 8
 
+    enum CodingKeys: String, CodingKey { case name, kind, log, separator, minCount = "min_count", embedding }
+
     public init(name: String, kind: Kind) {
         self.name = name
         self.kind = kind

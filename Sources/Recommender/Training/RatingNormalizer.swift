@@ -7,6 +7,8 @@ public struct RatingNormalizer: Sendable, Codable, Equatable {
     /// Per user mean train rating (user_mean); users without train ratings use `mean`.
     public let userMeans: [Float]
 
+    enum CodingKeys: String, CodingKey { case method, mean, std, userMeans = "user_means" }
+
     public init(method: PreprocessOptions.Normalization, set: RatingSet, trainRows: [Int]) {
         self.method = method
         var sum = 0.0, sumSq = 0.0
