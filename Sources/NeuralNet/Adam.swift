@@ -3,14 +3,15 @@ import TensorCore
 
 /// Adam (Kingma & Ba, 2015), with L2 or decoupled (AdamW) weight decay and lazy row-sparse updates.
 ///
-/// Dense parameters follow `torch.optim.Adam` exactly (step t counts this parameter's steps, from 1):
+/// Dense parameters follow `torch.optim.Adam` operation for operation (t counts this parameter's
+/// steps, from 1; results agree with PyTorch to a few ulps):
 ///   g ← g + λ·θ                      (L2 weight decay, when λ > 0 and not decoupled)
 ///   θ ← θ·(1 − η·λ)                  (decoupled weight decay instead: AdamW, PyTorch's
 ///                                      `decoupled_weight_decay=True`)
 ///   m ← m + (1 − β₁)(g − m),  v ← β₂·v + (1 − β₂)·g²
 ///   θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)      (bias correction of both moments)
 ///
-/// Row-sparse parameters (embedding tables) follow `torch.optim.SparseAdam` exactly: a step touches
+/// Row-sparse parameters (embedding tables) follow `torch.optim.SparseAdam` likewise: a step touches
 /// only the rows that received gradient since the last `zeroGrad()`; those rows' m, v and values
 /// change, every other row's m, v and values stay as they are (their moments do not decay). t counts
 /// the steps in which the table had at least one touched row (a step with none is skipped entirely,

@@ -7,7 +7,11 @@ Linear 128-ReLU-Linear 64-ReLU-Linear 1 → MSE; SparseAdam for the tables, Adam
 (lr 1e-3). Batches of 256 come from the same splitmix64 stream and Zipf samplers as the Swift driver
 (SyntheticRatings.swift), 64 batches cycled, all tensors built before timing.
 
-Run: /work/venv/bin/python scripts/bench/train_step.py [--steps N] [--warmup N]
+With --dense the tables are dense (sparse=False) and one torch.optim.Adam updates everything, the
+other way a PyTorch user might write it (different semantics: every row's moments decay each step),
+so that the comparison is against the faster of the two.
+
+Run: /work/venv/bin/python scripts/bench/train_step.py [--steps N] [--warmup N] [--dense]
 """
 import argparse
 import time
@@ -91,12 +95,12 @@ def batches(count, seed=42):
 
 
 class FusedRatingModel(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, sparse=True):
         super().__init__()
-        self.user = torch.nn.Embedding(USERS, DIM, sparse=True)
-        self.item = torch.nn.Embedding(ITEMS, DIM, sparse=True)
-        self.text = torch.nn.EmbeddingBag(VOCAB, DIM, mode="sum", include_last_offset=True, sparse=True)
-        self.genres = torch.nn.EmbeddingBag(GENRES, DIM, mode="mean", include_last_offset=True, sparse=True)
+        self.user = torch.nn.Embedding(USERS, DIM, sparse=sparse)
+        self.item = torch.nn.Embedding(ITEMS, DIM, sparse=sparse)
+        self.text = torch.nn.EmbeddingBag(VOCAB, DIM, mode="sum", include_last_offset=True, sparse=sparse)
+        self.genres = torch.nn.EmbeddingBag(GENRES, DIM, mode="mean", include_last_offset=True, sparse=sparse)
         for table in (self.user, self.item, self.text, self.genres):
             torch.nn.init.normal_(table.weight, std=0.1)
         self.mlp = torch.nn.Sequential(torch.nn.Linear(4 * DIM, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
@@ -113,13 +117,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--dense", action="store_true", help="dense tables and one Adam")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(7)
     data = batches(64)
-    model = FusedRatingModel()
+    model = FusedRatingModel(sparse=not args.dense)
     tables = [model.user.weight, model.item.weight, model.text.weight, model.genres.weight]
-    optimizers = [torch.optim.SparseAdam(tables, lr=1e-3), torch.optim.Adam(model.mlp.parameters(), lr=1e-3)]
+    if args.dense:
+        optimizers = [torch.optim.Adam(model.parameters(), lr=1e-3)]
+    else:
+        optimizers = [torch.optim.SparseAdam(tables, lr=1e-3), torch.optim.Adam(model.mlp.parameters(), lr=1e-3)]
 
     def step(b):
         for o in optimizers:
@@ -139,7 +147,7 @@ def main():
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     distinct = sum(len(set(b["text_ids"].tolist())) for b in data) // len(data)
     samples = args.steps * BATCH
-    print(f"pytorch steps {args.steps}  batch {BATCH}  wall {seconds:.3f} s  {samples / seconds:.0f} samples/s"
+    print(f"pytorch{' dense' if args.dense else ''} steps {args.steps}  batch {BATCH}  wall {seconds:.3f} s  {samples / seconds:.0f} samples/s"
           f"  cpu {cpu:.3f} s  {samples / cpu:.0f} samples/cpu-s  mean loss {loss_sum / args.steps:.4f}  (distinct text rows/batch {distinct}, torch {torch.__version__})")
 
 
