@@ -12,5 +12,8 @@ let package = Package(
     targets: [
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
         .executableTarget(name: "BenchAudio", dependencies: [.product(name: "AudioFeatures", package: "pipeline")]),
+        .executableTarget(
+            name: "BenchTrainStep",
+            dependencies: [.product(name: "NeuralNet", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
     ]
 )

@@ -57,9 +57,7 @@ public final class EmbeddingBag: @unchecked Sendable {
                     for b in 0..<(off.count - 1) {
                         let row = yp + b * d
                         let (start, end) = (off[b], off[b + 1])
-                        for i in start..<end {
-                            Kernels.axpy(d, mode == .weightedSum ? wts[i] : 1, wp + idx[i] * d, row)
-                        }
+                        EmbeddingBag.pool(into: row, d, wp, idx, wts, start..<end, weighted: mode == .weightedSum)
                         if mode == .mean && end > start {
                             let size = Float(end - start)  // divide, as PyTorch does, for identical rounding
                             for j in 0..<d { row[j] /= size }
@@ -100,6 +98,32 @@ public final class EmbeddingBag: @unchecked Sendable {
             }
         }
         table.markTouched(rows: bags.indices)
+    }
+
+    /// row[j] = Σᵢ sᵢ · table[idᵢ][j] over i in `range` (sᵢ = wᵢ or 1), eight columns at a time in
+    /// a register, so the output row is stored once per bag instead of loaded and stored per id
+    /// (measured: the embedding forward of the training benchmark took ~20 % less). Each element is
+    /// summed in index order from 0, exactly as repeated axpy would.
+    @inline(__always)
+    static func pool(into row: UnsafeMutablePointer<Float>, _ d: Int, _ table: UnsafePointer<Float>,
+                     _ idx: UnsafeBufferPointer<Int>, _ wts: UnsafeBufferPointer<Float>, _ range: Range<Int>,
+                     weighted: Bool) {
+        var j = 0
+        while j + 8 <= d {
+            var acc = SIMD8<Float>(repeating: 0)
+            for i in range {
+                let x = UnsafeRawPointer(table + idx[i] * d + j).loadUnaligned(as: SIMD8<Float>.self)
+                acc += SIMD8(repeating: weighted ? wts[i] : 1) * x
+            }
+            UnsafeMutableRawPointer(row + j).storeBytes(of: acc, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < d {
+            var acc: Float = 0
+            for i in range { acc += (weighted ? wts[i] : 1) * table[idx[i] * d + j] }
+            row[j] = acc
+            j += 1
+        }
     }
 
     private func checkInput(_ bags: Bags) {

@@ -4,13 +4,16 @@ import TensorCore
 ///
 /// Shapes: input (N, inFeatures), weight (outFeatures, inFeatures), bias (outFeatures)
 /// → output (N, outFeatures). Same layout and default initialisation as `torch.nn.Linear`.
-/// Backward: dW += dYᵀ·X, db += Σₙ dY, dX = dY·W. All three products run through `BLAS.gemm`.
+/// Backward: dW += dYᵀ·X, db += Σₙ dY, dX = dY·W. All four products (with the forward's) run through
+/// `BLAS.gemm`; the bias is the sgemm's starting value in forward and a product with ones in backward.
 public final class Linear: Layer, @unchecked Sendable {
     public let inFeatures: Int
     public let outFeatures: Int
     public let weight: Parameter
     public let bias: Parameter?
     private var cachedInput: Tensor?
+    /// A row of ones as long as the last batch, reused for the bias gradient.
+    private var ones: [Float] = []
 
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, name: String = "linear",
                 rng: inout SeededGenerator) {
@@ -34,18 +37,22 @@ public final class Linear: Layer, @unchecked Sendable {
     public func infer(_ input: Tensor) -> Tensor {
         precondition(input.rank == 2 && input.shape[1] == inFeatures,
                      "Linear(\(inFeatures)→\(outFeatures)) got input \(input.shape)")
-        let n = input.shape[0]
-        var out = Tensor(shape: [n, outFeatures])
+        let n = input.shape[0], outF = outFeatures
+        var out = Tensor(shape: [n, outF])
         input.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { y in
                     guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = y.baseAddress else { return }
-                    BLAS.gemm(transA: false, transB: true, m: n, n: outFeatures, k: inFeatures,
-                              a: xp, lda: inFeatures, b: wp, ldb: inFeatures, c: yp, ldc: outFeatures)
+                    // Start every row from the bias and let sgemm add X·Wᵀ (beta 1): one pass, no
+                    // separate broadcast loop.
+                    bias?.value.withUnsafeBufferPointer { b in
+                        for r in 0..<n { (yp + r * outF).update(from: b.baseAddress!, count: outF) }
+                    }
+                    BLAS.gemm(transA: false, transB: true, m: n, n: outF, k: inFeatures,
+                              a: xp, lda: inFeatures, b: wp, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: yp, ldc: outF)
                 }
             }
         }
-        if let bias { out.addRowVector(bias.value) }
         return out
     }
 
@@ -70,7 +77,18 @@ public final class Linear: Layer, @unchecked Sendable {
                 }
             }
         }
-        if let bias { bias.grad += gradOutput.sumRows() }
+        if let bias, n > 0 {
+            // db += 1ᵀ·dY, as a (1 × n)·(n × outF) sgemm with beta 1.
+            if ones.count != n { ones = [Float](repeating: 1, count: n) }
+            gradOutput.withUnsafeBufferPointer { dy in
+                ones.withUnsafeBufferPointer { one in
+                    bias.grad.withUnsafeMutableBufferPointer { db in
+                        BLAS.gemm(transA: false, transB: false, m: 1, n: outFeatures, k: n, a: one.baseAddress!, lda: n,
+                                  b: dy.baseAddress!, ldb: outFeatures, beta: 1, c: db.baseAddress!, ldc: outFeatures)
+                    }
+                }
+            }
+        }
         return gradInput
     }
 }

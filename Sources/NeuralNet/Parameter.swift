@@ -11,6 +11,11 @@ public final class Parameter: @unchecked Sendable {
     public var grad: Tensor
     /// Whether updates are row-sparse (see `touchedRows`).
     public let isRowSparse: Bool
+    /// Elements per row (the whole count for rank < 2). Stored, not derived from `value`, so that hot
+    /// loops may read it while `value` is being mutated; `value` must keep its shape.
+    public let rowWidth: Int
+    /// Number of elements of `value` and `grad` (stored for the same reason).
+    public let elementCount: Int
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []
@@ -26,12 +31,6 @@ public final class Parameter: @unchecked Sendable {
         self.elementCount = value.count
         self.touchedMask = rowSparse ? [Bool](repeating: false, count: value.shape[0]) : []
     }
-
-    /// Elements per row (the whole count for rank < 2). Stored, not derived from `value`, so that hot
-    /// loops may read it while `value` is being mutated; `value` must keep its shape.
-    public let rowWidth: Int
-    /// Number of elements of `value` and `grad` (stored for the same reason).
-    public let elementCount: Int
 
     /// Records that `row` received gradient; a no-op for dense parameters.
     public func markTouched(_ row: Int) {
@@ -64,9 +63,12 @@ public final class Parameter: @unchecked Sendable {
         guard isRowSparse else { grad.zero(); return }
         let width = rowWidth
         grad.withUnsafeMutableBufferPointer { g in
-            for r in touchedRows {
-                touchedMask[r] = false
-                for j in 0..<width { g[r * width + j] = 0 }
+            touchedMask.withUnsafeMutableBufferPointer { mask in
+                guard let gp = g.baseAddress else { return }
+                for r in touchedRows {
+                    mask[r] = false
+                    (gp + r * width).update(repeating: 0, count: width)
+                }
             }
         }
         touchedRows.removeAll(keepingCapacity: true)

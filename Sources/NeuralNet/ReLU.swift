@@ -29,13 +29,25 @@ public final class ReLU: Layer, @unchecked Sendable {
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let output = cachedOutput else { preconditionFailure("ReLU.backward called before forward") }
         precondition(gradOutput.shape == output.shape, "ReLU.backward: gradOutput \(gradOutput.shape), expected \(output.shape)")
-        var gradInput = gradOutput
+        var gradInput = Tensor(shape: output.shape)
         output.withUnsafeBufferPointer { y in
-            gradInput.withUnsafeMutableBufferPointer { dx in
-                for i in 0..<dx.count where !(y[i] > 0) { dx[i] = 0 }
+            gradOutput.withUnsafeBufferPointer { dy in
+                gradInput.withUnsafeMutableBufferPointer { dx in
+                    guard let yp = y.baseAddress, let dyp = dy.baseAddress, let dxp = dx.baseAddress else { return }
+                    ReLU.maskedCopy(dx.count, yp, dyp, dxp)
+                }
             }
         }
         return gradInput
+    }
+
+    /// dx[i] = y[i] > 0 ? dy[i] : 0. dy is loaded unconditionally so that LLVM emits a select, not a
+    /// branch around the load: the select vectorises, and the sign pattern is random.
+    static func maskedCopy(_ n: Int, _ y: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
+        for i in 0..<n {
+            let g = dy[i]
+            dx[i] = y[i] > 0 ? g : 0
+        }
     }
 }
 

@@ -2,7 +2,7 @@ import TensorCore
 
 /// Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay.
 ///
-/// Dense parameters follow `torch.optim.SGD` (dampening 0) exactly:
+/// Dense parameters follow `torch.optim.SGD` (dampening 0) operation for operation:
 ///   g ← g + λ·θ;   b ← μ·b + g (b starts at 0, so the first step gives b = g, as PyTorch's clone);
 ///   θ ← θ − η·(g + μ·b) with Nesterov, θ ← θ − η·b otherwise (θ ← θ − η·g when μ = 0).
 /// Row-sparse parameters are updated lazily: the same arithmetic on the touched rows only, so the

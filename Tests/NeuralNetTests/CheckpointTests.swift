@@ -58,6 +58,10 @@ import Testing
         #expect(stored["optimizer.hidden.weight.exp_avg_sq"]?.shape == [fusion.config.hidden, 3 * fusion.config.dim + fusion.config.dense])
         #expect(stored["optimizer.output.bias.step"]?.dtype == .int64)
         #expect(try Checkpoint.load(from: file, parameters: m.parameters, optimizer: adam).values == ["best": 0.25])
+        // Same state, same bytes (entries and keys are written in a fixed order).
+        let again = file.deletingLastPathComponent().appendingPathComponent("again.safetensors")
+        try Checkpoint.save(to: again, parameters: m.parameters, optimizer: adam, extras: .init(values: ["best": 0.25]))
+        #expect(try Data(contentsOf: again) == Data(contentsOf: file))
     }
 
     @Test func mismatchedModelIsRejectedAndLeftUntouched() throws {
