@@ -1,0 +1,87 @@
+/// Maps a term's bytes to a feature id and a sign, or drops it (id < 0).
+protocol TermResolver {
+    mutating func resolve(_ term: UnsafeBufferPointer<UInt8>) -> (id: Int32, sign: Double)
+}
+
+/// Fitting: every term gets a provisional id in a task-local table.
+struct InsertingResolver: TermResolver {
+    var table = TermTable(capacity: 1 << 14)
+    @inline(__always) mutating func resolve(_ term: UnsafeBufferPointer<UInt8>) -> (id: Int32, sign: Double) {
+        (table.insert(term, hash: termHash(term)), 1)
+    }
+}
+
+/// Transforming with a vocabulary: the term's id, else the unknown id or nothing.
+struct VocabularyResolver: TermResolver {
+    let table: TermTable
+    let unknownID: Int32
+    @inline(__always) func resolve(_ term: UnsafeBufferPointer<UInt8>) -> (id: Int32, sign: Double) {
+        let id = table.find(term, hash: termHash(term))
+        return (id >= 0 ? id : unknownID, 1)
+    }
+}
+
+/// The hashing trick (scikit-learn `HashingVectorizer`): h = signed MurmurHash3 of the UTF-8
+/// bytes with seed 0, bucket |h| mod 2^bits (|−2^31| = 2^31), sign of h when alternating.
+struct HashingResolver: TermResolver {
+    let mask: Int64
+    let alternateSign: Bool
+    @inline(__always) func resolve(_ term: UnsafeBufferPointer<UInt8>) -> (id: Int32, sign: Double) {
+        let h = murmurHash3(term)
+        let bucket = Int32(truncatingIfNeeded: Int64(h).magnitude & UInt64(mask))
+        return (bucket, alternateSign && h < 0 ? -1 : 1)
+    }
+}
+
+/// Counts the terms of one document at a time with reusable buffers (one per task).
+///
+/// A term occurring in field f adds `fields[f].weight · sign` to its id's count; ids in first
+/// occurrence order, counts that cancel to 0 kept (callers drop them).
+final class DocumentCounter {
+    let scan = ScanBuffers()
+    /// Position of an id in `ids` while its document is being counted, else -1.
+    private var position: [Int32] = []
+    private(set) var ids: [Int32] = []
+    private(set) var counts: [Double] = []
+
+    /// Counts `document`; returns whether some field was truncated, or the item's error.
+    func count<R: TermResolver>(
+        _ document: TextDocument, options: TextOptions, tokenizer: Tokenizer, resolver: inout R
+    ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
+        for id in ids { position[Int(id)] = -1 }
+        ids.removeAll(keepingCapacity: true)
+        counts.removeAll(keepingCapacity: true)
+        var anyField = false
+        var truncated = false
+        for (f, field) in options.fields.enumerated() {
+            guard f < document.fields.count, let text = document.fields[f] else { continue }
+            anyField = true
+            if !tokenizer.scan(text, limit: options.maxTokens, into: scan) {
+                if options.onTooManyTokens == .reject {
+                    throw TextItemError(
+                        failureClass: .tooLarge, item: document.item, field: field.name,
+                        detail: "more than \(options.maxTokens) tokens (\(text.utf8.count) bytes)",
+                        hint: "raise features.text.max_tokens, or set on_too_many_tokens: truncate")
+                }
+                truncated = true
+            }
+            let weight = field.weight
+            tokenizer.forEachTerm(in: scan) { term in
+                let (id, sign) = resolver.resolve(term)
+                guard id >= 0 else { return }
+                let i = Int(id)
+                if i >= position.count { position += [Int32](repeating: -1, count: max(i + 1 - position.count, position.count)) }
+                let p = position[i]
+                if p >= 0 {
+                    counts[Int(p)] += weight * sign
+                } else {
+                    position[i] = Int32(ids.count)
+                    ids.append(id)
+                    counts.append(weight * sign)
+                }
+            }
+        }
+        if !anyField { return (.missing, false) }
+        return (counts.contains { $0 != 0 } ? .present : .empty, truncated)
+    }
+}

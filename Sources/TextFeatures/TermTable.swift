@@ -1,0 +1,157 @@
+import Foundation
+
+/// An insert-only hash map from byte strings (UTF-8 terms) to dense ids 0, 1, 2, … in insertion
+/// order, looked up without allocating a `String`.
+///
+/// Open addressing with linear probing over a power-of-two slot array kept at most half full;
+/// keys live back to back in one byte arena. The 64-bit hash of each id is kept so that probes
+/// compare bytes only on a hash match and growth never rehashes keys.
+struct TermTable: Sendable {
+    private(set) var arena: [UInt8] = []
+    /// Key `id` is `arena[offsets[id]..<offsets[id + 1]]`.
+    private(set) var offsets: [Int32] = [0]
+    private(set) var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    var count: Int { hashes.count }
+
+    /// The id of `key`, or -1.
+    @inline(__always) func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+        slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                var i = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let id = slots[i]
+                    if id < 0 { return -1 }
+                    if hashes[Int(id)] == hash && keyEquals(Int(id), key) { return id }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+    }
+
+    /// The id of `key`, inserting it with the next id when absent.
+    @inline(__always) mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[i]
+            if id < 0 { break }
+            if hashes[Int(id)] == hash && keyEquals(Int(id), key) { return id }
+            i = (i + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        slots[i] = id
+        hashes.append(hash)
+        arena.append(contentsOf: key)
+        offsets.append(Int32(arena.count))
+        if hashes.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    mutating func insert(_ key: [UInt8]) -> Int32 {
+        key.withUnsafeBufferPointer { insert($0, hash: termHash($0)) }
+    }
+
+    func find(_ key: [UInt8]) -> Int32 {
+        key.withUnsafeBufferPointer { find($0, hash: termHash($0)) }
+    }
+
+    /// The bytes of key `id`.
+    func key(_ id: Int) -> ArraySlice<UInt8> { arena[Int(offsets[id])..<Int(offsets[id + 1])] }
+
+    /// Whether key `a` sorts before key `b` by bytes (which is code point order for UTF-8).
+    func keyPrecedes(_ a: Int, _ b: Int) -> Bool {
+        arena.withUnsafeBufferPointer { p in
+            let (sa, la) = (Int(offsets[a]), Int(offsets[a + 1] - offsets[a]))
+            let (sb, lb) = (Int(offsets[b]), Int(offsets[b + 1] - offsets[b]))
+            let common = min(la, lb)
+            for k in 0..<common where p[sa + k] != p[sb + k] { return p[sa + k] < p[sb + k] }
+            return la < lb
+        }
+    }
+
+    @inline(__always) private func keyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        offsets.withUnsafeBufferPointer { o in
+            let start = Int(o[id]), length = Int(o[id + 1]) - start
+            guard length == key.count else { return false }
+            return arena.withUnsafeBufferPointer { a in
+                length == 0 || memcmp(a.baseAddress! + start, key.baseAddress!, length) == 0
+            }
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var fresh = [Int32](repeating: -1, count: size)
+        let m = size - 1
+        for (id, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h) & m
+            while fresh[i] >= 0 { i = (i + 1) & m }
+            fresh[i] = Int32(id)
+        }
+        slots = fresh
+        mask = m
+    }
+}
+
+/// A fast 64-bit hash of a term's bytes for `TermTable` (eight bytes per step, multiply-xorshift
+/// mixing, MurmurHash3's fmix64 finaliser). Not the hashing trick's hash (see `murmurHash3`).
+@inline(__always) func termHash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = p.count
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+    guard n > 0 else { return h }
+    let raw = UnsafeRawPointer(p.baseAddress!)
+    var i = 0
+    while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        i += 8
+    }
+    if i < n {
+        var tail: UInt64 = 0
+        for k in i..<n { tail |= UInt64(p[k]) << (8 * UInt64(k - i)) }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+    }
+    h ^= h >> 33
+    h &*= 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h &*= 0xC4CE_B9FE_1A85_EC53
+    return h ^ (h >> 33)
+}
+
+/// MurmurHash3_x86_32 of `p` with `seed` (Austin Appleby, public domain), as a signed value —
+/// scikit-learn's `murmurhash3_32(key, seed=0, positive=False)` on the UTF-8 bytes.
+func murmurHash3(_ p: UnsafeBufferPointer<UInt8>, seed: UInt32 = 0) -> Int32 {
+    let c1: UInt32 = 0xCC9E_2D51, c2: UInt32 = 0x1B87_3593
+    let n = p.count
+    var h = seed
+    var i = 0
+    if n >= 4 {
+        let raw = UnsafeRawPointer(p.baseAddress!)
+        while i + 4 <= n {
+            var k = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+            k &*= c1; k = k << 15 | k >> 17; k &*= c2
+            h ^= k; h = h << 13 | h >> 19; h = h &* 5 &+ 0xE654_6B64
+            i += 4
+        }
+    }
+    var k: UInt32 = 0
+    let rest = n - i
+    if rest >= 3 { k ^= UInt32(p[i + 2]) << 16 }
+    if rest >= 2 { k ^= UInt32(p[i + 1]) << 8 }
+    if rest >= 1 {
+        k ^= UInt32(p[i]); k &*= c1; k = k << 15 | k >> 17; k &*= c2; h ^= k
+    }
+    h ^= UInt32(truncatingIfNeeded: n)
+    h ^= h >> 16; h &*= 0x85EB_CA6B; h ^= h >> 13; h &*= 0xC2B2_AE35; h ^= h >> 16
+    return Int32(bitPattern: h)
+}

@@ -1,0 +1,118 @@
+/// A fitted text extractor: documents → `TextBag`s (ids and weights), reproducing training
+/// exactly from its `FittedText`. Immutable and `Sendable`: share one among threads freely.
+///
+/// ```swift
+/// let (vectorizer, bags) = try TextVectorizer.fitTransform(trainDocuments, options: options, threads: 2)
+/// try AtomicFile.write(vectorizer.fitted.jsonData(), to: stateURL)            // saved with the model
+/// let again = try TextVectorizer(fitted: FittedText.decode(json: Data(contentsOf: stateURL)))
+/// let testBags = again.transform(testDocuments, threads: 2)                   // same ids, same weights
+/// ```
+public struct TextVectorizer: Sendable {
+    public let fitted: FittedText
+    public let tokenizer: Tokenizer
+    private let vocabulary: TermTable
+    private let weighting: BagWeighting
+
+    /// Ids run over 0..<featureCount (the EmbeddingBag's table size; the CSR matrix's columns).
+    public var featureCount: Int { fitted.featureCount }
+
+    /// A vectorizer for a saved state; throws when the state or its options are invalid.
+    public init(fitted: FittedText) throws {
+        try fitted.options.validate()
+        try fitted.validate()
+        self.fitted = fitted
+        tokenizer = try Tokenizer(fitted.options.tokenizer)
+        var table = TermTable(capacity: fitted.terms.count)
+        for term in fitted.terms { _ = table.insert(Array(term.utf8)) }
+        guard table.count == fitted.terms.count else {
+            throw TextFitError.inconsistentState("two vocabulary terms share the same bytes")
+        }
+        vocabulary = table
+        var idf = fitted.idf
+        if fitted.options.weighting == .tfidf, fitted.options.hashing != nil {
+            idf = [Double](repeating: fitted.unseenIDF, count: fitted.featureCount)
+            for (k, bucket) in fitted.buckets.enumerated() { idf[bucket] = fitted.idf[k] }
+        }
+        weighting = BagWeighting(options: fitted.options, idf: idf)
+    }
+
+    /// Fits on the training documents (see `fitTransform`).
+    public static func fit(_ documents: [TextDocument], options: TextOptions, threads: Int = 1) throws -> TextVectorizer {
+        try fitTransform(documents, options: options, threads: threads, transform: false).vectorizer
+    }
+
+    /// Fits the vocabulary (or hashing df) and idf on `documents` and returns their bags,
+    /// tokenizing each document once. Items that fail (`max_tokens` with `reject`) get their
+    /// error and are left out of the counts.
+    public static func fitTransform(
+        _ documents: [TextDocument], options: TextOptions, threads: Int = 1
+    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, TextItemError>]) {
+        try fitTransform(documents, options: options, threads: threads, transform: true)
+    }
+
+    private static func fitTransform(
+        _ documents: [TextDocument], options: TextOptions, threads: Int, transform: Bool
+    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, TextItemError>]) {
+        try options.validate()
+        let tokenizer = try Tokenizer(options.tokenizer)
+        let ranges = chunkRanges(documents.count, parts: threads)
+        let chunks = parallelChunks(ranges.count, threads: threads) { c in
+            CountedChunk(documents[ranges[c]], options: options, tokenizer: tokenizer)
+        }
+        let selection = try VocabularySelection(chunks: chunks, options: options)
+        let vectorizer = try TextVectorizer(fitted: selection.fitted)
+        guard transform else { return (vectorizer, []) }
+        let weighting = vectorizer.weighting
+        let perChunk = parallelChunks(chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
+            let chunk = chunks[c]
+            let map = selection.finalIDs[c]
+            return chunk.outcomes.indices.map { d in
+                switch chunk.outcomes[d] {
+                case .failed(let error): return .failure(error)
+                case .counted(let status, let truncated):
+                    let span = chunk.offsets[d]..<chunk.offsets[d + 1]
+                    let ids = map.isEmpty ? Array(chunk.ids[span]) : chunk.ids[span].map { map[Int($0)] }
+                    return .success(weighting.bag(ids: ids, counts: Array(chunk.counts[span]), status: status, truncated: truncated))
+                }
+            }
+        }
+        return (vectorizer, perChunk.flatMap { $0 })
+    }
+
+    /// The bag of one document, or its error.
+    public func transform(_ document: TextDocument) -> Result<TextBag, TextItemError> {
+        transform(document, counter: DocumentCounter())
+    }
+
+    /// The bags of `documents`, in order, computed on up to `threads` threads.
+    public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, TextItemError>] {
+        let ranges = chunkRanges(documents.count, parts: threads == 1 ? 1 : threads * 8)
+        return parallelChunks(ranges.count, threads: threads) { c in
+            let counter = DocumentCounter()
+            return documents[ranges[c]].map { self.transform($0, counter: counter) }
+        }.flatMap { $0 }
+    }
+
+    private func transform(_ document: TextDocument, counter: DocumentCounter) -> Result<TextBag, TextItemError> {
+        do {
+            let status: TextBag.Status, truncated: Bool
+            let options = fitted.options
+            if let h = options.hashing {
+                var resolver = HashingResolver(mask: Int64(h.bucketCount - 1), alternateSign: h.alternateSign)
+                (status, truncated) = try counter.count(document, options: options, tokenizer: tokenizer, resolver: &resolver)
+            } else {
+                var resolver = VocabularyResolver(table: vocabulary, unknownID: fitted.unknownID ?? -1)
+                (status, truncated) = try counter.count(document, options: options, tokenizer: tokenizer, resolver: &resolver)
+            }
+            return .success(weighting.bag(ids: counter.ids, counts: counter.counts, status: status, truncated: truncated))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The vocabulary term of `id`, "<unknown>" for the unknown id; nil with hashing or out of range.
+    public func term(_ id: Int32) -> String? {
+        if let u = fitted.unknownID, id == u { return "<unknown>" }
+        return fitted.terms.indices.contains(Int(id)) ? fitted.terms[Int(id)] : nil
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// Reusable buffers of one scanning task (never shared between threads).
+///
+/// `bytes` holds the folded UTF-8 of word characters only; token `k` is
+/// `bytes[tokenStart[k]..<tokenEnd[k]]` (a CJK bigram is simply a range over two characters).
+final class ScanBuffers {
+    var bytes: [UInt8] = []
+    var tokenStart: [Int32] = []
+    var tokenEnd: [Int32] = []
+    var cjkStarts: [Int32] = []
+    /// Output of the slow path (normalised text), scanned in place of the input.
+    var folded: [UInt8] = []
+    /// Scratch for joining n-grams and for the token keys of one document.
+    var gram: [UInt8] = []
+
+    func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        tokenStart.removeAll(keepingCapacity: true)
+        tokenEnd.removeAll(keepingCapacity: true)
+        cjkStarts.removeAll(keepingCapacity: true)
+    }
+
+    var tokenCount: Int { tokenStart.count }
+}
+
+/// The built-in tokenizer: maximal runs of word characters (Python `re` `\w`), split into CJK
+/// and non-CJK sub-runs; a non-CJK run of at least `minimumLength` scalars is a token (so the
+/// default equals `(?u)\b\w\w+\b`), CJK runs become unigrams and/or bigrams per `cjk`.
+struct TokenScanner: Sendable {
+    enum Outcome { case done, truncated, needsSlowPath }
+
+    let table: ScalarTable
+    let minimumLength: Int
+    let cjk: TokenizerOptions.CJKMode
+    /// Stop after this many tokens (`.truncated` when more would follow).
+    let limit: Int
+
+    /// Appends the tokens of `input` (valid UTF-8) to `out`.
+    func scan(_ input: UnsafeBufferPointer<UInt8>, into out: ScanBuffers) -> Outcome {
+        let entries = table.entries
+        let sequences = table.sequences
+        let lowercase = table.lowercase
+        let splitCJK = cjk != .none
+        var runStart = out.bytes.count  // word run: first byte and length in scalars
+        var runLength = 0
+        var cjkRun = false
+        var i = 0
+        let n = input.count
+
+        // Closes the open run, emitting its tokens; false when the limit is hit.
+        func closeRun() -> Bool {
+            if cjkRun {
+                cjkRun = false
+                return emitCJK(out)
+            }
+            defer { runLength = 0 }
+            if runLength == 0 { return true }
+            if runLength >= minimumLength {
+                if out.tokenCount == limit { return false }
+                out.tokenStart.append(Int32(runStart)); out.tokenEnd.append(Int32(out.bytes.count))
+            } else {
+                out.bytes.removeLast(out.bytes.count - runStart)
+            }
+            return true
+        }
+
+        // Adds one folded scalar with its class; false when the limit is hit.
+        func add(_ packed: UInt32) -> Bool {
+            let cls = packed >> 21 & 3
+            if cls == 0 { return closeRun() }
+            if cls == 2 && splitCJK {
+                if !cjkRun {
+                    if !closeRun() { return false }
+                    cjkRun = true
+                }
+                out.cjkStarts.append(Int32(out.bytes.count))
+            } else {
+                if cjkRun {
+                    if !closeRun() { return false }
+                }
+                if runLength == 0 { runStart = out.bytes.count }
+                runLength += 1
+            }
+            appendUTF8(packed & 0x1F_FFFF, to: &out.bytes)
+            return true
+        }
+
+        while i < n {
+            let b = input[i]
+            if b < 0x80 {
+                i += 1
+                let c = UInt32(b)
+                let isLetter = (c | 0x20) &- 0x61 < 26
+                if isLetter || c &- 0x30 < 10 || c == 0x5F {
+                    if cjkRun, !closeRun() { return .truncated }
+                    if runLength == 0 { runStart = out.bytes.count }
+                    runLength += 1
+                    out.bytes.append(lowercase && c &- 0x41 < 26 ? b | 0x20 : b)
+                } else if runLength > 0 || cjkRun {
+                    if !closeRun() { return .truncated }
+                }
+                continue
+            }
+            let (value, length) = decodeScalar(input, at: i)
+            i += length
+            let e = value < 0x10000 ? entries[Int(value)] : table.entry(value)
+            if e == ScalarTable.slowEntry { return .needsSlowPath }
+            if e & (1 << 31) == 0 {
+                if !add(e) { return .truncated }
+            } else {
+                let offset = Int(e & 0xFF_FFFF), count = Int(e >> 24 & 0x1F)
+                for k in offset..<(offset + count) where !add(sequences[k]) { return .truncated }
+            }
+        }
+        return closeRun() ? .done : .truncated
+    }
+
+    /// Emits the tokens of the CJK run whose characters start at `out.cjkStarts`; false when the
+    /// limit is hit.
+    private func emitCJK(_ out: ScanBuffers) -> Bool {
+        defer { out.cjkStarts.removeAll(keepingCapacity: true) }
+        let starts = out.cjkStarts
+        let k = starts.count
+        let end = Int32(out.bytes.count)
+        let unigrams = cjk == .unigrams || cjk == .both || (cjk == .bigrams && k == 1)
+        let bigrams = cjk == .bigrams || cjk == .both
+        for j in 0..<k {
+            let next = j + 1 < k ? starts[j + 1] : end
+            if unigrams {
+                if out.tokenCount == limit { return false }
+                out.tokenStart.append(starts[j]); out.tokenEnd.append(next)
+            }
+            if bigrams && j + 1 < k {
+                if out.tokenCount == limit { return false }
+                out.tokenStart.append(starts[j]); out.tokenEnd.append(j + 2 < k ? starts[j + 2] : end)
+            }
+        }
+        return true
+    }
+}
+
+/// Decodes the scalar starting at `i` of valid UTF-8 (a `String`'s bytes).
+@inline(__always) func decodeScalar(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+    let b0 = UInt32(p[i])
+    if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(p[i + 1]) & 0x3F, 2) }
+    if b0 < 0xF0 { return ((b0 & 0x0F) << 12 | (UInt32(p[i + 1]) & 0x3F) << 6 | UInt32(p[i + 2]) & 0x3F, 3) }
+    return (
+        (b0 & 0x07) << 18 | (UInt32(p[i + 1]) & 0x3F) << 12 | (UInt32(p[i + 2]) & 0x3F) << 6 | UInt32(p[i + 3]) & 0x3F, 4
+    )
+}
+
+@inline(__always) func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    switch v {
+    case ..<0x80: out.append(UInt8(v))
+    case ..<0x800: out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
+    case ..<0x10000:
+        out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+    default:
+        out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | v >> 12 & 0x3F))
+        out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+    }
+}
+
+/// The slow path's folding of a whole text: NFKC (`nfkc`), then Python's `str.lower`
+/// including the Final_Sigma rule (Σ → ς after a cased letter, skipping case-ignorables, and not
+/// before one), as UTF-8.
+func foldSlowly(_ text: String, normalize: Bool, lowercase: Bool) -> [UInt8] {
+    let normalized = normalize ? nfkc(text) : text
+    guard lowercase else { return Array(normalized.utf8) }
+    let scalars = Array(normalized.unicodeScalars)
+    var out: [UInt8] = []
+    out.reserveCapacity(normalized.utf8.count + 8)
+    for (i, s) in scalars.enumerated() {
+        if s.value == 0x3A3 {
+            let cased = { (j: Int) in scalars[j].properties.isCased }
+            let ignorable = { (j: Int) in scalars[j].properties.isCaseIgnorable }
+            var j = i - 1
+            while j >= 0 && ignorable(j) { j -= 1 }
+            var final = j >= 0 && cased(j)
+            if final {
+                var k = i + 1
+                while k < scalars.count && ignorable(k) { k += 1 }
+                final = k == scalars.count || !cased(k)
+            }
+            appendUTF8(final ? 0x3C2 : 0x3C3, to: &out)
+        } else {
+            for t in ScalarTable.lower(s) { appendUTF8(t.value, to: &out) }
+        }
+    }
+    return out
+}
