@@ -11,5 +11,6 @@ let package = Package(
     ],
     targets: [
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
+        .executableTarget(name: "BenchText", dependencies: [.product(name: "TextFeatures", package: "pipeline")]),
     ]
 )

@@ -20,34 +20,45 @@ struct BagWeighting: Sendable {
         self.idf = idf
     }
 
-    /// The bag of `ids`/`counts` (ids < 0 are skipped; repeated ids are summed first).
-    func bag(ids: [Int32], counts: [Double], status: TextBag.Status, truncated: Bool) -> TextBag {
-        var pairs: [(id: Int32, count: Double)] = []
-        pairs.reserveCapacity(ids.count)
-        for k in ids.indices where ids[k] >= 0 { pairs.append((ids[k], counts[k])) }
-        pairs.sort { $0.id < $1.id }
-        var outIDs: [Int32] = []
-        var weights: [Double] = []
-        outIDs.reserveCapacity(pairs.count)
-        weights.reserveCapacity(pairs.count)
-        var k = 0
-        while k < pairs.count {
-            let id = pairs[k].id
-            var c = pairs[k].count
+    /// The bag of `ids`/`counts`, each id first sent through `map` when given (ids < 0 are
+    /// skipped; repeated ids are summed first). `scratch` is reused between calls.
+    func bag(
+        ids: ArraySlice<Int32>, counts: ArraySlice<Double>, map: [Int32]? = nil, status: TextBag.Status, truncated: Bool,
+        scratch: inout BagScratch
+    ) -> TextBag {
+        // Sort (id, position) packed in one word: a plain integer sort, no closure.
+        scratch.order.removeAll(keepingCapacity: true)
+        scratch.weights.removeAll(keepingCapacity: true)
+        var k = counts.startIndex
+        for raw in ids {
+            let id = map.map { $0[Int(raw)] } ?? raw
+            if id >= 0 { scratch.order.append(UInt64(id) << 32 | UInt64(k)) }
             k += 1
-            while k < pairs.count && pairs[k].id == id { c += pairs[k].count; k += 1 }
-            guard c != 0 else { continue }
-            outIDs.append(id)
-            weights.append(weight(count: c, id: id))
         }
-        var norm = 1.0
-        if normalize {
-            var sum = 0.0
-            for w in weights { sum += w * w }
-            if sum > 0 { norm = sum.squareRoot() }
+        scratch.order.sort()
+        var outIDs: [Int32] = []
+        outIDs.reserveCapacity(scratch.order.count)
+        var sum = 0.0
+        let order = scratch.order
+        var i = 0
+        while i < order.count {
+            let id = Int32(order[i] >> 32)
+            var c = counts[Int(order[i] & 0xFFFF_FFFF)]
+            i += 1
+            while i < order.count && Int32(order[i] >> 32) == id { c += counts[Int(order[i] & 0xFFFF_FFFF)]; i += 1 }
+            guard c != 0 else { continue }
+            let w = weight(count: c, id: id)
+            outIDs.append(id)
+            scratch.weights.append(w)
+            sum += w * w
+        }
+        let norm = normalize && sum > 0 ? sum.squareRoot() : 1
+        let weights = [Float](unsafeUninitializedCapacity: outIDs.count) { out, n in
+            for j in 0..<outIDs.count { out[j] = Float(scratch.weights[j] / norm) }
+            n = outIDs.count
         }
         let finalStatus: TextBag.Status = outIDs.isEmpty ? (status == .missing ? .missing : .empty) : .present
-        return TextBag(ids: outIDs, weights: weights.map { Float($0 / norm) }, status: finalStatus, truncated: truncated)
+        return TextBag(ids: outIDs, weights: weights, status: finalStatus, truncated: truncated)
     }
 
     @inline(__always) func weight(count c: Double, id: Int32) -> Double {
@@ -59,4 +70,10 @@ struct BagWeighting: Sendable {
         }
         return weighting == .tfidf ? tf * idf[Int(id)] : tf
     }
+}
+
+/// Buffers `BagWeighting.bag` reuses from one document to the next (one per task).
+struct BagScratch {
+    var order: [UInt64] = []
+    var weights: [Double] = []
 }

@@ -37,17 +37,21 @@ struct HashingResolver: TermResolver {
 ///
 /// A term occurring in field f adds `fields[f].weight · sign` to its id's count; ids in first
 /// occurrence order, counts that cancel to 0 kept (callers drop them).
-final class DocumentCounter {
-    let scan = ScanBuffers()
+struct DocumentCounter {
+    private var scan = ScanBuffers()
     /// Position of an id in `ids` while its document is being counted, else -1.
     private var position: [Int32] = []
     private(set) var ids: [Int32] = []
     private(set) var counts: [Double] = []
 
     /// Counts `document`; returns whether some field was truncated, or the item's error.
-    func count<R: TermResolver>(
+    mutating func count<R: TermResolver>(
         _ document: TextDocument, options: TextOptions, tokenizer: Tokenizer, resolver: inout R
     ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
+        // Locals, not stored properties, in the loop: no exclusivity checks, no overlapping access.
+        var position = self.position, ids = self.ids, counts = self.counts, scan = self.scan
+        self.position = []; self.ids = []; self.counts = []; self.scan = ScanBuffers()
+        defer { self.position = position; self.ids = ids; self.counts = counts; self.scan = scan }
         for id in ids { position[Int(id)] = -1 }
         ids.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
@@ -56,7 +60,7 @@ final class DocumentCounter {
         for (f, field) in options.fields.enumerated() {
             guard f < document.fields.count, let text = document.fields[f] else { continue }
             anyField = true
-            if !tokenizer.scan(text, limit: options.maxTokens, into: scan) {
+            if !tokenizer.scan(text, limit: options.maxTokens, into: &scan) {
                 if options.onTooManyTokens == .reject {
                     throw TextItemError(
                         failureClass: .tooLarge, item: document.item, field: field.name,
@@ -66,7 +70,7 @@ final class DocumentCounter {
                 truncated = true
             }
             let weight = field.weight
-            tokenizer.forEachTerm(in: scan) { term in
+            tokenizer.forEachTerm(in: &scan) { term in
                 let (id, sign) = resolver.resolve(term)
                 guard id >= 0 else { return }
                 let i = Int(id)

@@ -83,7 +83,19 @@ struct TermTable: Sendable {
             let start = Int(o[id]), length = Int(o[id + 1]) - start
             guard length == key.count else { return false }
             return arena.withUnsafeBufferPointer { a in
-                length == 0 || memcmp(a.baseAddress! + start, key.baseAddress!, length) == 0
+                // Terms are short: compare eight bytes at a time inline rather than call memcmp.
+                guard length > 0 else { return true }
+                let x = UnsafeRawPointer(a.baseAddress! + start), y = UnsafeRawPointer(key.baseAddress!)
+                var k = 0
+                while k + 8 <= length {
+                    if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                    k += 8
+                }
+                while k < length {
+                    if x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) { return false }
+                    k += 1
+                }
+                return true
             }
         }
     }

@@ -66,13 +66,15 @@ public struct TextVectorizer: Sendable {
         let perChunk = parallelChunks(chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
             let chunk = chunks[c]
             let map = selection.finalIDs[c]
+            var scratch = BagScratch()
             return chunk.outcomes.indices.map { d in
                 switch chunk.outcomes[d] {
                 case .failed(let error): return .failure(error)
                 case .counted(let status, let truncated):
                     let span = chunk.offsets[d]..<chunk.offsets[d + 1]
-                    let ids = map.isEmpty ? Array(chunk.ids[span]) : chunk.ids[span].map { map[Int($0)] }
-                    return .success(weighting.bag(ids: ids, counts: Array(chunk.counts[span]), status: status, truncated: truncated))
+                    return .success(weighting.bag(
+                        ids: chunk.ids[span], counts: chunk.counts[span], map: map.isEmpty ? nil : map,
+                        status: status, truncated: truncated, scratch: &scratch))
                 }
             }
         }
@@ -81,19 +83,22 @@ public struct TextVectorizer: Sendable {
 
     /// The bag of one document, or its error.
     public func transform(_ document: TextDocument) -> Result<TextBag, TextItemError> {
-        transform(document, counter: DocumentCounter())
+        var counter = DocumentCounter()
+        var scratch = BagScratch()
+        return transform(document, counter: &counter, scratch: &scratch)
     }
 
     /// The bags of `documents`, in order, computed on up to `threads` threads.
     public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, TextItemError>] {
         let ranges = chunkRanges(documents.count, parts: threads == 1 ? 1 : threads * 8)
         return parallelChunks(ranges.count, threads: threads) { c in
-            let counter = DocumentCounter()
-            return documents[ranges[c]].map { self.transform($0, counter: counter) }
+            var counter = DocumentCounter()
+            var scratch = BagScratch()
+            return documents[ranges[c]].map { self.transform($0, counter: &counter, scratch: &scratch) }
         }.flatMap { $0 }
     }
 
-    private func transform(_ document: TextDocument, counter: DocumentCounter) -> Result<TextBag, TextItemError> {
+    private func transform(_ document: TextDocument, counter: inout DocumentCounter, scratch: inout BagScratch) -> Result<TextBag, TextItemError> {
         do {
             let status: TextBag.Status, truncated: Bool
             let options = fitted.options
@@ -104,7 +109,8 @@ public struct TextVectorizer: Sendable {
                 var resolver = VocabularyResolver(table: vocabulary, unknownID: fitted.unknownID ?? -1)
                 (status, truncated) = try counter.count(document, options: options, tokenizer: tokenizer, resolver: &resolver)
             }
-            return .success(weighting.bag(ids: counter.ids, counts: counter.counts, status: status, truncated: truncated))
+            return .success(weighting.bag(
+                ids: counter.ids[...], counts: counter.counts[...], status: status, truncated: truncated, scratch: &scratch))
         } catch {
             return .failure(error)
         }

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Reusable buffers of one scanning task (never shared between threads).
+/// Reusable buffers of one scanning task, passed `inout` (a struct, so that the hot loops pay no
+/// dynamic exclusivity checks).
 ///
 /// `bytes` holds the folded UTF-8 of word characters only; token `k` is
 /// `bytes[tokenStart[k]..<tokenEnd[k]]` (a CJK bigram is simply a range over two characters).
-final class ScanBuffers {
+struct ScanBuffers {
     var bytes: [UInt8] = []
     var tokenStart: [Int32] = []
     var tokenEnd: [Int32] = []
@@ -14,7 +15,7 @@ final class ScanBuffers {
     /// Scratch for joining n-grams and for the token keys of one document.
     var gram: [UInt8] = []
 
-    func reset() {
+    mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         tokenStart.removeAll(keepingCapacity: true)
         tokenEnd.removeAll(keepingCapacity: true)
@@ -37,7 +38,7 @@ struct TokenScanner: Sendable {
     let limit: Int
 
     /// Appends the tokens of `input` (valid UTF-8) to `out`.
-    func scan(_ input: UnsafeBufferPointer<UInt8>, into out: ScanBuffers) -> Outcome {
+    func scan(_ input: UnsafeBufferPointer<UInt8>, into out: inout ScanBuffers) -> Outcome {
         let entries = table.entries
         let sequences = table.sequences
         let lowercase = table.lowercase
@@ -52,7 +53,7 @@ struct TokenScanner: Sendable {
         func closeRun() -> Bool {
             if cjkRun {
                 cjkRun = false
-                return emitCJK(out)
+                return emitCJK(&out)
             }
             defer { runLength = 0 }
             if runLength == 0 { return true }
@@ -89,17 +90,25 @@ struct TokenScanner: Sendable {
         while i < n {
             let b = input[i]
             if b < 0x80 {
-                i += 1
-                let c = UInt32(b)
-                let isLetter = (c | 0x20) &- 0x61 < 26
-                if isLetter || c &- 0x30 < 10 || c == 0x5F {
-                    if cjkRun, !closeRun() { return .truncated }
-                    if runLength == 0 { runStart = out.bytes.count }
-                    runLength += 1
-                    out.bytes.append(lowercase && c &- 0x41 < 26 ? b | 0x20 : b)
-                } else if runLength > 0 || cjkRun {
-                    if !closeRun() { return .truncated }
+                guard isASCIIWord(b) else {
+                    if runLength > 0 || cjkRun, !closeRun() { return .truncated }
+                    i += 1
+                    continue
                 }
+                // A whole run of ASCII word bytes at once: copy, then lowercase in place.
+                if cjkRun, !closeRun() { return .truncated }
+                if runLength == 0 { runStart = out.bytes.count }
+                var j = i + 1
+                while j < n && isASCIIWord(input[j]) { j += 1 }
+                let from = out.bytes.count
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
+                if lowercase {
+                    out.bytes.withUnsafeMutableBufferPointer { p in
+                        for k in from..<p.count where p[k] &- 0x41 < 26 { p[k] |= 0x20 }
+                    }
+                }
+                runLength += j - i
+                i = j
                 continue
             }
             let (value, length) = decodeScalar(input, at: i)
@@ -118,7 +127,7 @@ struct TokenScanner: Sendable {
 
     /// Emits the tokens of the CJK run whose characters start at `out.cjkStarts`; false when the
     /// limit is hit.
-    private func emitCJK(_ out: ScanBuffers) -> Bool {
+    private func emitCJK(_ out: inout ScanBuffers) -> Bool {
         defer { out.cjkStarts.removeAll(keepingCapacity: true) }
         let starts = out.cjkStarts
         let k = starts.count
@@ -138,6 +147,13 @@ struct TokenScanner: Sendable {
         }
         return true
     }
+}
+
+/// Whether an ASCII byte is a word character: [0-9A-Za-z_].
+@inline(__always) func isASCIIWord(_ b: UInt8) -> Bool {
+    // Bit b of the 128-bit mask (two words) is set for word bytes.
+    let low: UInt64 = 0x03FF_0000_0000_0000, high: UInt64 = 0x07FF_FFFE_87FF_FFFE
+    return b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b - 64)) & 1 != 0
 }
 
 /// Decodes the scalar starting at `i` of valid UTF-8 (a `String`'s bytes).

@@ -54,8 +54,8 @@ public struct Tokenizer: Sendable {
 
     /// The tokens of `text` before stop words and n-grams.
     public func tokens(_ text: String) -> [String] {
-        let buffers = ScanBuffers()
-        _ = scan(text, limit: Int.max, removeStopWords: false, into: buffers)
+        var buffers = ScanBuffers()
+        _ = scan(text, limit: Int.max, removeStopWords: false, into: &buffers)
         return (0..<buffers.tokenCount).map {
             String(decoding: buffers.bytes[Int(buffers.tokenStart[$0])..<Int(buffers.tokenEnd[$0])], as: UTF8.self)
         }
@@ -64,38 +64,39 @@ public struct Tokenizer: Sendable {
     /// The terms of `text`: tokens, stop words removed, n-grams added — scikit-learn's
     /// `build_analyzer()(text)` for the equivalent configuration.
     public func analyze(_ text: String) -> [String] {
-        let buffers = ScanBuffers()
-        _ = scan(text, limit: Int.max, into: buffers)
+        var buffers = ScanBuffers()
+        _ = scan(text, limit: Int.max, into: &buffers)
         var terms: [String] = []
-        forEachTerm(in: buffers) { terms.append(String(decoding: $0, as: UTF8.self)) }
+        forEachTerm(in: &buffers) { terms.append(String(decoding: $0, as: UTF8.self)) }
         return terms
     }
 
     /// Scans `text` into `buffers` (reset first): token ranges, stop words removed unless told
     /// otherwise. Returns false when the text had more than `limit` tokens (the first `limit` are kept).
-    func scan(_ text: String, limit: Int, removeStopWords: Bool = true, into buffers: ScanBuffers) -> Bool {
+    func scan(_ text: String, limit: Int, removeStopWords: Bool = true, into buffers: inout ScanBuffers) -> Bool {
         buffers.reset()
         var complete = true
         if let minimumLength {
             var scanner = TokenScanner(table: table, minimumLength: minimumLength, cjk: options.cjk, limit: limit)
-            var outcome = text.utf8.withContiguousStorageIfAvailable { scanner.scan($0, into: buffers) }
-                ?? Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: buffers) }
+            var outcome = text.utf8.withContiguousStorageIfAvailable { scanner.scan($0, into: &buffers) }
+                ?? Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: &buffers) }
             if outcome == .needsSlowPath {
                 buffers.reset()
                 buffers.folded = foldSlowly(text, normalize: table.normalize, lowercase: table.lowercase)
                 scanner = TokenScanner(table: .identity, minimumLength: minimumLength, cjk: options.cjk, limit: limit)
-                outcome = buffers.folded.withUnsafeBufferPointer { scanner.scan($0, into: buffers) }
+                let folded = buffers.folded
+                outcome = folded.withUnsafeBufferPointer { scanner.scan($0, into: &buffers) }
             }
             complete = outcome == .done
         } else if let pattern {
-            complete = scanWithPattern(pattern.regex, text, limit: limit, into: buffers)
+            complete = scanWithPattern(pattern.regex, text, limit: limit, into: &buffers)
         }
-        if removeStopWords && stopWords.count > 0 { dropStopWords(buffers) }
+        if removeStopWords && stopWords.count > 0 { dropStopWords(&buffers) }
         return complete
     }
 
     /// Custom patterns: every match (or its first capture group, as scikit-learn) is a token.
-    private func scanWithPattern(_ pattern: Regex<AnyRegexOutput>, _ text: String, limit: Int, into buffers: ScanBuffers) -> Bool {
+    private func scanWithPattern(_ pattern: Regex<AnyRegexOutput>, _ text: String, limit: Int, into buffers: inout ScanBuffers) -> Bool {
         let normalized = normalize(text)
         for match in normalized.matches(of: pattern) {
             let piece = match.output.count > 1 ? match.output[1].substring : match.output[0].substring
@@ -108,27 +109,31 @@ public struct Tokenizer: Sendable {
         return true
     }
 
-    private func dropStopWords(_ buffers: ScanBuffers) {
+    private func dropStopWords(_ buffers: inout ScanBuffers) {
         var kept = 0
+        var starts = buffers.tokenStart, ends = buffers.tokenEnd
         buffers.bytes.withUnsafeBufferPointer { bytes in
-            for k in 0..<buffers.tokenCount {
-                let (s, e) = (Int(buffers.tokenStart[k]), Int(buffers.tokenEnd[k]))
-                let token = UnsafeBufferPointer(rebasing: bytes[s..<e])
+            for k in 0..<starts.count {
+                let token = UnsafeBufferPointer(rebasing: bytes[Int(starts[k])..<Int(ends[k])])
                 if stopWords.find(token, hash: termHash(token)) >= 0 { continue }
-                buffers.tokenStart[kept] = buffers.tokenStart[k]
-                buffers.tokenEnd[kept] = buffers.tokenEnd[k]
+                starts[kept] = starts[k]
+                ends[kept] = ends[k]
                 kept += 1
             }
         }
-        buffers.tokenStart.removeLast(buffers.tokenCount - kept)
-        buffers.tokenEnd.removeLast(buffers.tokenEnd.count - kept)
+        starts.removeLast(starts.count - kept)
+        ends.removeLast(ends.count - kept)
+        buffers.tokenStart = starts
+        buffers.tokenEnd = ends
     }
 
     /// Calls `body` with the bytes of every term of the scanned tokens, in scikit-learn's order.
     @inline(__always)
-    func forEachTerm(in buffers: ScanBuffers, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    func forEachTerm(in buffers: inout ScanBuffers, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let count = buffers.tokenCount
         let range = options.ngramRange
+        var gram = buffers.gram
+        defer { buffers.gram = gram }
         buffers.bytes.withUnsafeBufferPointer { bytes in
             buffers.tokenStart.withUnsafeBufferPointer { starts in
                 buffers.tokenEnd.withUnsafeBufferPointer { ends in
@@ -138,12 +143,12 @@ public struct Tokenizer: Sendable {
                     var n = max(2, range.lowerBound)
                     while n <= min(range.upperBound, count) {
                         for i in 0...(count - n) {
-                            buffers.gram.removeAll(keepingCapacity: true)
+                            gram.removeAll(keepingCapacity: true)
                             for k in i..<(i + n) {
-                                if k > i { buffers.gram.append(0x20) }
-                                buffers.gram.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(starts[k])..<Int(ends[k])]))
+                                if k > i { gram.append(0x20) }
+                                gram.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(starts[k])..<Int(ends[k])]))
                             }
-                            buffers.gram.withUnsafeBufferPointer { body($0) }
+                            gram.withUnsafeBufferPointer { body($0) }
                         }
                         n += 1
                     }

@@ -17,20 +17,27 @@ struct CountedChunk: Sendable {
 
     /// Counts `documents` with the tokenizer; vocabulary mode unless `hashing` is set.
     init(_ documents: ArraySlice<TextDocument>, options: TextOptions, tokenizer: Tokenizer) {
-        let counter = DocumentCounter()
+        var counter = DocumentCounter()
+        // Room for the (id, count) pairs up front (about one term per 7 bytes of text), so the
+        // arrays do not grow by copying.
+        let bytes = documents.reduce(0) { $0 + $1.fields.reduce(0) { $0 + ($1?.utf8.count ?? 0) } }
+        ids.reserveCapacity(bytes / 7 + 16)
+        counts.reserveCapacity(bytes / 7 + 16)
+        offsets.reserveCapacity(documents.count + 1)
+        outcomes.reserveCapacity(documents.count)
         if let h = options.hashing {
             var resolver = HashingResolver(mask: Int64(h.bucketCount - 1), alternateSign: h.alternateSign)
             documentFrequency = [Int32](repeating: 0, count: h.bucketCount)
-            for d in documents { add(d, counter, options, tokenizer, &resolver) }
+            for d in documents { add(d, &counter, options, tokenizer, &resolver) }
         } else {
             var resolver = InsertingResolver()
-            for d in documents { add(d, counter, options, tokenizer, &resolver) }
+            for d in documents { add(d, &counter, options, tokenizer, &resolver) }
             table = resolver.table
         }
     }
 
     private mutating func add<R: TermResolver>(
-        _ document: TextDocument, _ counter: DocumentCounter, _ options: TextOptions, _ tokenizer: Tokenizer, _ resolver: inout R
+        _ document: TextDocument, _ counter: inout DocumentCounter, _ options: TextOptions, _ tokenizer: Tokenizer, _ resolver: inout R
     ) {
         do {
             let (status, truncated) = try counter.count(document, options: options, tokenizer: tokenizer, resolver: &resolver)

@@ -28,9 +28,20 @@ ODDITIES = ["ﬁne ﬂour", "①②③ steps", "Ⅻ chapters", "x² + y²", "Ｆ
             "ﾊﾝｶｸ ｶﾞｷﾞｸﾞ", "㍿ ㎏ ㍻", "ΣΑΣ Σ.", "co\u00adop", "½ price"]
 
 
+SYLLABLES = ["ka", "lo", "mi", "tor", "ven", "zu", "ra", "pel", "qui", "dor", "sa", "ne", "bri", "fa", "gon", "xi",
+             "lum", "ter", "ox", "vi", "mar", "no", "cel", "ad", "tri", "po", "un", "es", "ly", "ber"]
+
+
+def brand(rng: random.Random) -> str:
+    """A made-up brand name (30^2..30^3 of them), so the vocabulary grows with the corpus."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
 def description(rng: random.Random) -> str:
-    """One item description: a title and one to four sentences, sometimes accented or CJK."""
-    parts = [f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}."]
+    """One item description: brand, model and title, then one to four sentences, sometimes
+    accented or CJK."""
+    model = f"{rng.choice('ABCDEFGHJKLMNPRSTVXZ')}{rng.choice('ABCDEFGHJKLMNPRSTVXZ')}-{rng.randint(100, 9999)}"
+    parts = [f"{brand(rng)} {model}: {rng.choice(ADJECTIVES).capitalize()} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}."]
     for _ in range(rng.randint(1, 4)):
         parts.append(rng.choice(PHRASES))
     roll = rng.random()
