@@ -29,12 +29,19 @@ if config == "sklearn" {
     options.tokenizer.cjk = .none
 }
 
-/// Seconds taken by `body` (a plain function, outside main-actor code, so closures pay no
-/// executor checks).
-func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-    let start = DispatchTime.now().uptimeNanoseconds
+/// CPU seconds used by this process so far (all threads).
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Wall and CPU seconds taken by `body` (a plain function, outside main-actor code, so closures
+/// pay no executor checks).
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuSeconds()
     let result = try body()
-    return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpuSeconds() - cpu)
 }
 
 /// The floor: validate all bytes as UTF-8, then touch every byte of every document once.
@@ -54,12 +61,14 @@ func run(_ bytes: [UInt8], _ documents: [TextDocument], options: TextOptions, co
     var report: [String: Any] = ["config": config, "threads": threads, "documents": documents.count]
     report["bytes"] = documents.reduce(0) { $0 + ($1.fields[0]?.utf8.count ?? 0) }
     if config == "scan" {
-        let (checksum, seconds) = timed { scan(bytes, documents) }
+        let (checksum, seconds, cpu) = timed { scan(bytes, documents) }
         report["checksum"] = checksum
         report["seconds"] = seconds
+        report["cpu_seconds"] = cpu
     } else {
-        let ((vectorizer, bags), seconds) = try timed { try TextVectorizer.fitTransform(documents, options: options, threads: threads) }
+        let ((vectorizer, bags), seconds, cpu) = try timed { try TextVectorizer.fitTransform(documents, options: options, threads: threads) }
         report["seconds"] = seconds
+        report["cpu_seconds"] = cpu
         report["vocabulary"] = vectorizer.featureCount
         report["nnz"] = bags.reduce(0) { $0 + ((try? $1.get())?.ids.count ?? 0) }
     }
