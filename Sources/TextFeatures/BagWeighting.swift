@@ -35,7 +35,7 @@ struct BagWeighting: Sendable {
             if id >= 0 { scratch.order.append(UInt64(id) << 32 | UInt64(k)) }
             k += 1
         }
-        scratch.order.sort()
+        sortSmallFirst(&scratch.order)
         var outIDs: [Int32] = []
         outIDs.reserveCapacity(scratch.order.count)
         var sum = 0.0
@@ -76,4 +76,18 @@ struct BagWeighting: Sendable {
 struct BagScratch {
     var order: [UInt64] = []
     var weights: [Double] = []
+}
+
+/// Sorts ascending: insertion sort for the short arrays of one document's terms (fewer moves and
+/// no recursion), the standard sort beyond 32 elements.
+@inline(__always) func sortSmallFirst(_ a: inout [UInt64]) {
+    guard a.count <= 32 else { a.sort(); return }
+    a.withUnsafeMutableBufferPointer { p in
+        for i in 1..<max(1, p.count) {
+            let x = p[i]
+            var j = i
+            while j > 0 && p[j - 1] > x { p[j] = p[j - 1]; j -= 1 }
+            p[j] = x
+        }
+    }
 }

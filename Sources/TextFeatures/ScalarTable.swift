@@ -49,7 +49,7 @@ final class ScalarTable: Sendable {
                 entries[v] = ScalarTable.slowEntry
                 continue
             }
-            let packed = outputs.map { $0.value | ScalarTable.wordClass($0).rawValue << 21 }
+            let packed = outputs.map { $0.value | ScalarTable.bmpWordClass($0.value) << 21 }
             if packed.count == 1 {
                 entries[v] = packed[0]
             } else {
@@ -110,6 +110,15 @@ final class ScalarTable: Sendable {
         case .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return false
         }
+    }
+
+    /// `wordClass` of every BMP scalar, computed once for all four tables.
+    private static let bmpWordClasses: [UInt8] = (0..<0x10000).map { v in
+        Unicode.Scalar(UInt32(v)).map { UInt8(wordClass($0).rawValue) } ?? 0
+    }
+
+    private static func bmpWordClass(_ v: UInt32) -> UInt32 {
+        v < 0x10000 ? UInt32(bmpWordClasses[Int(v)]) : wordClass(Unicode.Scalar(v)!).rawValue
     }
 
     /// Python's `\w` (`str.isalnum()` or `_`): letters (Lu Ll Lt Lm Lo), anything with a numeric

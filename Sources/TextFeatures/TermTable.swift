@@ -4,20 +4,22 @@ import Foundation
 /// order, looked up without allocating a `String`.
 ///
 /// Open addressing with linear probing over a power-of-two slot array kept at most half full;
-/// keys live back to back in one byte arena. The 64-bit hash of each id is kept so that probes
-/// compare bytes only on a hash match and growth never rehashes keys.
+/// keys live back to back in one byte arena. A slot packs the id (low 32 bits) with the hash's
+/// high 32 bits, so a probe touches the key bytes only on a likely match; the full hash of each
+/// id is kept so that growth never rehashes keys.
 struct TermTable: Sendable {
     private(set) var arena: [UInt8] = []
     /// Key `id` is `arena[offsets[id]..<offsets[id + 1]]`.
     private(set) var offsets: [Int32] = [0]
     private(set) var hashes: [UInt64] = []
-    private var slots: [Int32]
+    /// 0 = empty, else `UInt64(hash >> 32) << 32 | UInt64(id + 1)`.
+    private var slots: [UInt64]
     private var mask: Int
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -26,29 +28,25 @@ struct TermTable: Sendable {
     /// The id of `key`, or -1.
     @inline(__always) func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
         slots.withUnsafeBufferPointer { slots in
-            hashes.withUnsafeBufferPointer { hashes in
-                var i = Int(truncatingIfNeeded: hash) & mask
-                while true {
-                    let id = slots[i]
-                    if id < 0 { return -1 }
-                    if hashes[Int(id)] == hash && keyEquals(Int(id), key) { return id }
-                    i = (i + 1) & mask
-                }
+            let tag = hash >> 32
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let slot = slots[i]
+                if slot == 0 { return -1 }
+                if slot >> 32 == tag, keyEquals(Int(slot & 0xFFFF_FFFF) - 1, key) { return Int32(slot & 0xFFFF_FFFF) - 1 }
+                i = (i + 1) & mask
             }
         }
     }
 
     /// The id of `key`, inserting it with the next id when absent.
     @inline(__always) mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+        let found = find(key, hash: hash)
+        if found >= 0 { return found }
         var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slots[i]
-            if id < 0 { break }
-            if hashes[Int(id)] == hash && keyEquals(Int(id), key) { return id }
-            i = (i + 1) & mask
-        }
+        while slots[i] != 0 { i = (i + 1) & mask }
         let id = Int32(hashes.count)
-        slots[i] = id
+        slots[i] = (hash >> 32) << 32 | UInt64(id + 1)
         hashes.append(hash)
         arena.append(contentsOf: key)
         offsets.append(Int32(arena.count))
@@ -102,12 +100,12 @@ struct TermTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        var fresh = [Int32](repeating: -1, count: size)
+        var fresh = [UInt64](repeating: 0, count: size)
         let m = size - 1
         for (id, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & m
-            while fresh[i] >= 0 { i = (i + 1) & m }
-            fresh[i] = Int32(id)
+            while fresh[i] != 0 { i = (i + 1) & m }
+            fresh[i] = (h >> 32) << 32 | UInt64(id + 1)
         }
         slots = fresh
         mask = m

@@ -6,7 +6,7 @@ import Foundation
 /// `bytes` holds the folded UTF-8 of word characters only; token `k` is
 /// `bytes[tokenStart[k]..<tokenEnd[k]]` (a CJK bigram is simply a range over two characters).
 struct ScanBuffers {
-    var bytes: [UInt8] = []
+    var bytes = ByteBuffer()
     var tokenStart: [Int32] = []
     var tokenEnd: [Int32] = []
     var cjkStarts: [Int32] = []
@@ -95,18 +95,10 @@ struct TokenScanner: Sendable {
                     i += 1
                     continue
                 }
-                // A whole run of ASCII word bytes at once: copy, then lowercase in place.
+                // A whole run of ASCII word bytes in one tight loop.
                 if cjkRun, !closeRun() { return .truncated }
                 if runLength == 0 { runStart = out.bytes.count }
-                var j = i + 1
-                while j < n && isASCIIWord(input[j]) { j += 1 }
-                let from = out.bytes.count
-                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[i..<j]))
-                if lowercase {
-                    out.bytes.withUnsafeMutableBufferPointer { p in
-                        for k in from..<p.count where p[k] &- 0x41 < 26 { p[k] |= 0x20 }
-                    }
-                }
+                let j = out.bytes.appendASCIIWordRun(input, from: i, lowercase: lowercase)
                 runLength += j - i
                 i = j
                 continue
@@ -166,15 +158,25 @@ struct TokenScanner: Sendable {
     )
 }
 
+@inline(__always) func appendUTF8(_ v: UInt32, to out: inout ByteBuffer) {
+    out.reserve(4)
+    appendUTF8Bytes(v) { out.append($0) }
+}
+
 @inline(__always) func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    appendUTF8Bytes(v) { out.append($0) }
+}
+
+/// The UTF-8 bytes of scalar value `v`, one call of `emit` each.
+@inline(__always) func appendUTF8Bytes(_ v: UInt32, _ emit: (UInt8) -> Void) {
     switch v {
-    case ..<0x80: out.append(UInt8(v))
-    case ..<0x800: out.append(UInt8(0xC0 | v >> 6)); out.append(UInt8(0x80 | v & 0x3F))
+    case ..<0x80: emit(UInt8(v))
+    case ..<0x800: emit(UInt8(0xC0 | v >> 6)); emit(UInt8(0x80 | v & 0x3F))
     case ..<0x10000:
-        out.append(UInt8(0xE0 | v >> 12)); out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        emit(UInt8(0xE0 | v >> 12)); emit(UInt8(0x80 | v >> 6 & 0x3F)); emit(UInt8(0x80 | v & 0x3F))
     default:
-        out.append(UInt8(0xF0 | v >> 18)); out.append(UInt8(0x80 | v >> 12 & 0x3F))
-        out.append(UInt8(0x80 | v >> 6 & 0x3F)); out.append(UInt8(0x80 | v & 0x3F))
+        emit(UInt8(0xF0 | v >> 18)); emit(UInt8(0x80 | v >> 12 & 0x3F))
+        emit(UInt8(0x80 | v >> 6 & 0x3F)); emit(UInt8(0x80 | v & 0x3F))
     }
 }
 

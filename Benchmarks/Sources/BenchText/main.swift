@@ -4,6 +4,7 @@
 // Usage: swift run -c release BenchText CORPUS [--threads N] [--config sklearn|default|scan]
 //   sklearn: normalize none, cjk none (the same output as scikit-learn's TfidfVectorizer())
 //   default: TextOptions() (NFKC, CJK bigrams)
+//   sklearn-fit, sklearn-transform: the two halves of the sklearn configuration alone
 //   scan:    the physical floor: UTF-8 validation of the same bytes plus one pass over each document
 import Foundation
 import TextFeatures
@@ -24,7 +25,7 @@ let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences
 let documents = lines.enumerated().map { TextDocument(item: "d\($0.offset)", text: String(decoding: $0.element, as: UTF8.self)) }
 
 var options = TextOptions()
-if config == "sklearn" {
+if config.hasPrefix("sklearn") {
     options.tokenizer.normalize = .none
     options.tokenizer.cjk = .none
 }
@@ -65,6 +66,14 @@ func run(_ bytes: [UInt8], _ documents: [TextDocument], options: TextOptions, co
         report["checksum"] = checksum
         report["seconds"] = seconds
         report["cpu_seconds"] = cpu
+    } else if config == "sklearn-fit" {
+        let (vectorizer, seconds, cpu) = try timed { try TextVectorizer.fit(documents, options: options, threads: threads) }
+        (report["seconds"], report["cpu_seconds"], report["vocabulary"]) = (seconds, cpu, vectorizer.featureCount)
+    } else if config == "sklearn-transform" {
+        let vectorizer = try TextVectorizer.fit(documents, options: options, threads: threads)
+        let (bags, seconds, cpu) = timed { vectorizer.transform(documents, threads: threads) }
+        (report["seconds"], report["cpu_seconds"], report["vocabulary"]) = (seconds, cpu, vectorizer.featureCount)
+        report["nnz"] = bags.reduce(0) { $0 + ((try? $1.get())?.ids.count ?? 0) }
     } else {
         let ((vectorizer, bags), seconds, cpu) = try timed { try TextVectorizer.fitTransform(documents, options: options, threads: threads) }
         report["seconds"] = seconds
