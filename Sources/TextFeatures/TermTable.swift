@@ -3,37 +3,54 @@ import Foundation
 /// An insert-only hash map from byte strings (UTF-8 terms) to dense ids 0, 1, 2, … in insertion
 /// order, looked up without allocating a `String`.
 ///
-/// Open addressing with linear probing over a power-of-two slot array kept at most half full;
-/// keys live back to back in one byte arena. A slot packs the id (low 32 bits) with the hash's
-/// high 32 bits, so a probe touches the key bytes only on a likely match; the full hash of each
-/// id is kept so that growth never rehashes keys.
+/// Open addressing with linear probing over a power-of-two table kept at most half full; keys live
+/// back to back in one byte arena. Each slot is two words in one cache line: the id with 24 bits
+/// of hash and the key's length, and the key's first eight bytes. A probe therefore decides keys
+/// of up to eight bytes (most words) without touching the arena — a lookup of a rare term costs
+/// one cache miss, not three. The full hash of each id is kept so growth never rehashes keys.
 struct TermTable: Sendable {
     private(set) var arena: [UInt8] = []
     /// Key `id` is `arena[offsets[id]..<offsets[id + 1]]`.
     private(set) var offsets: [Int32] = [0]
     private(set) var hashes: [UInt64] = []
-    /// 0 = empty, else `UInt64(hash >> 32) << 32 | UInt64(id + 1)`.
+    /// Slot i is `slots[2i]` (0 = empty, else hash >> 40 << 40 | min(length, 255) << 32 | id + 1)
+    /// and `slots[2i + 1]` (the key's first eight bytes, little-endian, zero-padded).
     private var slots: [UInt64]
     private var mask: Int
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt64](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: 2 * size)
         mask = size - 1
     }
 
     var count: Int { hashes.count }
 
+    @inline(__always) private static func meta(_ hash: UInt64, _ length: Int, _ id: Int32) -> UInt64 {
+        (hash >> 40) << 40 | UInt64(min(length, 255)) << 32 | UInt64(id + 1)
+    }
+
+    @inline(__always) private static func prefix(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if key.count >= 8 { return UnsafeRawPointer(key.baseAddress!).loadUnaligned(as: UInt64.self) }
+        var word: UInt64 = 0
+        for k in 0..<key.count { word |= UInt64(key[k]) << (8 * UInt64(k)) }
+        return word
+    }
+
     /// The id of `key`, or -1.
     @inline(__always) func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
-        slots.withUnsafeBufferPointer { slots in
-            let tag = hash >> 32
+        let want = Self.meta(hash, key.count, -1)  // id bits 0: compared with the id masked off
+        let first = Self.prefix(key)
+        return slots.withUnsafeBufferPointer { slots in
             var i = Int(truncatingIfNeeded: hash) & mask
             while true {
-                let slot = slots[i]
-                if slot == 0 { return -1 }
-                if slot >> 32 == tag, keyEquals(Int(slot & 0xFFFF_FFFF) - 1, key) { return Int32(slot & 0xFFFF_FFFF) - 1 }
+                let meta = slots[2 * i]
+                if meta == 0 { return -1 }
+                if meta & ~0xFFFF_FFFF == want, slots[2 * i + 1] == first {
+                    let id = Int32(truncatingIfNeeded: meta & 0xFFFF_FFFF) - 1
+                    if key.count <= 8 || tailEquals(Int(id), key) { return id }
+                }
                 i = (i + 1) & mask
             }
         }
@@ -44,13 +61,14 @@ struct TermTable: Sendable {
         let found = find(key, hash: hash)
         if found >= 0 { return found }
         var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 { i = (i + 1) & mask }
+        while slots[2 * i] != 0 { i = (i + 1) & mask }
         let id = Int32(hashes.count)
-        slots[i] = (hash >> 32) << 32 | UInt64(id + 1)
+        slots[2 * i] = Self.meta(hash, key.count, id)
+        slots[2 * i + 1] = Self.prefix(key)
         hashes.append(hash)
         arena.append(contentsOf: key)
         offsets.append(Int32(arena.count))
-        if hashes.count * 2 > slots.count { grow() }
+        if hashes.count * 2 > mask + 1 { grow() }
         return id
     }
 
@@ -76,15 +94,15 @@ struct TermTable: Sendable {
         }
     }
 
-    @inline(__always) private func keyEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether key `id` (already known to share the first eight bytes and the length, when
+    /// under 255) equals `key` from byte 8 on.
+    @inline(__always) private func tailEquals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         offsets.withUnsafeBufferPointer { o in
             let start = Int(o[id]), length = Int(o[id + 1]) - start
             guard length == key.count else { return false }
             return arena.withUnsafeBufferPointer { a in
-                // Terms are short: compare eight bytes at a time inline rather than call memcmp.
-                guard length > 0 else { return true }
                 let x = UnsafeRawPointer(a.baseAddress! + start), y = UnsafeRawPointer(key.baseAddress!)
-                var k = 0
+                var k = 8
                 while k + 8 <= length {
                     if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
                     k += 8
@@ -99,13 +117,15 @@ struct TermTable: Sendable {
     }
 
     private mutating func grow() {
-        let size = slots.count * 2
-        var fresh = [UInt64](repeating: 0, count: size)
+        let size = 2 * (mask + 1)
+        var fresh = [UInt64](repeating: 0, count: 2 * size)
         let m = size - 1
         for (id, h) in hashes.enumerated() {
             var i = Int(truncatingIfNeeded: h) & m
-            while fresh[i] != 0 { i = (i + 1) & m }
-            fresh[i] = (h >> 32) << 32 | UInt64(id + 1)
+            while fresh[2 * i] != 0 { i = (i + 1) & m }
+            let start = Int(offsets[id]), length = Int(offsets[id + 1]) - start
+            fresh[2 * i] = Self.meta(h, length, Int32(id))
+            fresh[2 * i + 1] = arena.withUnsafeBufferPointer { Self.prefix(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
         }
         slots = fresh
         mask = m
