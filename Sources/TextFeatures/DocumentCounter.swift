@@ -39,7 +39,9 @@ struct HashingResolver: TermResolver {
 /// occurrence order, counts that cancel to 0 kept (callers drop them).
 struct DocumentCounter {
     private var scan = ScanBuffers()
-    /// Position of an id in `ids` while its document is being counted, else -1.
+    /// Documents with at most this many distinct ids use a linear scan instead of `position`.
+    static let linearLimit = 48
+    /// Position of an id in `ids` while a long document is being counted, else -1.
     private var position: [Int32] = []
     private(set) var ids: [Int32] = []
     private(set) var counts: [Double] = []
@@ -52,7 +54,7 @@ struct DocumentCounter {
         var position = self.position, ids = self.ids, counts = self.counts, scan = self.scan
         self.position = []; self.ids = []; self.counts = []; self.scan = ScanBuffers()
         defer { self.position = position; self.ids = ids; self.counts = counts; self.scan = scan }
-        for id in ids { position[Int(id)] = -1 }
+        if ids.count >= DocumentCounter.linearLimit { for id in ids { position[Int(id)] = -1 } }
         ids.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
         var anyField = false
@@ -73,15 +75,28 @@ struct DocumentCounter {
             tokenizer.forEachTerm(in: &scan) { term in
                 let (id, sign) = resolver.resolve(term)
                 guard id >= 0 else { return }
+                let delta = weight * sign
+                // A short document's ids are found by a linear scan of its own (cache-resident)
+                // list; past `linearLimit` ids the id-indexed position table takes over.
+                if ids.count < DocumentCounter.linearLimit {
+                    let p = ids.withUnsafeBufferPointer { list in list.firstIndex(of: id) }
+                    if let p { counts[p] += delta } else { ids.append(id); counts.append(delta) }
+                    if ids.count == DocumentCounter.linearLimit {
+                        let needed = Int(ids.max()!) + 1
+                        if needed > position.count { position += [Int32](repeating: -1, count: max(needed - position.count, position.count)) }
+                        for (j, known) in ids.enumerated() { position[Int(known)] = Int32(j) }
+                    }
+                    return
+                }
                 let i = Int(id)
                 if i >= position.count { position += [Int32](repeating: -1, count: max(i + 1 - position.count, position.count)) }
                 let p = position[i]
                 if p >= 0 {
-                    counts[Int(p)] += weight * sign
+                    counts[Int(p)] += delta
                 } else {
                     position[i] = Int32(ids.count)
                     ids.append(id)
-                    counts.append(weight * sign)
+                    counts.append(delta)
                 }
             }
         }

@@ -51,6 +51,25 @@ import Testing
         #expect(try bags[1].get().status == .present)
     }
 
+    /// Documents past the counter's linear-scan limit (48 distinct terms), then short ones again.
+    @Test func longAndShortDocumentsCountExactly() throws {
+        var options = TextOptions()
+        options.weighting = .count
+        options.norm = .none
+        let words = (0..<120).map { "w\($0)" }
+        let long = words.enumerated().map { String(repeating: $0.element + " ", count: $0.offset % 4 + 1) }.joined()
+        let texts = [long, "w1 w2 w2", String(words[..<48].joined(separator: " ")), "w3 w1", long]
+        let docs = texts.enumerated().map { TextDocument(item: "\($0.offset)", text: $0.element) }
+        let (v, bags) = try TextVectorizer.fitTransform(docs, options: options)
+        for (d, text) in texts.enumerated() {
+            var expected: [String: Float] = [:]
+            for w in text.split(separator: " ") { expected[String(w), default: 0] += 1 }
+            let bag = try bags[d].get()
+            #expect(Dictionary(uniqueKeysWithValues: zip(bag.ids.map { v.term($0)! }, bag.weights)) == expected, "doc \(d)")
+            #expect(v.transform(docs[d]).map(\.weights) == .success(bag.weights))
+        }
+    }
+
     @Test func resultsDoNotDependOnThreads() throws {
         let (v1, b1) = try TextVectorizer.fitTransform(Self.corpus, options: TextOptions(), threads: 1)
         let (v2, b2) = try TextVectorizer.fitTransform(Self.corpus, options: TextOptions(), threads: 2)
