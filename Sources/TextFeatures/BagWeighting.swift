@@ -23,7 +23,7 @@ struct BagWeighting: Sendable {
     /// The bag of `ids`/`counts`, each id first sent through `map` when given (ids < 0 are
     /// skipped; repeated ids are summed first). `scratch` is reused between calls.
     func bag(
-        ids: ArraySlice<Int32>, counts: ArraySlice<Double>, map: [Int32]? = nil, status: TextBag.Status, truncated: Bool,
+        ids: ArraySlice<Int32>, counts: ArraySlice<Float>, map: [Int32]? = nil, status: TextBag.Status, truncated: Bool,
         scratch: inout BagScratch
     ) -> TextBag {
         // Sort (id, position) packed in one word: a plain integer sort, no closure.
@@ -43,9 +43,9 @@ struct BagWeighting: Sendable {
         var i = 0
         while i < order.count {
             let id = Int32(order[i] >> 32)
-            var c = counts[Int(order[i] & 0xFFFF_FFFF)]
+            var c = Double(counts[Int(order[i] & 0xFFFF_FFFF)])
             i += 1
-            while i < order.count && Int32(order[i] >> 32) == id { c += counts[Int(order[i] & 0xFFFF_FFFF)]; i += 1 }
+            while i < order.count && Int32(order[i] >> 32) == id { c += Double(counts[Int(order[i] & 0xFFFF_FFFF)]); i += 1 }
             guard c != 0 else { continue }
             let w = weight(count: c, id: id)
             outIDs.append(id)

@@ -44,7 +44,8 @@ struct DocumentCounter {
     /// Position of an id in `ids` while a long document is being counted, else -1.
     private var position: [Int32] = []
     private(set) var ids: [Int32] = []
-    private(set) var counts: [Double] = []
+    /// Field-weighted counts, in `Float` (exact for integer counts below 2^24).
+    private(set) var counts: [Float] = []
 
     /// Counts `document`; returns whether some field was truncated, or the item's error.
     mutating func count<R: TermResolver>(
@@ -75,7 +76,7 @@ struct DocumentCounter {
             tokenizer.forEachTerm(in: &scan) { term in
                 let (id, sign) = resolver.resolve(term)
                 guard id >= 0 else { return }
-                let delta = weight * sign
+                let delta = Float(weight * sign)
                 // A short document's ids are found by a linear scan of its own (cache-resident)
                 // list; past `linearLimit` ids the id-indexed position table takes over.
                 if ids.count < DocumentCounter.linearLimit {

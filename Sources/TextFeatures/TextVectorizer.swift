@@ -78,7 +78,7 @@ public struct TextVectorizer: Sendable {
                 }
             }
         }
-        return (vectorizer, perChunk.flatMap { $0 })
+        return (vectorizer, perChunk.count == 1 ? perChunk[0] : perChunk.flatMap { $0 })
     }
 
     /// The bag of one document, or its error.
@@ -91,11 +91,12 @@ public struct TextVectorizer: Sendable {
     /// The bags of `documents`, in order, computed on up to `threads` threads.
     public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, TextItemError>] {
         let ranges = chunkRanges(documents.count, parts: threads == 1 ? 1 : threads * 8)
-        return parallelChunks(ranges.count, threads: threads) { c in
+        let perChunk = parallelChunks(ranges.count, threads: threads) { c in
             var counter = DocumentCounter()
             var scratch = BagScratch()
             return documents[ranges[c]].map { self.transform($0, counter: &counter, scratch: &scratch) }
-        }.flatMap { $0 }
+        }
+        return perChunk.count == 1 ? perChunk[0] : perChunk.flatMap { $0 }
     }
 
     private func transform(_ document: TextDocument, counter: inout DocumentCounter, scratch: inout BagScratch) -> Result<TextBag, TextItemError> {

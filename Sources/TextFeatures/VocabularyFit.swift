@@ -12,7 +12,7 @@ struct CountedChunk: Sendable {
     /// Document d's (id, count) pairs are `ids/counts[offsets[d]..<offsets[d + 1]]`.
     var offsets: [Int] = [0]
     var ids: [Int32] = []
-    var counts: [Double] = []
+    var counts: [Float] = []
     var outcomes: [Outcome] = []
 
     /// Counts `documents` with the tokenizer; vocabulary mode unless `hashing` is set.
@@ -55,7 +55,7 @@ struct CountedChunk: Sendable {
                 totalCount += [Double](repeating: 0, count: grow)
             }
             documentFrequency[i] += 1
-            if options.hashing == nil { totalCount[i] += c }
+            if options.hashing == nil { totalCount[i] += Double(c) }
         }
         ids += counter.ids
         counts += counter.counts
