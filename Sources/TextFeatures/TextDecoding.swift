@@ -65,12 +65,31 @@ public enum TextDecoding {
 
 /// Why one item's text could not be turned into features: names the item, the field, what is
 /// wrong and a hint.
+///
+/// One reference-counted box (8 bytes), so that arrays of per-item results stay small when
+/// almost every item succeeds.
 public struct TextItemError: ClassifiedError, Equatable {
-    public var failureClass: FailureClass
-    public var item: String
-    public var field: String
-    public var detail: String
-    public var hint: String
+    private final class Storage: Sendable {
+        let failureClass: FailureClass
+        let item: String, field: String, detail: String, hint: String
+        init(_ failureClass: FailureClass, _ item: String, _ field: String, _ detail: String, _ hint: String) {
+            self.failureClass = failureClass; self.item = item; self.field = field; self.detail = detail; self.hint = hint
+        }
+    }
+    private let storage: Storage
 
+    public init(failureClass: FailureClass, item: String, field: String, detail: String, hint: String) {
+        storage = Storage(failureClass, item, field, detail, hint)
+    }
+
+    public var failureClass: FailureClass { storage.failureClass }
+    public var item: String { storage.item }
+    public var field: String { storage.field }
+    public var detail: String { storage.detail }
+    public var hint: String { storage.hint }
     public var message: String { "item '\(item)', text field '\(field)': \(detail) (hint: \(hint))" }
+
+    public static func == (a: TextItemError, b: TextItemError) -> Bool {
+        (a.failureClass, a.item, a.field, a.detail, a.hint) == (b.failureClass, b.item, b.field, b.detail, b.hint)
+    }
 }
