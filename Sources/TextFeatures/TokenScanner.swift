@@ -10,8 +10,6 @@ struct ScanBuffers {
     var tokenStart: [Int32] = []
     var tokenEnd: [Int32] = []
     var cjkStarts: [Int32] = []
-    /// Output of the slow path (normalised text), scanned in place of the input.
-    var folded: [UInt8] = []
     /// Scratch for joining n-grams and for the token keys of one document.
     var gram: [UInt8] = []
 
@@ -29,7 +27,12 @@ struct ScanBuffers {
 /// and non-CJK sub-runs; a non-CJK run of at least `minimumLength` scalars is a token (so the
 /// default equals `(?u)\b\w\w+\b`), CJK runs become unigrams and/or bigrams per `cjk`.
 struct TokenScanner: Sendable {
-    enum Outcome { case done, truncated, needsSlowPath }
+    enum Outcome: Equatable {
+        case done, truncated
+        /// The whitespace-delimited segment starting at this input offset needs the slow path;
+        /// the tokens of the input before it are in the buffers, nothing of the segment.
+        case needsSlowPath(segmentStart: Int)
+    }
 
     let table: ScalarTable
     let minimumLength: Int
@@ -37,8 +40,8 @@ struct TokenScanner: Sendable {
     /// Stop after this many tokens (`.truncated` when more would follow).
     let limit: Int
 
-    /// Appends the tokens of `input` (valid UTF-8) to `out`.
-    func scan(_ input: UnsafeBufferPointer<UInt8>, into out: inout ScanBuffers) -> Outcome {
+    /// Appends the tokens of `input[start...]` (valid UTF-8) to `out`.
+    func scan(_ input: UnsafeBufferPointer<UInt8>, from start: Int = 0, into out: inout ScanBuffers) -> Outcome {
         let entries = table.entries
         let sequences = table.sequences
         let lowercase = table.lowercase
@@ -46,8 +49,12 @@ struct TokenScanner: Sendable {
         var runStart = out.bytes.count  // word run: first byte and length in scalars
         var runLength = 0
         var cjkRun = false
-        var i = 0
+        var i = start
         let n = input.count
+        // Where the current whitespace-delimited segment began, in the input and in the buffers:
+        // a context-sensitive scalar sends only its segment to the slow path (NFKC and the
+        // Final_Sigma rule never reach across ASCII whitespace).
+        var segmentStart = start, segmentTokens = out.tokenCount, segmentBytes = out.bytes.count
 
         // Closes the open run, emitting its tokens; false when the limit is hit.
         func closeRun() -> Bool {
@@ -93,6 +100,7 @@ struct TokenScanner: Sendable {
                 guard isASCIIWord(b) else {
                     if runLength > 0 || cjkRun, !closeRun() { return .truncated }
                     i += 1
+                    if isASCIIWhitespace(b) { (segmentStart, segmentTokens, segmentBytes) = (i, out.tokenCount, out.bytes.count) }
                     continue
                 }
                 // A whole run of ASCII word bytes in one tight loop.
@@ -106,7 +114,13 @@ struct TokenScanner: Sendable {
             let (value, length) = decodeScalar(input, at: i)
             i += length
             let e = value < 0x10000 ? entries[Int(value)] : table.entry(value)
-            if e == ScalarTable.slowEntry { return .needsSlowPath }
+            if e == ScalarTable.slowEntry {
+                out.tokenStart.removeLast(out.tokenCount - segmentTokens)
+                out.tokenEnd.removeLast(out.tokenEnd.count - segmentTokens)
+                out.bytes.removeLast(out.bytes.count - segmentBytes)
+                out.cjkStarts.removeAll(keepingCapacity: true)
+                return .needsSlowPath(segmentStart: segmentStart)
+            }
             if e & (1 << 31) == 0 {
                 if !add(e) { return .truncated }
             } else {
@@ -147,6 +161,9 @@ struct TokenScanner: Sendable {
     let low: UInt64 = 0x03FF_0000_0000_0000, high: UInt64 = 0x07FF_FFFE_87FF_FFFE
     return b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b - 64)) & 1 != 0
 }
+
+/// Space, tab, line feed, vertical tab, form feed, carriage return.
+@inline(__always) func isASCIIWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
 
 /// Decodes the scalar starting at `i` of valid UTF-8 (a `String`'s bytes).
 @inline(__always) func decodeScalar(_ p: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {

@@ -77,22 +77,35 @@ public struct Tokenizer: Sendable {
         buffers.reset()
         var complete = true
         if let minimumLength {
-            var scanner = TokenScanner(table: table, minimumLength: minimumLength, cjk: options.cjk, limit: limit)
-            var outcome = text.utf8.withContiguousStorageIfAvailable { scanner.scan($0, into: &buffers) }
-                ?? Array(text.utf8).withUnsafeBufferPointer { scanner.scan($0, into: &buffers) }
-            if outcome == .needsSlowPath {
-                buffers.reset()
-                buffers.folded = foldSlowly(text, normalize: table.normalize, lowercase: table.lowercase)
-                scanner = TokenScanner(table: .identity, minimumLength: minimumLength, cjk: options.cjk, limit: limit)
-                let folded = buffers.folded
-                outcome = folded.withUnsafeBufferPointer { scanner.scan($0, into: &buffers) }
-            }
-            complete = outcome == .done
+            let scanner = TokenScanner(table: table, minimumLength: minimumLength, cjk: options.cjk, limit: limit)
+            complete = text.utf8.withContiguousStorageIfAvailable { scanInSegments(scanner, $0, into: &buffers) }
+                ?? Array(text.utf8).withUnsafeBufferPointer { scanInSegments(scanner, $0, into: &buffers) }
         } else if let pattern {
             complete = scanWithPattern(pattern.regex, text, limit: limit, into: &buffers)
         }
         if removeStopWords && stopWords.count > 0 { dropStopWords(&buffers) }
         return complete
+    }
+
+    /// Scans with the fast table, folding each segment that holds a context-sensitive scalar
+    /// (between ASCII whitespace) with `foldSlowly` and scanning the result as it is; false when
+    /// the limit was hit.
+    private func scanInSegments(_ scanner: TokenScanner, _ input: UnsafeBufferPointer<UInt8>, into buffers: inout ScanBuffers) -> Bool {
+        var from = 0
+        while true {
+            switch scanner.scan(input, from: from, into: &buffers) {
+            case .done: return true
+            case .truncated: return false
+            case .needsSlowPath(let start):
+                var end = start
+                while end < input.count && !isASCIIWhitespace(input[end]) { end += 1 }
+                let segment = String(decoding: UnsafeBufferPointer(rebasing: input[start..<end]), as: UTF8.self)
+                let folded = foldSlowly(segment, normalize: table.normalize, lowercase: table.lowercase)
+                let plain = TokenScanner(table: .identity, minimumLength: scanner.minimumLength, cjk: scanner.cjk, limit: scanner.limit)
+                if folded.withUnsafeBufferPointer({ plain.scan($0, into: &buffers) }) == .truncated { return false }
+                from = end
+            }
+        }
     }
 
     /// Custom patterns: every match (or its first capture group, as scikit-learn) is a token.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import TextFeatures
 
@@ -33,6 +34,21 @@ import Testing
         #expect(try tokens("one two") { $0.ngramRange = 2...4 } == ["one two"])
     }
 
+    /// The fast path (tables, whitespace segments sent to the slow path one by one) gives the
+    /// tokens of the definition: tokenize `normalize(text)` of the whole text.
+    @Test func fastPathEqualsTokenizingTheNormalizedText() throws {
+        let corpus: [String] = try Repository.golden("text/corpus.json")
+        let extra = ["Big ΟΔΟΣ sale ｶﾞｷﾞ cafe\u{301}s end", "ΣΑΣ'Σ. x ΑΣ", "e\u{301}\u{301} \u{3131}\u{314F}ㄴ ok",
+                     "नमस्ते दुनिया hello", "\u{FF9E}start", "mix中文ΣΑΣ日本 ﬁ"]
+        for cjk in TokenizerOptions.CJKMode.allCases {
+            let fast = try Tokenizer(TokenizerOptions(cjk: cjk))
+            let plain = try Tokenizer(TokenizerOptions(normalize: .none, lowercase: false, cjk: cjk))
+            for text in corpus + extra {
+                #expect(fast.tokens(text) == plain.tokens(fast.normalize(text)), "\(cjk): \(text)")
+            }
+        }
+    }
+
     @Test func customPatternUsesItsFirstGroup() throws {
         let t = try tokens("price: $19.99, $5") { $0.cjk = .none; $0.tokenPattern = #"\$(\d+)"# }
         #expect(t == ["19", "5"])
@@ -45,6 +61,10 @@ import Testing
         #expect(buffers.tokenCount == 3)
         #expect(t.scan("aa bb 中文字 cc", limit: 5, into: &buffers) == true)
         #expect(buffers.tokenCount == 5)
+        // Through a slow-path segment (capital sigma) and past it.
+        #expect(t.scan("aa ΟΔΟΣ bb cc", limit: 2, into: &buffers) == false)
+        #expect(buffers.tokenCount == 2 && String(decoding: buffers.bytes[Int(buffers.tokenStart[1])..<Int(buffers.tokenEnd[1])], as: UTF8.self) == "οδος")
+        #expect(t.scan("aa ΟΔΟΣ bb cc", limit: 4, into: &buffers) == true && buffers.tokenCount == 4)
     }
 
     @Test func murmurHashMatchesReferenceVectors() {
