@@ -168,10 +168,3 @@ final class ScalarTable: Sendable {
         }
     }
 }
-
-/// Unicode NFKC, computed as NFC(NFKD(text)): Foundation's own `precomposedStringWithCompatibilityMapping`
-/// on Linux does not compose what the compatibility decomposition produced (half-width ｶﾞ stays
-/// カ + U+3099 instead of ガ), so it is not NFKC.
-func nfkc(_ text: String) -> String {
-    text.decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping
-}

@@ -117,6 +117,23 @@ public struct TextVectorizer: Sendable {
         }
     }
 
+    /// The bag of terms already analyzed elsewhere (as `Tokenizer.analyze` returns them), as if
+    /// they were one field of weight 1: no tokenization and no `max_tokens`.
+    public func transform(terms: [String]) -> TextBag {
+        var ids: [Int32] = [], counts: [Float] = []
+        let vocabularyResolver = VocabularyResolver(table: vocabulary, unknownID: fitted.unknownID ?? -1)
+        let hashingResolver = fitted.options.hashing.map { HashingResolver(mask: Int64($0.bucketCount - 1), alternateSign: $0.alternateSign) }
+        for term in terms {
+            var term = term
+            let (id, sign) = term.withUTF8 { bytes in
+                hashingResolver?.resolve(bytes) ?? vocabularyResolver.resolve(bytes)
+            }
+            if id >= 0 { ids.append(id); counts.append(Float(sign)) }
+        }
+        var scratch = BagScratch()
+        return weighting.bag(ids: ids[...], counts: counts[...], status: .empty, truncated: false, scratch: &scratch)
+    }
+
     /// The vocabulary term of `id`, "<unknown>" for the unknown id; nil with hashing or out of range.
     public func term(_ id: Int32) -> String? {
         if let u = fitted.unknownID, id == u { return "<unknown>" }

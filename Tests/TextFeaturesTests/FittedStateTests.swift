@@ -70,6 +70,17 @@ import Testing
         }
     }
 
+    @Test(arguments: [false, true])
+    func termsGiveTheSameBagAsTheirText(hashing: Bool) throws {
+        var options = TextOptions()
+        if hashing { options.hashing = .init(bits: 10) }
+        let v = try TextVectorizer.fit(Self.corpus, options: options)
+        for doc in Self.corpus.prefix(60) {
+            let text = doc.fields[0]!
+            #expect(v.transform(terms: v.tokenizer.analyze(text)) == (try v.transform(doc).get()), "\(text)")
+        }
+    }
+
     @Test func resultsDoNotDependOnThreads() throws {
         let (v1, b1) = try TextVectorizer.fitTransform(Self.corpus, options: TextOptions(), threads: 1)
         let (v2, b2) = try TextVectorizer.fitTransform(Self.corpus, options: TextOptions(), threads: 2)
