@@ -18,7 +18,7 @@ public struct Tokenizer: Sendable {
         guard problems.isEmpty else { throw TextOptionsError(problems: problems) }
         self.options = options
         minimumLength = options.builtInMinimumLength
-        pattern = minimumLength == nil ? (try? Regex(options.tokenPattern)).map(CompiledPattern.init) : nil
+        pattern = minimumLength == nil ? (try? Regex(options.swiftPattern)).map(CompiledPattern.init) : nil
         let table = ScalarTable.table(normalize: options.normalize == .nfkc, lowercase: options.lowercase)
         self.table = table
         var stops = TermTable(capacity: 64)

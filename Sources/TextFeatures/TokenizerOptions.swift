@@ -42,8 +42,8 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
     /// Full Unicode lowercasing (Python `str.lower`, with the Greek final-sigma rule). Default true.
     public var lowercase = true
     /// Token pattern. The scikit-learn default and `(?u)\b\w+\b` run on the fast built-in scanner
-    /// (Python `re` semantics of `\w`); any other pattern is a Swift `Regex`, matched over the
-    /// normalised text, whose `\w` follows Unicode UTS #18 rather than Python (marks count as word
+    /// (Python `re` semantics of `\w`); any other pattern is a Swift `Regex` (a leading `(?u)` is
+    /// dropped), matched over the normalised text, whose `\w` follows Unicode UTS #18 rather than Python (marks count as word
     /// characters), and then `cjk` must be `none`.
     public var tokenPattern = TokenizerOptions.sklearnPattern
     /// Chinese/Japanese segmentation. Default `bigrams`.
@@ -71,6 +71,10 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
         }
     }
 
+    /// A custom pattern as Swift `Regex` source: Python's leading `(?u)` is dropped (it is a no-op
+    /// in Python 3, and Swift has no such flag).
+    var swiftPattern: String { tokenPattern.hasPrefix("(?u)") ? String(tokenPattern.dropFirst(4)) : tokenPattern }
+
     /// Every problem with these options, each naming its YAML key; empty when valid.
     public func problems(prefix: String = "tokenizer") -> [String] {
         var out: [String] = []
@@ -78,7 +82,7 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
             out.append("\(prefix).ngram_range: [\(ngramRange.lowerBound), \(ngramRange.upperBound)] must satisfy 1 <= min <= max <= 5")
         }
         if builtInMinimumLength == nil {
-            if (try? Regex(tokenPattern)) == nil {
+            if (try? Regex(swiftPattern)) == nil {
                 out.append("\(prefix).pattern: '\(tokenPattern)' is not a valid regular expression")
             }
             if cjk != .none {

@@ -52,6 +52,8 @@ import Testing
     @Test func customPatternUsesItsFirstGroup() throws {
         let t = try tokens("price: $19.99, $5") { $0.cjk = .none; $0.tokenPattern = #"\$(\d+)"# }
         #expect(t == ["19", "5"])
+        // Python's inline flag is accepted; \w and \b are then Swift's (UTS #18).
+        #expect(try tokens("ab abc abcd") { $0.cjk = .none; $0.tokenPattern = #"(?u)\b\w\w\w+\b"# } == ["abc", "abcd"])
     }
 
     @Test func tokensAreCutAtTheLimit() throws {
