@@ -42,9 +42,9 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
     /// Full Unicode lowercasing (Python `str.lower`, with the Greek final-sigma rule). Default true.
     public var lowercase = true
     /// Token pattern. The scikit-learn default and `(?u)\b\w+\b` run on the fast built-in scanner
-    /// (Python `re` semantics of `\w`); any other pattern is a Swift `Regex` (a leading `(?u)` is
-    /// dropped), matched over the normalised text, whose `\w` follows Unicode UTS #18 rather than Python (marks count as word
-    /// characters), and then `cjk` must be `none`.
+    /// (Python `re` semantics of `\w`). Any other pattern is a Swift `Regex` (a leading `(?u)` is
+    /// dropped) matched over the normalised text; its `\w` follows Unicode UTS #18 rather than
+    /// Python (marks count as word characters), and `cjk` must then be `none`.
     public var tokenPattern = TokenizerOptions.sklearnPattern
     /// Chinese/Japanese segmentation. Default `bigrams`.
     public var cjk: CJKMode = .bigrams
