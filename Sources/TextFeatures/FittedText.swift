@@ -54,8 +54,9 @@ public struct FittedText: Sendable, Codable, Equatable {
             guard zip(buckets, buckets.dropFirst()).allSatisfy({ $0 < $1 }), buckets.allSatisfy({ (0..<h.bucketCount).contains($0) })
             else { throw fail("buckets must be ascending and < 2^\(h.bits)") }
         } else {
+            // (Repeated terms are found by their bytes when the table is built: `Set<String>` would
+            // also merge canonically equivalent spellings, which are distinct terms.)
             guard documentFrequencies.count == featureCount else { throw fail("\(documentFrequencies.count) document frequencies for \(featureCount) features") }
-            guard Set(terms).count == terms.count else { throw fail("the vocabulary lists a term twice") }
         }
         if options.weighting == .tfidf && idf.count != documentFrequencies.count {
             throw fail("\(idf.count) idf values for \(documentFrequencies.count) features")

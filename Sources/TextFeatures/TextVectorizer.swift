@@ -20,14 +20,20 @@ public struct TextVectorizer: Sendable {
     public init(fitted: FittedText) throws {
         try fitted.options.validate()
         try fitted.validate()
-        self.fitted = fitted
-        tokenizer = try Tokenizer(fitted.options.tokenizer)
         var table = TermTable(capacity: fitted.terms.count)
         for term in fitted.terms { _ = table.insert(Array(term.utf8)) }
         guard table.count == fitted.terms.count else {
-            throw TextFitError.inconsistentState("two vocabulary terms share the same bytes")
+            throw TextFitError.inconsistentState("the vocabulary lists a term twice")
         }
-        vocabulary = table
+        try self.init(checked: fitted, vocabulary: table)
+    }
+
+    /// A vectorizer for a state known to be consistent, with its vocabulary table (term id k
+    /// inserted k-th).
+    init(checked fitted: FittedText, vocabulary: TermTable) throws {
+        self.fitted = fitted
+        tokenizer = try Tokenizer(fitted.options.tokenizer)
+        self.vocabulary = vocabulary
         var idf = fitted.idf
         if fitted.options.weighting == .tfidf, fitted.options.hashing != nil {
             idf = [Double](repeating: fitted.unseenIDF, count: fitted.featureCount)
@@ -60,7 +66,7 @@ public struct TextVectorizer: Sendable {
             CountedChunk(documents[ranges[c]], options: options, tokenizer: tokenizer)
         }
         let selection = try VocabularySelection(chunks: chunks, options: options)
-        let vectorizer = try TextVectorizer(fitted: selection.fitted)
+        let vectorizer = try TextVectorizer(checked: selection.fitted, vocabulary: selection.vocabulary)
         guard transform else { return (vectorizer, []) }
         let weighting = vectorizer.weighting
         let perChunk = parallelChunks(chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in

@@ -6,6 +6,8 @@ struct VocabularySelection {
     let fitted: FittedText
     /// Per chunk: chunk-local id → final id (-1 = dropped); empty with hashing (ids are buckets).
     let finalIDs: [[Int32]]
+    /// The chosen terms, id k inserted k-th (empty with hashing).
+    let vocabulary: TermTable
 
     init(chunks: [CountedChunk], options: TextOptions) throws {
         var n = 0
@@ -19,6 +21,7 @@ struct VocabularySelection {
             let bucketDF = buckets.map { df[$0] }
             fitted = Self.state(options, n: n, terms: [], df: bucketDF, buckets: buckets, dropped: 0)
             finalIDs = chunks.map { _ in [] }
+            vocabulary = TermTable()
             return
         }
 
@@ -77,6 +80,14 @@ struct VocabularySelection {
         let terms = kept.map { String(decoding: table.key($0), as: UTF8.self) }
         fitted = Self.state(options, n: n, terms: terms, df: finalDF, buckets: [], dropped: dropped)
         finalIDs = maps
+        var chosen = TermTable(capacity: kept.count)
+        table.arena.withUnsafeBufferPointer { arena in
+            for g in kept {
+                let key = UnsafeBufferPointer(rebasing: arena[Int(table.offsets[g])..<Int(table.offsets[g + 1])])
+                _ = chosen.insert(key, hash: table.hashes[g])
+            }
+        }
+        vocabulary = chosen
     }
 
     private static func state(_ options: TextOptions, n: Int, terms: [String], df: [Int], buckets: [Int], dropped: Int) -> FittedText {

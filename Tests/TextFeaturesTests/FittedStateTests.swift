@@ -25,6 +25,19 @@ import Testing
         #expect(bags.allSatisfy { (try? $0.get())?.ids.allSatisfy { $0 >= 0 && Int($0) < v.featureCount } ?? false })
     }
 
+    /// Without NFKC, canonically equivalent spellings (a Hangul syllable and its jamo) are two
+    /// terms — `String ==` would call them equal, so the state must keep them apart by bytes.
+    @Test func canonicallyEquivalentSpellingsStayDistinctTerms() throws {
+        var options = TextOptions()
+        options.tokenizer.normalize = .none
+        let docs = [TextDocument(item: "a", text: "\u{AC00}\u{AC00}"), TextDocument(item: "b", text: "\u{1100}\u{1161}\u{1100}\u{1161} x")]
+        let (v, bags) = try TextVectorizer.fitTransform(docs, options: options)
+        #expect(v.fitted.terms.count == 2)
+        let again = try TextVectorizer(fitted: FittedText.decode(json: v.fitted.jsonData()))
+        #expect(again.transform(docs).map { try? $0.get() } == bags.map { try? $0.get() })
+        #expect(try bags[0].get().ids != bags[1].get().ids)
+    }
+
     @Test func unknownIDCollectsRareTermsWithItsOwnIDF() throws {
         var options = TextOptions()
         options.vocabulary = .init(minDF: 2, unknown: true)
