@@ -39,8 +39,10 @@ struct HashingResolver: TermResolver {
 /// occurrence order, counts that cancel to 0 kept (callers drop them).
 struct DocumentCounter {
     private var scan = ScanBuffers()
-    /// Documents with at most this many distinct ids use a linear scan instead of `position`.
+    /// Documents with fewer distinct ids than this use `small` instead of `position`.
     static let linearLimit = 48
+    /// A 128-slot open-addressing table (index in `ids` + 1, 0 = empty) for short documents.
+    private var small = [Int32](repeating: 0, count: 128)
     /// Position of an id in `ids` while a long document is being counted, else -1.
     private var position: [Int32] = []
     private(set) var ids: [Int32] = []
@@ -52,10 +54,11 @@ struct DocumentCounter {
         _ document: TextDocument, options: TextOptions, tokenizer: Tokenizer, resolver: inout R
     ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
         // Locals, not stored properties, in the loop: no exclusivity checks, no overlapping access.
-        var position = self.position, ids = self.ids, counts = self.counts, scan = self.scan
-        self.position = []; self.ids = []; self.counts = []; self.scan = ScanBuffers()
-        defer { self.position = position; self.ids = ids; self.counts = counts; self.scan = scan }
+        var position = self.position, ids = self.ids, counts = self.counts, scan = self.scan, small = self.small
+        self.position = []; self.ids = []; self.counts = []; self.scan = ScanBuffers(); self.small = []
+        defer { self.position = position; self.ids = ids; self.counts = counts; self.scan = scan; self.small = small }
         if ids.count >= DocumentCounter.linearLimit { for id in ids { position[Int(id)] = -1 } }
+        small.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         ids.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
         var anyField = false
@@ -77,11 +80,19 @@ struct DocumentCounter {
                 let (id, sign) = resolver.resolve(term)
                 guard id >= 0 else { return }
                 let delta = Float(weight * sign)
-                // A short document's ids are found by a linear scan of its own (cache-resident)
-                // list; past `linearLimit` ids the id-indexed position table takes over.
+                // A short document's ids are found in a small cache-resident hash table of its
+                // own; past `linearLimit` ids the id-indexed position table takes over.
                 if ids.count < DocumentCounter.linearLimit {
-                    let p = ids.withUnsafeBufferPointer { list in list.firstIndex(of: id) }
-                    if let p { counts[p] += delta } else { ids.append(id); counts.append(delta) }
+                    let found = small.withUnsafeMutableBufferPointer { slots -> Int in
+                        var h = Int((UInt32(bitPattern: id) &* 0x9E37_79B1) >> 25)
+                        while true {
+                            let e = Int(slots[h])
+                            if e == 0 { slots[h] = Int32(ids.count + 1); return -1 }
+                            if ids[e - 1] == id { return e - 1 }
+                            h = (h + 1) & 127
+                        }
+                    }
+                    if found >= 0 { counts[found] += delta } else { ids.append(id); counts.append(delta) }
                     if ids.count == DocumentCounter.linearLimit {
                         let needed = Int(ids.max()!) + 1
                         if needed > position.count { position += [Int32](repeating: -1, count: max(needed - position.count, position.count)) }
