@@ -1,3 +1,4 @@
+import TensorCore
 import TestSupport
 import Testing
 @testable import TextFeatures
@@ -45,6 +46,27 @@ import Testing
             let plain = try Tokenizer(TokenizerOptions(normalize: .none, lowercase: false, cjk: cjk))
             for text in corpus + extra {
                 #expect(fast.tokens(text) == plain.tokens(fast.normalize(text)), "\(cjk): \(text)")
+            }
+        }
+    }
+
+    /// The same, on seeded random strings drawn from the scalars that exercise every path:
+    /// ASCII, Latin-1, capital sigma, combining marks, fullwidth and half-width forms, jamo,
+    /// ideographs, kana, ligatures, emoji with variation selectors, and whitespace.
+    @Test func fastPathEqualsDefinitionOnRandomText() throws {
+        let pool: [UInt32] = [0x41, 0x61, 0x5A, 0x7A, 0x30, 0x5F, 0x20, 0x20, 0x2E, 0x27, 0x0A, 0xC9, 0xE9, 0xDF, 0xA0, 0xAD,
+                              0x130, 0x3A3, 0x3A3, 0x391, 0x3C3, 0x301, 0x308, 0x323, 0x1E9E, 0x212A, 0x2160, 0xFB01,
+                              0xFF21, 0xFF41, 0xFF0C, 0xFF76, 0xFF9E, 0x1100, 0x1161, 0x11A8, 0x3131, 0x314F, 0xAC00,
+                              0x4E2D, 0x6587, 0x3042, 0x30AB, 0x3099, 0x3000, 0x1F600, 0xFE0F, 0x200D, 0x1D400, 0x10400]
+        var rng = SeededGenerator(seed: 2026)
+        for cjk in TokenizerOptions.CJKMode.allCases {
+            let fast = try Tokenizer(TokenizerOptions(cjk: cjk))
+            let plain = try Tokenizer(TokenizerOptions(normalize: .none, lowercase: false, cjk: cjk))
+            for _ in 0..<300 {
+                var scalars = String.UnicodeScalarView()
+                for _ in 0..<(1 + rng.nextInt(below: 24)) { scalars.append(Unicode.Scalar(pool[rng.nextInt(below: pool.count)])!) }
+                let text = String(scalars)
+                #expect(fast.tokens(text) == plain.tokens(fast.normalize(text)), "\(cjk): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
             }
         }
     }
