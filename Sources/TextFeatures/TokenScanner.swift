@@ -8,7 +8,7 @@ struct ScanBuffers {
     var tokenStart: [Int32] = []
     var tokenEnd: [Int32] = []
     var cjkStarts: [Int32] = []
-    /// Scratch for joining n-grams and for the token keys of one document.
+    /// Scratch for joining the tokens of an n-gram.
     var gram: [UInt8] = []
 
     mutating func reset() {
