@@ -38,29 +38,40 @@ struct HashingResolver: TermResolver {
 /// A term occurring in field f adds `fields[f].weight · sign` to its id's count; ids in first
 /// occurrence order, counts that cancel to 0 kept (callers drop them).
 struct DocumentCounter {
-    private var scan = ScanBuffers()
+    /// The counts of the current document and the tables that find an id's place in them.
+    struct Tally {
+        /// A 128-slot open-addressing table (index in `ids` + 1, 0 = empty) for short documents.
+        var small = [Int32](repeating: 0, count: 128)
+        /// Position of an id in `ids` while a long document is being counted, else -1.
+        var position: [Int32] = []
+        var ids: [Int32] = []
+        /// Field-weighted counts, in `Float` (exact for integer counts below 2^24).
+        var counts: [Float] = []
+    }
+
     /// Documents with fewer distinct ids than this use `small` instead of `position`.
     static let linearLimit = 48
-    /// A 128-slot open-addressing table (index in `ids` + 1, 0 = empty) for short documents.
-    private var small = [Int32](repeating: 0, count: 128)
-    /// Position of an id in `ids` while a long document is being counted, else -1.
-    private var position: [Int32] = []
-    private(set) var ids: [Int32] = []
-    /// Field-weighted counts, in `Float` (exact for integer counts below 2^24).
-    private(set) var counts: [Float] = []
+    private var scan = ScanBuffers()
+    private var tally = Tally()
+    var ids: [Int32] { tally.ids }
+    var counts: [Float] { tally.counts }
 
     /// Counts `document`; returns whether some field was truncated, or the item's error.
     mutating func count<R: TermResolver>(
         _ document: TextDocument, options: TextOptions, tokenizer: Tokenizer, resolver: inout R
     ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
-        // Locals, not stored properties, in the loop: no exclusivity checks, no overlapping access.
-        var position = self.position, ids = self.ids, counts = self.counts, scan = self.scan, small = self.small
-        self.position = []; self.ids = []; self.counts = []; self.scan = ScanBuffers(); self.small = []
-        defer { self.position = position; self.ids = ids; self.counts = counts; self.scan = scan; self.small = small }
-        if ids.count >= DocumentCounter.linearLimit { for id in ids { position[Int(id)] = -1 } }
-        small.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        ids.removeAll(keepingCapacity: true)
-        counts.removeAll(keepingCapacity: true)
+        // Two disjoint inout buffers, so the loop pays no exclusivity checks.
+        try Self.count(document, options, tokenizer, &resolver, &scan, &tally)
+    }
+
+    private static func count<R: TermResolver>(
+        _ document: TextDocument, _ options: TextOptions, _ tokenizer: Tokenizer, _ resolver: inout R,
+        _ scan: inout ScanBuffers, _ tally: inout Tally
+    ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
+        if tally.ids.count >= linearLimit { for id in tally.ids { tally.position[Int(id)] = -1 } }
+        tally.small.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        tally.ids.removeAll(keepingCapacity: true)
+        tally.counts.removeAll(keepingCapacity: true)
         var anyField = false
         var truncated = false
         for (f, field) in options.fields.enumerated() {
@@ -79,40 +90,50 @@ struct DocumentCounter {
             tokenizer.forEachTerm(in: &scan) { term in
                 let (id, sign) = resolver.resolve(term)
                 guard id >= 0 else { return }
-                let delta = Float(weight * sign)
-                // A short document's ids are found in a small cache-resident hash table of its
-                // own; past `linearLimit` ids the id-indexed position table takes over.
-                if ids.count < DocumentCounter.linearLimit {
-                    let found = small.withUnsafeMutableBufferPointer { slots -> Int in
-                        var h = Int((UInt32(bitPattern: id) &* 0x9E37_79B1) >> 25)
-                        while true {
-                            let e = Int(slots[h])
-                            if e == 0 { slots[h] = Int32(ids.count + 1); return -1 }
-                            if ids[e - 1] == id { return e - 1 }
-                            h = (h + 1) & 127
-                        }
-                    }
-                    if found >= 0 { counts[found] += delta } else { ids.append(id); counts.append(delta) }
-                    if ids.count == DocumentCounter.linearLimit {
-                        let needed = Int(ids.max()!) + 1
-                        if needed > position.count { position += [Int32](repeating: -1, count: max(needed - position.count, position.count)) }
-                        for (j, known) in ids.enumerated() { position[Int(known)] = Int32(j) }
-                    }
-                    return
-                }
-                let i = Int(id)
-                if i >= position.count { position += [Int32](repeating: -1, count: max(i + 1 - position.count, position.count)) }
-                let p = position[i]
-                if p >= 0 {
-                    counts[Int(p)] += delta
-                } else {
-                    position[i] = Int32(ids.count)
-                    ids.append(id)
-                    counts.append(delta)
-                }
+                add(id, Float(weight * sign), to: &tally)
             }
         }
         if !anyField { return (.missing, false) }
-        return (counts.contains { $0 != 0 } ? .present : .empty, truncated)
+        return (tally.counts.contains { $0 != 0 } ? .present : .empty, truncated)
+    }
+
+    /// Adds `delta` to `id`'s count. A short document's ids are found in a small cache-resident
+    /// hash table of its own; past `linearLimit` ids the id-indexed position table takes over.
+    @inline(__always) private static func add(_ id: Int32, _ delta: Float, to tally: inout Tally) {
+        if tally.ids.count < linearLimit {
+            let count = tally.ids.count
+            let found = tally.ids.withUnsafeBufferPointer { ids in
+                tally.small.withUnsafeMutableBufferPointer { slots -> Int in
+                    var h = Int((UInt32(bitPattern: id) &* 0x9E37_79B1) >> 25)
+                    while true {
+                        let e = Int(slots[h])
+                        if e == 0 { slots[h] = Int32(count + 1); return -1 }
+                        if ids[e - 1] == id { return e - 1 }
+                        h = (h + 1) & 127
+                    }
+                }
+            }
+            if found >= 0 { tally.counts[found] += delta } else { tally.ids.append(id); tally.counts.append(delta) }
+            if tally.ids.count == linearLimit {
+                let needed = Int(tally.ids.max()!) + 1
+                if needed > tally.position.count {
+                    tally.position += [Int32](repeating: -1, count: max(needed - tally.position.count, tally.position.count))
+                }
+                for (j, known) in tally.ids.enumerated() { tally.position[Int(known)] = Int32(j) }
+            }
+            return
+        }
+        let i = Int(id)
+        if i >= tally.position.count {
+            tally.position += [Int32](repeating: -1, count: max(i + 1 - tally.position.count, tally.position.count))
+        }
+        let p = tally.position[i]
+        if p >= 0 {
+            tally.counts[Int(p)] += delta
+        } else {
+            tally.position[i] = Int32(tally.ids.count)
+            tally.ids.append(id)
+            tally.counts.append(delta)
+        }
     }
 }
