@@ -11,6 +11,8 @@ let package = Package(
     ],
     targets: [
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
-        .executableTarget(name: "BenchText", dependencies: [.product(name: "TextFeatures", package: "pipeline")]),
+        .executableTarget(
+            name: "BenchText",
+            dependencies: [.product(name: "TextFeatures", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
     ]
 )

@@ -8,6 +8,7 @@ Writes the corpus once to /tmp/pipeline-text-corpus.txt (scripts/golden/text_cor
 2 threads), Swift defaults (1 and 2 threads), and the bare UTF-8 scan.
 """
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -19,8 +20,14 @@ PY = sys.executable
 SWIFT = str(ROOT / "Benchmarks/.build/release/BenchText")
 
 
+# OpenBLAS (linked through TensorCore) would otherwise start a spinning worker thread in the
+# Swift driver; scikit-learn's TfidfVectorizer does no BLAS work either way.
+ENV = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+
+
 def run(cmd):
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main():

@@ -7,7 +7,14 @@
 //   sklearn-fit, sklearn-transform: the two halves of the sklearn configuration alone
 //   scan:    the physical floor: UTF-8 validation of the same bytes plus one pass over each document
 import Foundation
+import TensorCore
 import TextFeatures
+
+// TextFeatures links TensorCore and so OpenBLAS, whose pthread build starts a worker thread at
+// load time that spins (and calls sched_yield) for a while: it would take CPU from the run and
+// count in its CPU time. One BLAS thread, as in the product; text_bench.py also sets
+// OPENBLAS_NUM_THREADS=1 so that the worker is never started.
+BLAS.setThreads(1)
 
 let arguments = CommandLine.arguments
 func value(_ flag: String, default fallback: String) -> String {
