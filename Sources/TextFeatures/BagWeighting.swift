@@ -23,17 +23,15 @@ struct BagWeighting: Sendable {
     /// The bag of `ids`/`counts`, each id first sent through `map` when given (ids < 0 are
     /// skipped; repeated ids are summed first). `scratch` is reused between calls.
     func bag(
-        ids: ArraySlice<Int32>, counts: ArraySlice<Float>, map: [Int32]? = nil, status: TextBag.Status, truncated: Bool,
-        scratch: inout BagScratch
+        ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int32>? = nil,
+        status: TextBag.Status, truncated: Bool, scratch: inout BagScratch
     ) -> TextBag {
         // Sort (id, position) packed in one word: a plain integer sort, no closure.
         scratch.order.removeAll(keepingCapacity: true)
         scratch.weights.removeAll(keepingCapacity: true)
-        var k = counts.startIndex
-        for raw in ids {
-            let id = map.map { $0[Int(raw)] } ?? raw
+        for k in 0..<ids.count {
+            let id = map?[Int(ids[k])] ?? ids[k]
             if id >= 0 { scratch.order.append(UInt64(id) << 32 | UInt64(k)) }
-            k += 1
         }
         sortSmallFirst(&scratch.order)
         var outIDs: [Int32] = []

@@ -71,18 +71,27 @@ public struct TextVectorizer: Sendable {
         let weighting = vectorizer.weighting
         let perChunk = parallelChunks(chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
             let chunk = chunks[c]
-            let map = selection.finalIDs[c]
             var scratch = BagScratch()
-            return chunk.outcomes.indices.map { d in
-                switch chunk.outcomes[d] {
-                case .failed(let error): return .failure(error)
-                case .counted(let status, let truncated):
-                    let span = chunk.offsets[d]..<chunk.offsets[d + 1]
-                    return .success(weighting.bag(
-                        ids: chunk.ids[span], counts: chunk.counts[span], map: map.isEmpty ? nil : map,
-                        status: status, truncated: truncated, scratch: &scratch))
+            var bags: [Result<TextBag, TextItemError>] = []
+            bags.reserveCapacity(chunk.outcomes.count)
+            chunk.ids.withUnsafeBufferPointer { ids in
+                chunk.counts.withUnsafeBufferPointer { counts in
+                    selection.finalIDs[c].withUnsafeBufferPointer { map in
+                        for (d, outcome) in chunk.outcomes.enumerated() {
+                            switch outcome {
+                            case .failed(let error): bags.append(.failure(error))
+                            case .counted(let status, let truncated):
+                                let (start, end) = (chunk.offsets[d], chunk.offsets[d + 1])
+                                bags.append(.success(weighting.bag(
+                                    ids: UnsafeBufferPointer(rebasing: ids[start..<end]),
+                                    counts: UnsafeBufferPointer(rebasing: counts[start..<end]), map: map.isEmpty ? nil : map,
+                                    status: status, truncated: truncated, scratch: &scratch)))
+                            }
+                        }
+                    }
                 }
             }
+            return bags
         }
         return (vectorizer, perChunk.count == 1 ? perChunk[0] : perChunk.flatMap { $0 })
     }
@@ -116,8 +125,11 @@ public struct TextVectorizer: Sendable {
                 var resolver = VocabularyResolver(table: vocabulary, unknownID: fitted.unknownID ?? -1)
                 (status, truncated) = try counter.count(document, options: options, tokenizer: tokenizer, resolver: &resolver)
             }
-            return .success(weighting.bag(
-                ids: counter.ids[...], counts: counter.counts[...], status: status, truncated: truncated, scratch: &scratch))
+            return .success(counter.ids.withUnsafeBufferPointer { ids in
+                counter.counts.withUnsafeBufferPointer { counts in
+                    weighting.bag(ids: ids, counts: counts, status: status, truncated: truncated, scratch: &scratch)
+                }
+            })
         } catch {
             return .failure(error)
         }
@@ -137,7 +149,9 @@ public struct TextVectorizer: Sendable {
             if id >= 0 { ids.append(id); counts.append(Float(sign)) }
         }
         var scratch = BagScratch()
-        return weighting.bag(ids: ids[...], counts: counts[...], status: .empty, truncated: false, scratch: &scratch)
+        return ids.withUnsafeBufferPointer { ids in
+            counts.withUnsafeBufferPointer { weighting.bag(ids: ids, counts: $0, status: .empty, truncated: false, scratch: &scratch) }
+        }
     }
 
     /// The vocabulary term of `id`, "<unknown>" for the unknown id; nil with hashing or out of range.
