@@ -15,5 +15,8 @@ let package = Package(
         .executableTarget(
             name: "BenchTrainStep",
             dependencies: [.product(name: "NeuralNet", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(
+            name: "BenchText",
+            dependencies: [.product(name: "TextFeatures", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
     ]
 )
