@@ -61,7 +61,8 @@ let package = Package(
                 "TensorCore", "NeuralNet", "TextFeatures", "ImageFeatures", "AudioFeatures", "Recommender",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "pipeline",
             dependencies: [

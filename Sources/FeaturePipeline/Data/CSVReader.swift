@@ -17,9 +17,9 @@ public enum CSVReader {
         func endField() {
             if let s = String(validatingUTF8Bytes: field) {
                 row.append(s.isEmpty && !fieldWasQuoted ? nil : s)
-            } else {
+            } else {  // kept with U+FFFD replacements; the position is reported, the user's policy decides
                 badFields.append(row.count)
-                row.append(nil)
+                row.append(String(decoding: field, as: UTF8.self))
             }
             field.removeAll(keepingCapacity: true)
             fieldWasQuoted = false

@@ -3,8 +3,9 @@ import Recommender
 
 /// A table read from CSV or JSON Lines: a header of column names and rows of optional text.
 ///
-/// Empty fields are `nil`. Fields with invalid UTF-8 are `nil` and listed in `invalidUTF8`, so a
-/// bad byte costs one value, not the row or the file.
+/// Empty fields are `nil`. Fields with invalid UTF-8 hold the text with U+FFFD in place of the bad
+/// bytes and are listed in `invalidUTF8`, so a bad byte costs at most one value, never the row or
+/// the file; each consumer applies its own policy (the text extractor rejects or accepts them).
 public struct DataTable: Sendable {
     public var source: String
     public var columns: [String]

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Recommender
 import TensorCore
+import TextFeatures
 
 /// Builds the fused model from a run's data: fresh for training (fitting scalers and
 /// vocabularies on train), or from a saved `ModelDescription` for evaluation and prediction.
@@ -13,6 +14,8 @@ struct ModelAssembly {
     let split: DataSplit
     /// The extract stage's output (nil when no modality is configured).
     let features: Safetensors.File?
+    /// The fitted text vectorizer of the extract stage, stored in model.json.
+    let textState: FittedText?
 
     /// Rebuilds (description given) or fits (nil) everything, then returns the model and its description.
     func build(_ saved: ModelDescription? = nil) -> (FusionModel, ModelDescription) {
@@ -35,6 +38,20 @@ struct ModelAssembly {
             itemFieldState = state
             encoders.append(TabularEncoder(name: "item_fields", state: state, entityCount: catalog.count, column: column, rng: &rng))
             isModality.append(false)
+        }
+
+        var fittedText = saved?.text
+        if let text = spec.features.text, let f = features, let indptr = f["text.indptr"], let indices = f["text.indices"],
+            let data = f["text.data"]
+        {
+            let offsets = indptr.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)).map(Int.init) }
+            let ids = indices.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)).map(Int.init) }
+            let columns = f["text.shape"].map { e in Int(e.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: Int64.self) }) }
+                ?? ((ids.max() ?? 0) + 1)
+            encoders.append(BagEncoder(name: "text", offsets: offsets, ids: ids, weights: data.tensor().storage,
+                                       vocabularySize: columns, outputDimension: text.dim, rng: &rng))
+            isModality.append(true)
+            if fittedText == nil { fittedText = textState }
         }
 
         var audioScaler = saved?.audioScaler
@@ -77,7 +94,7 @@ struct ModelAssembly {
         let description = ModelDescription(
             seed: seed, options: options, globalMean: mean, normalizer: normalizer,
             ratingRange: saved?.ratingRange ?? [raw.min() ?? 0, raw.max() ?? 0],
-            itemFields: itemFieldState, audioScaler: audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
+            itemFields: itemFieldState, text: fittedText, audioScaler: audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
             userIds: set.userIds, itemIds: set.itemIds)
         return (model, description)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Recommender
+import TextFeatures
 import TensorCore
 
 /// model.json: everything besides the weights needed to rebuild the fused model exactly (options,
@@ -16,6 +17,8 @@ public struct ModelDescription: Sendable, Codable {
     public var normalizer: RatingNormalizer
     public var ratingRange: [Float]
     public var itemFields: TabularState?
+    /// The fitted text vectorizer (vocabulary or hashing, idf).
+    public var text: FittedText?
     /// Per-dimension mean and deviation of the pooled audio features over train items.
     public var audioScaler: FeatureScaler?
     public var userFields: TabularState?
@@ -26,7 +29,7 @@ public struct ModelDescription: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, toolVersion = "tool_version", seed, options, globalMean = "global_mean", normalizer
-        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler"
+        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler", text
         case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids"
     }
 }

@@ -36,10 +36,23 @@ extension PipelineRunner {
             var entries: [Safetensors.Entry] = []
             var failures: [ItemFailure] = []
             var summary = ExtractSummary(modalities: [:])
+            var extraOutputs: [String] = []
+            if let text = spec.features.text {
+                let set = try ratings(), split = try dataSplit()
+                let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
+                let result = try TextExtraction(spec: text, threads: options.threads)
+                    .run(catalog, trainItems: trainItems, itemsFile: spec.data.items.path.lastPathComponent)
+                entries += result.rows.safetensorsEntries(prefix: "text")
+                extraOutputs.append(try store.write(try result.vectorizer.fitted.jsonData(), to: "stages/extract/text_model.json"))
+                failures += result.failures
+                summary.modalities["text"] = result.summary
+                try enforce(text.onError, result.failures)
+                if text.onError == .skip { summary.skippedItems += result.failures.map(\.item) }
+            }
             if let audio = spec.features.audio {
                 let extractor = try AudioFeatureExtractor(options: audio.options)
                 let media = MediaExtraction(
-                    modality: "audio", column: audio.field, configuration: spec.resolvedSection("features"),
+                    modality: "audio", column: audio.field, configuration: spec.resolvedModalities["audio"] ?? "",
                     maxBytes: audio.options.maxBytes, locator: locator, cache: ItemCache(root: store.cacheDirectory),
                     threads: options.threads)
                 let task = progress.task("extract audio", total: catalog.count)
@@ -66,7 +79,7 @@ extension PipelineRunner {
                 try store.write(Safetensors.encode(entries, metadata: ["format": "pipeline-features-1"]), to: "stages/extract/features.safetensors"),
                 try store.write(Data(lines.utf8), to: "stages/extract/errors.jsonl"),
                 try store.writeJSON(summary, to: "stages/extract/summary.json"),
-            ]
+            ] + extraOutputs
             return (outputs, try extractNotes())
         }
     }
@@ -75,7 +88,7 @@ extension PipelineRunner {
         let s = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json")
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
-            var text = "\(name): \(m.extracted) extracted, \(m.cached) cached"
+            var text = name == "text" ? "text: \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
             if m.failed > 0 { text += ", \(m.failed) failed (" + m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" }
             if m.absent > 0 { text += ", \(m.absent) without" }
             return text

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Recommender
 import TensorCore
+import TextFeatures
 
 /// The train and evaluate stages.
 extension PipelineRunner {
@@ -55,7 +56,9 @@ extension PipelineRunner {
 
     func modelAssembly() throws -> ModelAssembly {
         ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try trainingSplit(),
-                      features: spec.features.modalities.isEmpty ? nil : try features())
+                      features: spec.features.modalities.isEmpty ? nil : try features(),
+                      textState: spec.features.text == nil ? nil
+                          : try FittedText.decode(json: Data(contentsOf: store.url("stages/extract/text_model.json"))))
     }
 
     /// The split as training and evaluation use it: rows of skipped items set aside.

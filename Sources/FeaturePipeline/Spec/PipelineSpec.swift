@@ -19,6 +19,8 @@ public struct PipelineSpec: Sendable {
     /// Resolved YAML of each top-level section (defaults included), keyed by section name: the
     /// configuration part of each stage's cache key, and what `config --resolved` prints.
     public var resolvedSections: [(name: String, yaml: String)]
+    /// Resolved YAML of each modality's subsection of `features` (its per-item cache key).
+    public var resolvedModalities: [String: String]
 
     public var baseDirectory: URL { file.deletingLastPathComponent() }
 
@@ -91,14 +93,20 @@ public struct PipelineSpec: Sendable {
         let evaluate = EvaluationOptions.read(r.section("evaluate", doc: "Metrics, baselines and ablation."))
         let outputs = OutputSpec.read(r.section("outputs", doc: "What is written, and where."), base: base, name: name)
         r.finish()
-        let sections = r.resolved.map { entry -> (name: String, yaml: String) in
-            let node = Node([(Node(entry.key), entry.value.yamlNode())])
-            return (entry.key, (try? Yams.serialize(node: node, sortKeys: false)) ?? "")
+        func yaml(_ key: String, _ value: MappingReader.Resolved) -> String {
+            (try? Yams.serialize(node: Node([(Node(key), value.yamlNode())]), sortKeys: false)) ?? ""
+        }
+        let sections = r.resolved.map { (name: $0.key, yaml: yaml($0.key, $0.value)) }
+        var modalities: [String: String] = [:]
+        if case .mapping(let featuresReader)? = r.resolved.first(where: { $0.key == "features" })?.value {
+            for entry in featuresReader.resolved where ["text", "image", "audio"].contains(entry.key) {
+                modalities[entry.key] = yaml(entry.key, entry.value)
+            }
         }
         return PipelineSpec(
             file: file, name: name, seed: UInt64(seed), data: data, preprocess: preprocess, split: split,
             features: features, model: model, train: train, evaluate: evaluate, outputs: outputs,
-            resolvedSections: sections)
+            resolvedSections: sections, resolvedModalities: modalities)
     }
 
     private static func syntaxIssue(_ error: YamlError, file: String) -> SpecIssue {

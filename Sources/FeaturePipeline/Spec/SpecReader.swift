@@ -47,6 +47,8 @@ final class MappingReader {
         case list([Resolved])
         case mapping(MappingReader)
         case null
+        /// A prepared node (for values with their own structure).
+        case node(Node)
     }
 
     /// `fallbackMark` locates problems of an absent mapping (its parent's position).
@@ -149,6 +151,7 @@ extension MappingReader.Resolved {
         case .list(let items): return Node(items.map { $0.yamlNode() }, .implicit, items.allSatisfy { if case .mapping = $0 { return false } else { return true } } ? .flow : .block)
         case .mapping(let reader): return reader.yamlNode()
         case .null: return Node("null")
+        case .node(let node): return node
         }
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Recommender
+import TensorCore
+import TextFeatures
+
+/// The text modality: documents from the configured columns, a vocabulary (or hashing) fitted
+/// on the train items, and a weighted bag per item.
+///
+/// Unlike media, text is not cached per item: tokenizing the whole catalog costs microseconds per
+/// item, and the idf weights depend on every train document anyway.
+struct TextExtraction {
+    let spec: TextSpec
+    let threads: Int
+
+    struct Result {
+        var vectorizer: TextVectorizer
+        var rows: SparseRows
+        var failures: [ItemFailure]
+        var summary: PipelineRunner.ModalitySummary
+    }
+
+    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String) throws -> Result {
+        let columns = try spec.options.fields.map { field -> Int in
+            guard let c = catalog.columnIndex(field.name) else {
+                let near = nearestKey(to: field.name, among: catalog.columns)
+                throw PipelineError(
+                    what: "features.text.fields: no column '\(field.name)' in \(itemsFile) (columns: \(catalog.columns.joined(separator: ", ")))",
+                    hint: near.map { "did you mean '\($0)'?" } ?? "name columns of the items file")
+            }
+            return c
+        }
+        var failures: [ItemFailure] = []
+        var rejected = Set<Int>()
+        let documents = (0..<catalog.count).map { item -> TextDocument in
+            var fields = columns.map { catalog.value(item: item, column: $0) }
+            if spec.options.invalidUTF8 == .reject, let bad = catalog.invalidUTF8[item] {
+                for (k, field) in spec.options.fields.enumerated() where bad.contains(field.name) {
+                    fields[k] = nil
+                    rejected.insert(item)
+                    failures.append(ItemFailure(
+                        item: catalog.ids[item], modality: "text", path: nil, errorClass: .corrupt,
+                        message: "\(itemsFile):\(catalog.lines[item]): column '\(field.name)' holds invalid UTF-8 (hint: fix the bytes, or set features.text.invalid_utf8: replace)"))
+                }
+            }
+            return TextDocument(item: catalog.ids[item], fields: fields)
+        }
+        let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
+        let vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+        let bags = vectorizer.transform(documents, threads: threads)
+        var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)
+        for (item, result) in bags.enumerated() {
+            switch result {
+            case .failure(let error):
+                failures.append(ItemFailure(item: catalog.ids[item], modality: "text", path: nil,
+                                            errorClass: error.failureClass, message: error.message))
+            case .success(let bag) where bag.isEmpty && !rejected.contains(item):
+                summary.absent += 1
+            default: break
+            }
+        }
+        failures.sort { (catalog.ids.firstIndex(of: $0.item) ?? 0) < (catalog.ids.firstIndex(of: $1.item) ?? 0) }
+        summary.failed = failures.count
+        for f in failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+        let kept = bags.enumerated().map { item, bag -> TextBag? in rejected.contains(item) ? nil : try? bag.get() }
+        return Result(vectorizer: vectorizer, rows: SparseRows(kept, columns: vectorizer.featureCount),
+                      failures: failures, summary: summary)
+    }
+}
