@@ -15,4 +15,9 @@ struct PipelineCommand: AsyncParsableCommand {
             """,
         version: ToolVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, GenerateCommand.self])
+
+    static func main() async {
+        ProcessSetup.singleThreadedBLAS()
+        await main(nil)
+    }
 }
