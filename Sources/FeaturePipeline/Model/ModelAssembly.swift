@@ -87,8 +87,14 @@ struct ModelAssembly {
         if saved == nil {
             var normalized = set
             for r in trainRows { normalized.ratings[r] = normalizer.normalize(set.ratings[r], user: Int(set.users[r])) }
-            let baseline = BiasBaseline(fit: TrainingView(set: normalized, rows: trainRows))
-            model.initializeBiases(from: baseline)
+            let view = TrainingView(set: normalized, rows: trainRows)
+            var start = options.warmStart
+            if start == .auto { start = encoders.isEmpty ? .mf : .bias }
+            switch start {
+            case .auto, .mf: model.initialize(from: MatrixFactorization(fit: view, factors: options.itemDim, seed: seed))
+            case .bias: model.initializeBiases(from: BiasBaseline(fit: view))
+            case .random: break
+            }
         }
         let raw = trainRows.map { set.ratings[$0] }
         let description = ModelDescription(

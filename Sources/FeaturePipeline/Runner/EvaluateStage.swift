@@ -31,7 +31,7 @@ extension PipelineRunner {
             let range = description.ratingRange[0]...description.ratingRange[1]
             let evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
             let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)
-            var test = ["fused": evaluator.evaluate(fused)]
+            var test = ["fused": evaluator.evaluate(fused, ranking: spec.evaluate.ranking)]
             let view = TrainingView(set: set, rows: split.rows(in: .train))
             for baseline in spec.evaluate.baselines {
                 let predictor: any RatingPredictor = switch baseline {
@@ -39,13 +39,13 @@ extension PipelineRunner {
                 case .bias: BiasBaseline(fit: view)
                 case .mf: MatrixFactorization(fit: view, seed: spec.seed)
                 }
-                test[baseline.rawValue] = evaluator.evaluate(predictor)
+                test[baseline.rawValue] = evaluator.evaluate(predictor, ranking: spec.evaluate.ranking)
             }
             var ablation: [String: [String: [String: Double]]] = [:]
             if spec.evaluate.ablation {
                 for (k, encoder) in model.itemEncoders.enumerated() where model.isModality[k] {
                     let masked = FusedPredictor(model: model, normalizer: description.normalizer, range: range, masked: [encoder.name])
-                    let table = evaluator.evaluate(masked)
+                    let table = evaluator.evaluate(masked, ranking: spec.evaluate.ranking)
                     ablation[encoder.name] = table.mapValues { metrics in metrics }
                         .reduce(into: [:]) { out, entry in
                             out[entry.key] = entry.value.reduce(into: [:]) { d, m in

@@ -48,6 +48,7 @@ extension ModelOptions {
         o.trainEncoders = r.bool("train_encoders", default: o.trainEncoders, doc: "Train the modality encoders end to end (false: keep their seeded weights).")
         o.modalityDropout = r.double("modality_dropout", default: o.modalityDropout, range: 0...0.9, doc: "Probability, per batch and item, of replacing a modality by its learned missing vector.")
         o.itemIdDropout = r.double("item_id_dropout", default: o.itemIdDropout, range: 0...0.9, doc: "Probability, per batch and item, of hiding the item id so the content path learns to stand alone (cold items).")
+        o.warmStart = r.choice("warm_start", default: o.warmStart, doc: "Start from a matrix factorisation of the train ratings fitted first (mf), from user and item biases (bias), from random weights, or auto: bias when items have content, mf when the model sees ids only.")
         o.userIdDropout = r.double("user_id_dropout", default: o.userIdDropout, range: 0...0.9, doc: "The same for user ids (cold users).")
         r.finish()
         o.userEmbedding = u.int("embedding", default: o.userEmbedding, range: 0...4096, doc: "Width of the user-id embedding (0: off).")
@@ -92,6 +93,7 @@ extension EvaluationOptions {
         o.baselines = r.stringList("baselines", default: o.baselines.map(\.rawValue), allowed: Baseline.allCases.map(\.rawValue),
                                    doc: "Classical baselines reported beside the fused model.").compactMap(Baseline.init)
         o.ablation = r.bool("ablation", default: o.ablation, doc: "Re-evaluate with each modality masked.")
+        o.ranking = r.bool("ranking", default: o.ranking, doc: "Compute the ranking metrics (every unseen item is scored for every test user).")
         r.finish()
         return o
     }

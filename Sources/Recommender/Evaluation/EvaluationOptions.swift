@@ -16,6 +16,8 @@ public struct EvaluationOptions: Sendable, Equatable, Codable {
     public var baselines: [Baseline] = [.globalMean, .bias, .mf]
     /// Re-evaluate with each modality masked and report the change.
     public var ablation: Bool = true
+    /// Compute the ranking metrics (they score every unseen item for every test user).
+    public var ranking: Bool = true
 
     public init() {}
 }

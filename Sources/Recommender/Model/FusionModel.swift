@@ -107,6 +107,48 @@ public final class FusionModel: @unchecked Sendable {
         for i in 0..<min(itemCount, baseline.itemBias.count) { itemBias.table.value.storage[i] = baseline.itemBias[i] }
     }
 
+    /// Starts the model at a fitted matrix factorisation: biases and id embeddings from it, the
+    /// towers passing the id embeddings straight through (identity blocks, every other input
+    /// weighted 0) and the MLP's output layer at 0. The initial predictions are then the
+    /// factorisation's, μ + b_u + b_i + p_uᵀq_i; training adds content, history and the nonlinear
+    /// head on top, and early stopping can only keep or improve on that start.
+    public func initialize(from mf: MatrixFactorization) {
+        for u in 0..<min(userCount, mf.userBias.count) { userBias.table.value.storage[u] = mf.userBias[u] }
+        for i in 0..<min(itemCount, mf.itemBias.count) { itemBias.table.value.storage[i] = mf.itemBias[i] }
+        let d = dimension
+        if let e = userEmbedding {
+            let k = min(e.dimension, mf.factors, d)
+            copyRows(mf.userFactors, factors: mf.factors, into: e, count: userCount, width: k)
+            setIdentity(userTower.weight, columnOffset: 0, width: k)
+        }
+        if let e = itemIdEmbedding {
+            let k = min(e.dimension, mf.factors, d)
+            copyRows(mf.itemFactors, factors: mf.factors, into: e, count: itemCount, width: k)
+            setIdentity(itemTower.weight, columnOffset: itemTower.inFeatures - e.dimension, width: k)
+        }
+        userTower.bias?.value.zero()
+        itemTower.bias?.value.zero()
+        if let output = head.layers.last as? Linear {
+            output.weight.value.zero()
+            output.bias?.value.zero()
+        }
+    }
+
+    private func copyRows(_ factors: [Float], factors f: Int, into e: Embedding, count: Int, width k: Int) {
+        let w = e.dimension
+        e.table.value.zero()
+        for r in 0..<count {
+            for j in 0..<k { e.table.value.storage[r * w + j] = factors[r * f + j] }
+        }
+    }
+
+    /// Weight (out, in) := 0 except W[j, offset + j] = 1 for j < width.
+    private func setIdentity(_ weight: Parameter, columnOffset: Int, width: Int) {
+        let inputs = weight.value.shape[1]
+        weight.value.zero()
+        for j in 0..<width { weight.value.storage[j * inputs + columnOffset + j] = 1 }
+    }
+
     /// Every trainable parameter (frozen encoders excluded), in a fixed order.
     public var parameters: [Parameter] {
         var ps: [Parameter] = []

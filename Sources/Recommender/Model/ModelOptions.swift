@@ -33,6 +33,15 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public var itemIdDropout: Double = 0.1
     /// The same for user ids (what cold users rely on).
     public var userIdDropout: Double = 0.05
+    /// Where training starts: `mf` (a biased matrix factorisation of the train ratings, fitted
+    /// first), `bias` (user and item biases only), `random`, or `auto`: `bias` when items have
+    /// content (modalities or item fields), `mf` when the model sees ids only. Measured on the
+    /// movie-like benchmark (docs/architecture.md): with content, starting from biases lets the
+    /// content path learn before the ids overfit; with ids only, starting from the factorisation
+    /// keeps the model at least as good as it.
+    public var warmStart: WarmStart = .auto
+
+    public enum WarmStart: String, Sendable, Codable, CaseIterable { case auto, mf, bias, random }
 
     public init() {}
 
@@ -40,6 +49,6 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         case hidden, dropout, itemDim = "item_dim", itemIdEmbedding = "item_id_embedding", userEmbedding = "user_embedding"
         case historyPooling = "history_pooling", historyMaxItems = "history_max_items", userStatistics = "user_statistics"
         case trainEncoders = "train_encoders", modalityDropout = "modality_dropout", itemIdDropout = "item_id_dropout"
-        case userIdDropout = "user_id_dropout"
+        case userIdDropout = "user_id_dropout", warmStart = "warm_start"
     }
 }

@@ -48,6 +48,14 @@ public final class Trainer {
         case .cosine: .cosine(steps: options.epochs, minimum: 0)
         }
 
+        let truth = validRows.map { set.ratings[$0] }
+        func validate() -> (rmse: Double, mae: Double) {
+            guard !validRows.isEmpty else { return (.nan, .nan) }
+            let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range)
+            let valid = predictor.predict(users: validRows.map { set.users[$0] }, items: validRows.map { set.items[$0] })
+            return (Metrics.rmse(valid, truth), Metrics.mae(valid, truth))
+        }
+
         var history = TrainingHistory()
         var best = Double.infinity
         var bestValues: [Tensor] = parameters.map(\.value)
@@ -57,8 +65,16 @@ public final class Trainer {
             (history, best, badEpochs, startEpoch) = resumed
             bestValues = try loadBest(parameters) ?? parameters.map(\.value)
             history.resumedFromEpoch = startEpoch
+        } else {
+            // Epoch 0: the starting point competes too, so a warm start is never made worse.
+            let initial = validate()
+            history.initialValidRMSE = initial.rmse
+            history.initialValidMAE = initial.mae
+            let metric = options.stoppingMetric == .mae ? initial.mae : initial.rmse
+            if options.stoppingMetric != .loss, metric.isFinite { best = metric }
         }
 
+        if startEpoch == 0 { try saveInitialBest(parameters) }
         var epoch = startEpoch
         while epoch < options.epochs && !(options.patience > 0 && badEpochs >= options.patience) {
             let started = Date()
@@ -92,15 +108,11 @@ public final class Trainer {
                 if options.clipNorm > 0 { _ = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm)) }
                 optimizer.step()
             }
-            let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range)
-            let valid = predictor.predict(users: validRows.map { set.users[$0] }, items: validRows.map { set.items[$0] })
-            let truth = validRows.map { set.ratings[$0] }
+            let valid = validate()
             let record = EpochRecord(
                 epoch: epoch + 1, learningRate: Double(optimizer.learningRate),
                 trainLoss: lossSum / Double(max(order.count, 1)), trainRMSE: (squaredError / Double(max(order.count, 1))).squareRoot(),
-                validRMSE: validRows.isEmpty ? .nan : Metrics.rmse(valid, truth),
-                validMAE: validRows.isEmpty ? .nan : Metrics.mae(valid, truth),
-                seconds: Date().timeIntervalSince(started))
+                validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
             history.epochs.append(record)
             let metric = switch options.stoppingMetric {
             case .rmse: record.validRMSE
@@ -143,6 +155,13 @@ public final class Trainer {
                           values: ["best": best]))
         // The key is written last: a checkpoint counts only once all its files are in place.
         try AtomicFile.write(checkpoint.key, to: checkpoint.directory.appendingPathComponent("key.txt"))
+    }
+
+    /// Until an epoch beats it, the starting point is the best checkpoint.
+    private func saveInitialBest(_ parameters: [Parameter]) throws {
+        guard let checkpoint else { return }
+        try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
+        try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
     }
 
     private func loadBest(_ parameters: [Parameter]) throws -> [Tensor]? {

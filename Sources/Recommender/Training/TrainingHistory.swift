@@ -23,9 +23,13 @@ public struct TrainingHistory: Sendable, Codable, Equatable {
     public var stoppedEarly = false
     /// Epochs completed before this process started (non-zero after a resume).
     public var resumedFromEpoch = 0
+    /// Validation error of the starting point (epoch 0; the warm start).
+    public var initialValidRMSE = Double.nan
+    public var initialValidMAE = Double.nan
 
     enum CodingKeys: String, CodingKey {
         case epochs, bestEpoch = "best_epoch", stoppedEarly = "stopped_early", resumedFromEpoch = "resumed_from_epoch"
+        case initialValidRMSE = "initial_valid_rmse", initialValidMAE = "initial_valid_mae"
     }
 
     public init() {}
