@@ -42,7 +42,7 @@ public enum DataLoader {
         var badFields: [Int: [String]] = [:]
         for (row, column) in table.invalidUTF8 { badFields[row, default: []].append(table.columns[column]) }
         for (r, row) in table.rows.enumerated() {
-            guard let id = row[idColumn]?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+            guard let id = row[idColumn]?.trimmedSpaces, !id.isEmpty else {
                 report.emptyItemIds += 1
                 continue
             }

@@ -20,12 +20,12 @@ extension PipelineRunner {
             let users = try DataLoader.loadUsers(spec.data, report: &report)
             catalogMemo = catalog; logMemo = log; usersMemo = .some(users)
             var outputs = [
-                try store.writeJSON(catalog, to: "stages/load/catalog.json"),
+                try store.write(try StageCodecs.encode(catalog), to: "stages/load/catalog.safetensors"),
                 try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: "stages/load/item_ids.txt"),
-                try store.writeJSON(log, to: "stages/load/interactions.json"),
+                try store.write(try StageCodecs.encode(log), to: "stages/load/interactions.safetensors"),
                 try store.writeJSON(LoadSummary(report: report), to: "stages/load/summary.json"),
             ]
-            if let users { outputs.append(try store.writeJSON(users, to: "stages/load/users.json")) }
+            if let users { outputs.append(try store.write(try StageCodecs.encode(users), to: "stages/load/users.safetensors")) }
             return (outputs, try loadNotes())
         }
     }
@@ -41,27 +41,27 @@ extension PipelineRunner {
 
     func catalog() throws -> Catalog {
         if let c = catalogMemo { return c }
-        catalogMemo = try store.readJSON(Catalog.self, from: "stages/load/catalog.json")
+        catalogMemo = try StageCodecs.decodeCatalog(store.url("stages/load/catalog.safetensors"))
         return catalogMemo!
     }
 
     func usersTable() throws -> Catalog? {
         if let u = usersMemo { return u }
-        let exists = FileManager.default.fileExists(atPath: store.url("stages/load/users.json").path)
-        usersMemo = .some(exists ? try store.readJSON(Catalog.self, from: "stages/load/users.json") : nil)
+        let url = store.url("stages/load/users.safetensors")
+        usersMemo = .some(FileManager.default.fileExists(atPath: url.path) ? try StageCodecs.decodeCatalog(url) : nil)
         return usersMemo!
     }
 
     func interactionLog() throws -> InteractionLog {
         if let l = logMemo { return l }
-        logMemo = try store.readJSON(InteractionLog.self, from: "stages/load/interactions.json")
+        logMemo = try StageCodecs.decodeInteractionLog(store.url("stages/load/interactions.safetensors"))
         return logMemo!
     }
 
     func preprocessStage(_ load: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("preprocess")
         key.add("preprocess", spec.resolvedSection("preprocess"))
-        key.add("interactions", load.outputs["stages/load/interactions.json"]!.sha256)
+        key.add("interactions", load.outputs["stages/load/interactions.safetensors"]!.sha256)
         key.add("item_ids", load.outputs["stages/load/item_ids.txt"]!.sha256)
         return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
             let (set, report) = try Preprocessor.run(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)

@@ -29,7 +29,8 @@ extension PipelineRunner {
             let (model, description) = try trainedModel()
             let set = try ratings(), split = try trainingSplit()
             let range = description.ratingRange[0]...description.ratingRange[1]
-            let evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
+            var evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
+            evaluator.threads = options.threads
             let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)
             var test = ["fused": evaluator.evaluate(fused, ranking: spec.evaluate.ranking)]
             let view = TrainingView(set: set, rows: split.rows(in: .train))

@@ -28,7 +28,7 @@ extension PipelineRunner {
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))
-        key.add("catalog", load.outputs["stages/load/catalog.json"]!.sha256)
+        key.add("catalog", load.outputs["stages/load/catalog.safetensors"]!.sha256)
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {

@@ -53,4 +53,54 @@ enum StageCodecs {
     static func jsonText<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try StableJSON.encode(value, pretty: false).dropLast(), as: UTF8.self)
     }
+
+    // MARK: Load stage tables
+
+    static func encode(_ log: InteractionLog) throws -> Data {
+        var entries = StringColumns.entries("users", log.users) + StringColumns.entries("items", log.items)
+            + StringColumns.entries("ratings", log.ratings) + StringColumns.entries("timestamps", log.timestamps)
+            + StringColumns.entries("split_tags", log.splitTags)
+        entries.append(bytesEntry("lines", .int64, log.lines.map(Int64.init)))
+        return Safetensors.encode(entries, metadata: ["source": log.source])
+    }
+
+    static func decodeInteractionLog(_ url: URL) throws -> InteractionLog {
+        let file = try Safetensors.read(url)
+        var log = InteractionLog(source: file.metadata["source"] ?? url.path)
+        log.users = try StringColumns.decode("users", from: file, source: url.path)
+        log.items = try StringColumns.decode("items", from: file, source: url.path)
+        log.ratings = try StringColumns.decode("ratings", from: file, source: url.path)
+        log.timestamps = try StringColumns.decode("timestamps", from: file, source: url.path)
+        log.splitTags = try StringColumns.decode("split_tags", from: file, source: url.path)
+        log.lines = (file["lines"]?.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) } ?? []).map(Int.init)
+        return log
+    }
+
+    /// A catalog (items or users): ids, every column, lines, and the invalid-UTF-8 map in the metadata.
+    static func encode(_ catalog: Catalog) throws -> Data {
+        var entries = StringColumns.entries("ids", catalog.ids)
+        for c in catalog.columns.indices {
+            entries += StringColumns.entries("column\(c)", catalog.values.map { c < $0.count ? $0[c] : nil })
+        }
+        entries.append(bytesEntry("lines", .int64, catalog.lines.map(Int64.init)))
+        let invalid = catalog.invalidUTF8.map { ["\($0.key)"] + $0.value }.sorted { $0[0] < $1[0] }
+        return Safetensors.encode(entries, metadata: [
+            "source": catalog.source, "columns": try jsonText(catalog.columns), "invalid_utf8": try jsonText(invalid),
+        ])
+    }
+
+    static func decodeCatalog(_ url: URL) throws -> Catalog {
+        let file = try Safetensors.read(url)
+        let decoder = JSONDecoder()
+        let columns = try decoder.decode([String].self, from: Data((file.metadata["columns"] ?? "[]").utf8))
+        let ids = try StringColumns.decode("ids", from: file, source: url.path).map { $0 ?? "" }
+        let columnValues = try columns.indices.map { try StringColumns.decode("column\($0)", from: file, source: url.path) }
+        let values = ids.indices.map { i in columnValues.map { $0[i] } }
+        let invalid = try decoder.decode([[String]].self, from: Data((file.metadata["invalid_utf8"] ?? "[]").utf8))
+        var invalidMap: [Int: [String]] = [:]
+        for entry in invalid where !entry.isEmpty { invalidMap[Int(entry[0]) ?? 0] = Array(entry.dropFirst()) }
+        return Catalog(source: file.metadata["source"] ?? url.path, ids: ids, columns: columns, values: values,
+                       lines: (file["lines"]?.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) } ?? []).map(Int.init),
+                       invalidUTF8: invalidMap)
+    }
 }

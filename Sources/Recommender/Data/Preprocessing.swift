@@ -34,7 +34,7 @@ public enum Preprocessor {
         var missing = 0
         for r in 0..<log.count {
             let absent = [("user", log.users[r]), ("item", log.items[r]), ("rating", log.ratings[r])]
-                .first { $0.1.map { $0.trimmingCharacters(in: .whitespaces).isEmpty } ?? true }
+                .first { $0.1.map { $0.trimmedSpaces.isEmpty } ?? true }
             if let (column, _) = absent {
                 if options.missing == .fail {
                     throw fail(r, column, "missing \(column) value",
@@ -53,7 +53,7 @@ public enum Preprocessor {
         var unparsable = 0
         let timeParser = TimestampParser()
         keep = try keep.filter { r in
-            guard let v = Double(log.ratings[r]!.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            guard let v = Double(log.ratings[r]!.trimmedSpaces), v.isFinite else {
                 if options.missing == .fail {
                     throw fail(r, "rating", "'\(log.ratings[r]!)' is not a number", "ratings must be numbers such as 4 or 3.5")
                 }
@@ -167,7 +167,7 @@ struct TimestampParser {
     }
 
     func seconds(_ text: String) -> Double? {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmedSpaces
         if let v = Double(t), v.isFinite { return v }
         for f in formatters { if let d = f.date(from: t) { return d.timeIntervalSince1970 } }
         return nil

@@ -104,7 +104,7 @@ public enum Splitter {
 
     /// Accepted spellings of the split column's values.
     public static func partName(_ tag: String) -> DataSplit.Part? {
-        switch tag.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch tag.trimmedSpaces.lowercased() {
         case "train", "training": return .train
         case "valid", "validation", "val", "dev": return .valid
         case "test", "testing": return .test

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Metrics of one model on one part of the split, per bucket.
 ///
@@ -15,6 +16,8 @@ public struct Evaluator: Sendable {
     public let part: DataSplit.Part
     public let cutoffs: [Int]
     public let threshold: Float
+    /// Users are ranked in parallel on this many threads (results do not depend on it).
+    public var threads = 1
 
     public init(set: RatingSet, split: DataSplit, part: DataSplit.Part, options: EvaluationOptions) {
         self.set = set
@@ -34,7 +37,7 @@ public struct Evaluator: Sendable {
     }
 
     /// bucket → metric → value; buckets without rows are left out.
-    public func evaluate(_ model: RatingPredictor, ranking: Bool = true) -> [String: [String: Double]] {
+    public func evaluate(_ model: some RatingPredictor, ranking: Bool = true) -> [String: [String: Double]] {
         let partRows = rows(bucket: "all")
         let predictions = model.predict(users: partRows.map { set.users[$0] }, items: partRows.map { set.items[$0] })
         var predictionOf: [Int: Float] = [:]
@@ -51,7 +54,7 @@ public struct Evaluator: Sendable {
         return table
     }
 
-    private func addRanking(_ model: RatingPredictor, partRows: [Int], into table: inout [String: [String: Double]]) {
+    private func addRanking(_ model: some RatingPredictor, partRows: [Int], into table: inout [String: [String: Double]]) {
         var seen: [Int32: Set<Int32>] = [:]
         for r in 0..<set.count where split.parts[r] == .train || (part == .test && split.parts[r] == .valid) {
             seen[set.users[r], default: []].insert(set.items[r])
@@ -62,16 +65,20 @@ public struct Evaluator: Sendable {
             relevant[set.users[r], default: [:]][split.buckets[r].name, default: []].insert(set.items[r])
         }
         let allItems = Array(0..<Int32(set.itemCount))
+        let seenItems = seen
         let maxK = cutoffs.last ?? 10
-        var sums: [String: [String: Double]] = [:]
-        var users: [String: Int] = [:]
-        for user in relevant.keys.sorted() {
-            let exclude = seen[user] ?? []
+        let users = relevant.keys.sorted()
+        let rankings = parallelMap(count: users.count, threads: threads) { k -> [Int32] in
+            let exclude = seenItems[users[k]] ?? []
             let candidates = allItems.filter { !exclude.contains($0) }
-            let scores = model.scores(user: user, items: candidates)
-            let ranked = Metrics.topK(scores, k: maxK).map { candidates[$0] }
-            for (bucket, rel) in relevant[user]! {
-                users[bucket, default: 0] += 1
+            let scores = model.scores(user: users[k], items: candidates)
+            return Metrics.topK(scores, k: maxK).map { candidates[$0] }
+        }
+        var sums: [String: [String: Double]] = [:]
+        var counts: [String: Int] = [:]
+        for (user, ranked) in zip(users, rankings) {
+            for (bucket, rel) in relevant[user]!.sorted(by: { $0.key < $1.key }) {
+                counts[bucket, default: 0] += 1
                 for k in cutoffs {
                     let m = Metrics.ranking(ranked: ranked, relevant: rel, k: k)
                     sums[bucket, default: [:]]["precision@\(k)", default: 0] += m.precision
@@ -82,7 +89,7 @@ public struct Evaluator: Sendable {
             }
         }
         for (bucket, metrics) in sums {
-            let n = Double(users[bucket]!)
+            let n = Double(counts[bucket]!)
             for (name, total) in metrics { table[bucket, default: [:]][name] = total / n }
             table[bucket, default: [:]]["ranked_users"] = n
         }

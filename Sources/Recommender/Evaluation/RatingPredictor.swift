@@ -2,7 +2,7 @@
 ///
 /// Users and items are indices of the `RatingSet`; a user or item the model never saw in training
 /// must still get a score (its fallback is the model's business, and documented there).
-public protocol RatingPredictor {
+public protocol RatingPredictor: Sendable {
     /// Name used in metric tables (`fused`, `global_mean`, `bias`, `mf`).
     var name: String { get }
     /// Predicted ratings for the pairs (users[k], items[k]).

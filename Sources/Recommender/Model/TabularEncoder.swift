@@ -43,14 +43,14 @@ public struct TabularState: Sendable, Codable, Equatable {
     }
 
     static func numericValue(_ text: String, log: Bool) -> Double? {
-        guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
+        guard let v = Double(text.trimmedSpaces), v.isFinite else { return nil }
         return log ? Foundation.log1p(max(v, 0)) : v
     }
 
     static func tokens(_ value: String?, _ field: TabularField) -> [String] {
         guard let value, !value.isEmpty else { return [] }
-        if field.kind == .categorical { return [value.trimmingCharacters(in: .whitespaces)] }
-        return value.components(separatedBy: field.separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if field.kind == .categorical { return [value.trimmedSpaces] }
+        return value.components(separatedBy: field.separator).map { $0.trimmedSpaces }.filter { !$0.isEmpty }
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// Runs `body` for indices 0..<count on `threads` workers and returns the results in index order
 /// (so the output never depends on scheduling).
-func parallelMap<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
+public func parallelMap<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
     slots.initialize(repeating: nil)
