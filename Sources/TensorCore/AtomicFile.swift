@@ -41,6 +41,7 @@ public enum AtomicFile {
             }
             offset += n
         }
+        FaultInjection.pause()  // crash tests kill here: the temporary is written, not yet renamed
         guard fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
         guard rename(tmp.path, url.path) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
         ok = true

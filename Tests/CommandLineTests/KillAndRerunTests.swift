@@ -5,7 +5,9 @@ import Testing
 
 /// Crash safety: SIGKILL `pipeline run` inside every stage, rerun, and compare with an
 /// uninterrupted run. Rounds of seven kills (one per stage, each run resuming the previous one),
-/// then a run to completion. PIPELINE_KILL_ROUNDS sets the rounds (default 3: 21 kills).
+/// then a run to completion. PIPELINE_KILL_ROUNDS sets the rounds (default 3: 21 kills). The
+/// runs are slowed with PIPELINE_FAULT_DELAY_MS (pauses between a temporary file's write and its
+/// rename, between batches and between items) so that kills land inside stages, and inside writes.
 @Suite(.serialized) struct KillAndRerunTests {
     static let stages = ["load", "preprocess", "split", "extract", "train", "evaluate", "export"]
     static let compared = ["item_embeddings.npy", "item_embeddings.safetensors", "item_ids.txt", "model.safetensors",
@@ -15,7 +17,7 @@ import Testing
         let rounds = Int(ProcessInfo.processInfo.environment["PIPELINE_KILL_ROUNDS"] ?? "") ?? 3
         let reference = try CatalogWorkspace("kill-ref")
         defer { reference.remove() }
-        #expect(try PipelineProcess.run(["run", reference.pipeline.path, "-q"]).status == 0)
+        #expect(try PipelineProcess.run(["run", reference.pipeline.path, "-q"], environment: Self.slow).status == 0)
         let store = ArtifactStoreReader(root: reference.runDirectory)
         var rng = SeededGenerator(seed: 2026)
         var kills = 0
@@ -43,8 +45,10 @@ import Testing
 
     /// Starts a run with --verbose, waits for `marker` on stderr, sleeps `delay` seconds and sends
     /// SIGKILL. Returns whether the process was killed (false if it finished first).
+    static let slow = ["PIPELINE_FAULT_DELAY_MS": "3"]
+
     func runAndKill(_ pipeline: URL, when marker: String, after delay: Double) throws -> Bool {
-        let process = PipelineProcess.start(["run", pipeline.path, "--verbose"])
+        let process = PipelineProcess.start(["run", pipeline.path, "--verbose"], environment: Self.slow)
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

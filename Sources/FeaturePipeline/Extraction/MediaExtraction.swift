@@ -39,7 +39,10 @@ struct MediaExtraction {
         let columnIndex = catalog.columnIndex(column)
         let (modality, configuration, maxBytes, locator, cache) = (self.modality, self.configuration, self.maxBytes, self.locator, self.cache)
         let outcomes = parallelMap(count: catalog.count, threads: threads) { item -> Outcome in
-            defer { progress.advance() }
+            defer {
+                progress.advance()
+                FaultInjection.pause()
+            }
             guard let c = columnIndex, let value = catalog.value(item: item, column: c)?.trimmingCharacters(in: .whitespaces),
                 !value.isEmpty
             else { return .absent }

@@ -107,6 +107,7 @@ public final class Trainer {
                 }
                 if options.clipNorm > 0 { _ = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm)) }
                 optimizer.step()
+                FaultInjection.pause()
             }
             let valid = validate()
             let record = EpochRecord(
