@@ -68,6 +68,11 @@ public enum Safetensors {
     public struct File: Sendable {
         public var entries: [Entry]
         public var metadata: [String: String]
+
+        public init(entries: [Entry], metadata: [String: String] = [:]) {
+            self.entries = entries
+            self.metadata = metadata
+        }
         public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
     }
 

@@ -14,7 +14,7 @@ struct PipelineCommand: AsyncParsableCommand {
               pipeline recommend runs/demo --user u0001 -k 10
             """,
         version: ToolVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, GenerateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, ExtractCommand.self, GenerateCommand.self])
 
     static func main() async {
         ProcessSetup.singleThreadedBLAS()

@@ -19,7 +19,8 @@ struct TextExtraction {
         var summary: PipelineRunner.ModalitySummary
     }
 
-    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String) throws -> Result {
+    /// Fits on `trainItems`, or uses `fitted` (a trained model's vectorizer) when given.
+    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil) throws -> Result {
         let columns = try spec.options.fields.map { field -> Int in
             guard let c = catalog.columnIndex(field.name) else {
                 let near = nearestKey(to: field.name, among: catalog.columns)
@@ -44,8 +45,13 @@ struct TextExtraction {
             }
             return TextDocument(item: catalog.ids[item], fields: fields)
         }
-        let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
-        let vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+        let vectorizer: TextVectorizer
+        if let fitted {
+            vectorizer = try TextVectorizer(fitted: fitted)
+        } else {
+            let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
+            vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+        }
         let bags = vectorizer.transform(documents, threads: threads)
         var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)
         for (item, result) in bags.enumerated() {

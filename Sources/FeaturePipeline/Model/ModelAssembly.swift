@@ -27,44 +27,10 @@ struct ModelAssembly {
             ?? RatingNormalizer(method: spec.preprocess.normalize, set: set, trainRows: trainRows)
         var rng = SeededGenerator(seed: seed, stream: "encoders")
 
-        var encoders: [any FeatureEncoder] = []
-        var isModality: [Bool] = []
-        var itemFieldState = saved?.itemFields
-        let itemFields = spec.features.itemFields
-        if itemFieldState != nil || !itemFields.isEmpty {
-            let column = { (name: String) -> [String?] in catalogColumn(catalog, name) }
-            let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted()
-            let state = itemFieldState ?? TabularState.fit(fields: itemFields, column: column, fitRows: trainItems)
-            itemFieldState = state
-            encoders.append(TabularEncoder(name: "item_fields", state: state, entityCount: catalog.count, column: column, rng: &rng))
-            isModality.append(false)
-        }
-
-        var fittedText = saved?.text
-        if let text = spec.features.text, let f = features, let indptr = f["text.indptr"], let indices = f["text.indices"],
-            let data = f["text.data"]
-        {
-            let offsets = indptr.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)).map(Int.init) }
-            let ids = indices.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)).map(Int.init) }
-            let columns = f["text.shape"].map { e in Int(e.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: Int64.self) }) }
-                ?? ((ids.max() ?? 0) + 1)
-            encoders.append(BagEncoder(name: "text", offsets: offsets, ids: ids, weights: data.tensor().storage,
-                                       vocabularySize: columns, outputDimension: text.dim, rng: &rng))
-            isModality.append(true)
-            if fittedText == nil { fittedText = textState }
-        }
-
-        var audioScaler = saved?.audioScaler
-        if let audio = spec.features.audio, let matrix = features?["audio.features"]?.tensor(),
-            let present = features?["audio.present"]?.bytes.map({ $0 != 0 })
-        {
-            let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted().filter { present[$0] }
-            let scaler = audioScaler ?? FeatureScaler.fit(matrix, rows: trainItems)
-            audioScaler = scaler
-            encoders.append(ProjectionEncoder(name: "audio", features: scaler.apply(matrix), present: present,
-                                              outputDimension: audio.dim, rng: &rng))
-            isModality.append(true)
-        }
+        let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted()
+        let items = ItemEncoderSet(spec: spec, catalog: catalog, features: features, fitItems: trainItems, saved: saved,
+                                   textState: textState, rng: &rng)
+        let encoders = items.encoders
 
         var userEncoder: (any FeatureEncoder)?
         var userFieldState = saved?.userFields
@@ -83,7 +49,7 @@ struct ModelAssembly {
         let trainRatings = trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }
         let mean = saved?.globalMean ?? TrainingView.mean(trainRatings)
         let model = FusionModel(options: options, behavior: behavior, globalMean: mean, itemEncoders: encoders,
-                                isModality: isModality, userEncoder: userEncoder, seed: seed)
+                                isModality: items.isModality, userEncoder: userEncoder, seed: seed)
         if saved == nil {
             var normalized = set
             for r in trainRows { normalized.ratings[r] = normalizer.normalize(set.ratings[r], user: Int(set.users[r])) }
@@ -100,7 +66,7 @@ struct ModelAssembly {
         let description = ModelDescription(
             seed: seed, options: options, globalMean: mean, normalizer: normalizer,
             ratingRange: saved?.ratingRange ?? [raw.min() ?? 0, raw.max() ?? 0],
-            itemFields: itemFieldState, text: fittedText, audioScaler: audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
+            itemFields: items.itemFields, text: items.text, audioScaler: items.audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
             userIds: set.userIds, itemIds: set.itemIds)
         return (model, description)
     }

@@ -24,6 +24,14 @@ public struct ArtifactStore: Sendable {
         public var outputs: [String: Output]
         public var seconds: Double
 
+        /// The SHA-256 of one output; an error (not a crash) if the record does not list it.
+        public func hash(of path: String) throws -> String {
+            guard let output = outputs[path] else {
+                throw PipelineError(what: "stage \(stage) did not record \(path)", hint: "run again with --force")
+            }
+            return output.sha256
+        }
+
         public struct Output: Codable, Sendable, Equatable {
             public var bytes: Int
             public var sha256: String
@@ -31,6 +39,10 @@ public struct ArtifactStore: Sendable {
     }
 
     public func record(_ stage: String) -> Record? {
+        recordFile(stage)
+    }
+
+    private func recordFile(_ stage: String) -> Record? {
         let url = stageDirectory(stage).appendingPathComponent("record.json")
         guard let data = try? Data(contentsOf: url) else { return nil }
         return try? JSONDecoder().decode(Record.self, from: data)

@@ -61,8 +61,8 @@ extension PipelineRunner {
     func preprocessStage(_ load: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("preprocess")
         key.add("preprocess", spec.resolvedSection("preprocess"))
-        key.add("interactions", load.outputs["stages/load/interactions.safetensors"]!.sha256)
-        key.add("item_ids", load.outputs["stages/load/item_ids.txt"]!.sha256)
+        key.add("interactions", try load.hash(of: "stages/load/interactions.safetensors"))
+        key.add("item_ids", try load.hash(of: "stages/load/item_ids.txt"))
         return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
             let (set, report) = try Preprocessor.run(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)
             ratingsMemo = set

@@ -28,58 +28,24 @@ extension PipelineRunner {
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))
-        key.add("catalog", load.outputs["stages/load/catalog.safetensors"]!.sha256)
+        key.add("catalog", try load.hash(of: "stages/load/catalog.safetensors"))
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
-            let catalog = try self.catalog()
-            var entries: [Safetensors.Entry] = []
-            var failures: [ItemFailure] = []
-            var summary = ExtractSummary(modalities: [:])
-            var extraOutputs: [String] = []
-            if let text = spec.features.text {
-                let set = try ratings(), split = try dataSplit()
-                let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
-                let result = try TextExtraction(spec: text, threads: options.threads)
-                    .run(catalog, trainItems: trainItems, itemsFile: spec.data.items.path.lastPathComponent)
-                entries += result.rows.safetensorsEntries(prefix: "text")
-                extraOutputs.append(try store.write(try result.vectorizer.fitted.jsonData(), to: "stages/extract/text_model.json"))
-                failures += result.failures
-                summary.modalities["text"] = result.summary
-                try enforce(text.onError, result.failures)
-                if text.onError == .skip { summary.skippedItems += result.failures.map(\.item) }
+            let set = try ratings(), split = try dataSplit()
+            let context = CatalogFeatures.Context(
+                spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress,
+                fitItems: Set(split.rows(in: .train).map { Int(set.items[$0]) }), fittedText: nil)
+            let features = try CatalogFeatures(try catalog(), context)
+            var outputs = [
+                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: "stages/extract/features.safetensors"),
+                try store.write(features.errorLines, to: "stages/extract/errors.jsonl"),
+                try store.writeJSON(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
+                                    to: "stages/extract/summary.json"),
+            ]
+            if let fitted = features.fittedText {
+                outputs.append(try store.write(try fitted.jsonData(), to: "stages/extract/text_model.json"))
             }
-            if let audio = spec.features.audio {
-                let extractor = try AudioFeatureExtractor(options: audio.options)
-                let media = MediaExtraction(
-                    modality: "audio", column: audio.field, configuration: spec.resolvedModalities["audio"] ?? "",
-                    maxBytes: audio.options.maxBytes, locator: locator, cache: ItemCache(root: store.cacheDirectory),
-                    threads: options.threads)
-                let task = progress.task("extract audio", total: catalog.count)
-                let result = media.run(catalog, progress: task) { bytes, name in
-                    FloatBytes.encode(try extractor.extract(bytes: bytes, name: name))
-                }
-                task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
-                let width = extractor.outputDimension
-                var matrix = Tensor(shape: [catalog.count, width])
-                for (i, d) in result.features.enumerated() {
-                    guard let d else { continue }
-                    matrix.storage.replaceSubrange((i * width)..<((i + 1) * width), with: FloatBytes.decode(d))
-                }
-                entries.append(.init(name: "audio.features", tensor: matrix))
-                entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-                failures += result.failures
-                summary.modalities["audio"] = modalitySummary(result, items: catalog.count)
-                try enforce(audio.onError, result.failures)
-                if audio.onError == .skip { summary.skippedItems += result.failures.map(\.item) }
-            }
-            summary.skippedItems = Array(Set(summary.skippedItems)).sorted()
-            let lines = failures.map(\.line).joined(separator: "\n") + (failures.isEmpty ? "" : "\n")
-            let outputs = [
-                try store.write(Safetensors.encode(entries, metadata: ["format": "pipeline-features-1"]), to: "stages/extract/features.safetensors"),
-                try store.write(Data(lines.utf8), to: "stages/extract/errors.jsonl"),
-                try store.writeJSON(summary, to: "stages/extract/summary.json"),
-            ] + extraOutputs
             return (outputs, try extractNotes())
         }
     }
@@ -97,20 +63,6 @@ extension PipelineRunner {
 
     var locator: MediaLocator {
         MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot)
-    }
-
-    private func modalitySummary(_ r: MediaExtraction.Result, items: Int) -> ModalitySummary {
-        var s = ModalitySummary(items: items, extracted: r.extracted, cached: r.cached, absent: r.absent, failed: r.failures.count)
-        for f in r.failures { s.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
-        return s
-    }
-
-    /// `on_error: fail` stops at the first bad item in catalog order.
-    private func enforce(_ policy: OnError, _ failures: [ItemFailure]) throws {
-        guard policy == .fail, let first = failures.first else { return }
-        throw PipelineError(
-            what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
-            hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
     }
 
     /// A hash of every referenced media file's bytes, so that a changed file changes the key

@@ -5,6 +5,7 @@ struct StageKey {
 
     init(_ stage: String) {
         hasher.field(ToolVersion.current)
+        hasher.field(String(ToolVersion.artifactRevision))
         hasher.field(stage)
     }
 

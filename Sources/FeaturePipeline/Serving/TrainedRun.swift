@@ -25,9 +25,15 @@ public final class TrainedRun {
         let yaml = try String(contentsOf: directory.appendingPathComponent("pipeline.resolved.yaml"), encoding: .utf8)
         let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile))
         runner = PipelineRunner(spec: spec, options: RunOptions(), root: directory)
-        (model, description) = try runner.trainedModel()
-        set = try runner.ratings()
-        split = try runner.dataSplit()
+        do {
+            (model, description) = try runner.trainedModel()
+            set = try runner.ratings()
+            split = try runner.dataSplit()
+        } catch {
+            throw PipelineError(
+                what: "cannot read the trained model in \(directory.path): \(error)",
+                hint: "run `pipeline run` again to refresh the folder (it may come from an older version: \(manifest.toolVersion))")
+        }
     }
 
     public struct Prediction: Codable, Sendable {

@@ -19,6 +19,30 @@ extension FusionModel {
         return out
     }
 
+    /// Fused item vectors of another catalog's items, (count, itemDim): `encoders` mirror
+    /// `itemEncoders` (same names and widths, this model's trained weights) but encode that
+    /// catalog; `idRows[i]` is item i's row in the id embedding (`unknownItemRow` for items this
+    /// model never saw). Used by `pipeline extract --model`.
+    public func itemVectors(encoders: [any FeatureEncoder], idRows: [Int]) -> Tensor {
+        precondition(encoders.map(\.name) == itemEncoders.map(\.name), "itemVectors: encoders \(encoders.map(\.name)) do not mirror \(itemEncoders.map(\.name))")
+        let count = idRows.count
+        var out = Tensor(shape: [count, dimension])
+        var rng = SeededGenerator(seed: 0)
+        let foreign = ForeignItems(encoders: encoders, idRows: idRows)
+        for start in stride(from: 0, to: count, by: Self.chunk) {
+            let items = Array(start..<min(count, start + Self.chunk))
+            let v = itemTower.infer(itemInputs(items, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
+            out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
+        }
+        return out
+    }
+
+    /// The id-embedding row of items the model has no ratings for.
+    public var unknownItemRow: Int { itemCount }
+
+    /// The id-embedding row of this model's item `index` (the unknown row if train never saw it).
+    public func idRow(ofItem index: Int) -> Int { itemRow(index) }
+
     /// Each modality encoder's output for every item (missing items get the missing vector), for export.
     public func modalityVectors() -> [(name: String, vectors: Tensor)] {
         var rng = SeededGenerator(seed: 0)

@@ -19,12 +19,19 @@ extension FusionModel {
         var idRows: [Int]
     }
 
-    /// x_c of `items` (each once).
-    func itemInputs(_ items: [Int], mode: Mode, rng: inout SeededGenerator) -> ItemInputs {
+    /// Another catalog's items for the item tower: encoders mirroring `itemEncoders` (same names,
+    /// widths and weights) over that catalog, and each item's row in the id embedding.
+    struct ForeignItems {
+        var encoders: [any FeatureEncoder]
+        var idRows: [Int]
+    }
+
+    /// x_c of `items` (each once), of this model's catalog or of `foreign` items.
+    func itemInputs(_ items: [Int], mode: Mode, rng: inout SeededGenerator, foreign: ForeignItems? = nil) -> ItemInputs {
         let n = items.count
         var parts: [Tensor] = []
         var encodedRows: [[Int]] = []
-        for (k, encoder) in itemEncoders.enumerated() {
+        for (k, encoder) in (foreign?.encoders ?? itemEncoders).enumerated() {
             let width = encoder.outputDimension
             var rows: [Int] = []
             for (r, item) in items.enumerated() where encoder.isPresent(item) {
@@ -37,7 +44,7 @@ extension FusionModel {
                 rows.append(r)
             }
             let encoded: Tensor
-            if let table = frozenOutputs[k] {
+            if let table = frozenOutputs[k], foreign == nil {
                 encoded = gather(table, rows.map { items[$0] })
             } else if case .training = mode {
                 encoded = encoder.forward(rows.map { items[$0] })
@@ -64,7 +71,7 @@ extension FusionModel {
             parts.append(block)
             encodedRows.append(rows)
         }
-        var idRows = items.map { itemRow($0) }
+        var idRows = items.map { foreign?.idRows[$0] ?? itemRow($0) }
         if case .training = mode, options.itemIdDropout > 0 {
             for r in 0..<n where Double(rng.nextUnitFloat()) < options.itemIdDropout { idRows[r] = itemCount }
         }

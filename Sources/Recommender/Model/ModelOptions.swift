@@ -51,4 +51,23 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         case trainEncoders = "train_encoders", modalityDropout = "modality_dropout", itemIdDropout = "item_id_dropout"
         case userIdDropout = "user_id_dropout", warmStart = "warm_start"
     }
+
+    /// Keys missing from an older model.json take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = ModelOptions()
+        hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? d.hidden
+        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? d.dropout
+        itemDim = try c.decodeIfPresent(Int.self, forKey: .itemDim) ?? d.itemDim
+        itemIdEmbedding = try c.decodeIfPresent(Int.self, forKey: .itemIdEmbedding) ?? d.itemIdEmbedding
+        userEmbedding = try c.decodeIfPresent(Int.self, forKey: .userEmbedding) ?? d.userEmbedding
+        historyPooling = try c.decodeIfPresent(HistoryPooling.self, forKey: .historyPooling) ?? d.historyPooling
+        historyMaxItems = try c.decodeIfPresent(Int.self, forKey: .historyMaxItems) ?? d.historyMaxItems
+        userStatistics = try c.decodeIfPresent(Bool.self, forKey: .userStatistics) ?? d.userStatistics
+        trainEncoders = try c.decodeIfPresent(Bool.self, forKey: .trainEncoders) ?? d.trainEncoders
+        modalityDropout = try c.decodeIfPresent(Double.self, forKey: .modalityDropout) ?? d.modalityDropout
+        itemIdDropout = try c.decodeIfPresent(Double.self, forKey: .itemIdDropout) ?? d.itemIdDropout
+        userIdDropout = try c.decodeIfPresent(Double.self, forKey: .userIdDropout) ?? d.userIdDropout
+        warmStart = try c.decodeIfPresent(WarmStart.self, forKey: .warmStart) ?? d.warmStart
+    }
 }

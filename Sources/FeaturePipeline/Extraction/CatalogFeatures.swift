@@ -1,0 +1,92 @@
+import AudioFeatures
+import Foundation
+import TensorCore
+import TextFeatures
+
+/// Every configured modality's features for one catalog: what the extract stage stores and what
+/// `pipeline extract` computes for any catalog.
+///
+/// Entries: `text.indptr/indices/data/shape/missing` (CSR bags), `audio.features` + `audio.present`.
+/// Failures are collected per item and checked against each modality's `on_error`.
+struct CatalogFeatures {
+    var entries: [Safetensors.Entry] = []
+    var failures: [ItemFailure] = []
+    var modalities: [String: PipelineRunner.ModalitySummary] = [:]
+    /// Items that `on_error: skip` sets aside.
+    var skippedItems: [String] = []
+    var fittedText: FittedText?
+
+    var file: Safetensors.File { Safetensors.File(entries: entries, metadata: ["format": "pipeline-features-1"]) }
+
+    struct Context {
+        var spec: PipelineSpec
+        var threads: Int
+        var cache: ItemCache
+        var progress: ProgressReporter
+        /// Items the text vocabulary is fitted on (ignored when `fittedText` is given).
+        var fitItems: Set<Int>
+        /// A trained model's vectorizer: transform only.
+        var fittedText: FittedText?
+    }
+
+    init(_ catalog: Catalog, _ context: Context) throws {
+        let spec = context.spec
+        if let text = spec.features.text {
+            let result = try TextExtraction(spec: text, threads: context.threads)
+                .run(catalog, trainItems: context.fitItems, itemsFile: spec.data.items.path.lastPathComponent,
+                     fitted: context.fittedText)
+            entries += result.rows.safetensorsEntries(prefix: "text")
+            fittedText = result.vectorizer.fitted
+            try record("text", text.onError, result.failures, summary: result.summary)
+        }
+        if let audio = spec.features.audio {
+            let extractor = try AudioFeatureExtractor(options: audio.options)
+            let media = MediaExtraction(
+                modality: "audio", column: audio.field, configuration: spec.resolvedModalities["audio"] ?? "",
+                maxBytes: audio.options.maxBytes,
+                locator: MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot),
+                cache: context.cache, threads: context.threads)
+            let task = context.progress.task("extract audio", total: catalog.count)
+            let result = media.run(catalog, progress: task) { bytes, name in
+                FloatBytes.encode(try extractor.extract(bytes: bytes, name: name))
+            }
+            task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
+            let width = extractor.outputDimension
+            var matrix = Tensor(shape: [catalog.count, width])
+            for (i, d) in result.features.enumerated() {
+                guard let d else { continue }
+                matrix.storage.replaceSubrange((i * width)..<((i + 1) * width), with: FloatBytes.decode(d))
+            }
+            entries.append(.init(name: "audio.features", tensor: matrix))
+            entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
+            try record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
+        }
+        skippedItems = Array(Set(skippedItems)).sorted()
+    }
+
+    /// Files a modality's failures and applies its policy: `fail` stops at the first bad item
+    /// in catalog order.
+    private mutating func record(_ modality: String, _ policy: OnError, _ bad: [ItemFailure],
+                                 summary: PipelineRunner.ModalitySummary) throws {
+        failures += bad
+        modalities[modality] = summary
+        if policy == .skip { skippedItems += bad.map(\.item) }
+        guard policy == .fail, let first = bad.first else { return }
+        throw PipelineError(
+            what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
+            hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
+    }
+
+    /// errors.jsonl: one JSON object per rejected item input.
+    var errorLines: Data {
+        Data((failures.map(\.line).joined(separator: "\n") + (failures.isEmpty ? "" : "\n")).utf8)
+    }
+}
+
+extension MediaExtraction.Result {
+    func summary(items: Int) -> PipelineRunner.ModalitySummary {
+        var s = PipelineRunner.ModalitySummary(items: items, extracted: extracted, cached: cached, absent: absent, failed: failures.count)
+        for f in failures { s.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+        return s
+    }
+}
