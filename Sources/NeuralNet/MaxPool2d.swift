@@ -1,0 +1,113 @@
+import TensorCore
+
+/// Max pooling over square windows of channels-last (NHWC) tensors.
+///
+/// Shapes: input (N, H, W, C) → output (N, Ho, Wo, C) with Ho = ⌊(H − kernelSize) / stride⌋ + 1
+/// (no padding, floor mode: `torch.nn.MaxPool2d(k, stride)` defaults). Backward sends each output
+/// gradient to the input that won the window, the first maximum in row-major window order (as
+/// PyTorch's CPU kernel).
+public final class MaxPool2d: Layer, @unchecked Sendable {
+    public let kernelSize: Int
+    public let stride: Int
+    private var cachedShape: [Int] = []
+    /// For each output element, the flat index of the input element it took.
+    private var cachedArgmax: [Int32] = []
+
+    public init(kernelSize: Int, stride: Int? = nil) {
+        precondition(kernelSize > 0 && (stride ?? 1) > 0, "MaxPool2d(kernel \(kernelSize), stride \(stride ?? kernelSize)): invalid")
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+    }
+
+    public var parameters: [Parameter] { [] }
+
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height - kernelSize) / stride + 1, (width - kernelSize) / stride + 1)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        var argmax: [Int32] = []
+        let out = pool(input, argmax: &argmax, recording: true)
+        cachedShape = input.shape
+        cachedArgmax = argmax
+        return out
+    }
+
+    public func infer(_ input: Tensor) -> Tensor {
+        var unused: [Int32] = []
+        return pool(input, argmax: &unused, recording: false)
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        precondition(!cachedShape.isEmpty, "MaxPool2d.backward called before forward")
+        precondition(gradOutput.count == cachedArgmax.count,
+                     "MaxPool2d.backward: gradOutput \(gradOutput.shape) does not match the forward output")
+        var gradInput = Tensor(shape: cachedShape)
+        gradOutput.withUnsafeBufferPointer { dy in
+            cachedArgmax.withUnsafeBufferPointer { arg in
+                gradInput.withUnsafeMutableBufferPointer { dx in
+                    for o in 0..<dy.count { dx[Int(arg[o])] += dy[o] }
+                }
+            }
+        }
+        return gradInput
+    }
+
+    private func pool(_ input: Tensor, argmax: inout [Int32], recording: Bool) -> Tensor {
+        precondition(input.rank == 4, "MaxPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
+        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (ho, wo) = outputSize(height: h, width: w)
+        precondition(ho > 0 && wo > 0, "MaxPool2d(\(kernelSize)) on \(h)×\(w) gives an empty output")
+        precondition(input.count < Int(Int32.max), "MaxPool2d: input \(input.shape) too large for Int32 indices")
+        var out = Tensor(shape: [n, ho, wo, c])
+        if recording { argmax = [Int32](repeating: 0, count: out.count) }
+        let ks = kernelSize, s = stride
+        input.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { y in
+                argmax.withUnsafeMutableBufferPointer { arg in
+                    for b in 0..<n { for oy in 0..<ho { for ox in 0..<wo {
+                        let o = ((b * ho + oy) * wo + ox) * c
+                        let first = ((b * h + oy * s) * w + ox * s) * c
+                        for ch in 0..<c { y[o + ch] = x[first + ch]; if recording { arg[o + ch] = Int32(first + ch) } }
+                        for ky in 0..<ks { for kx in 0..<ks where ky > 0 || kx > 0 {
+                            let i = ((b * h + oy * s + ky) * w + ox * s + kx) * c
+                            for ch in 0..<c where x[i + ch] > y[o + ch] || x[i + ch].isNaN {
+                                y[o + ch] = x[i + ch]
+                                if recording { arg[o + ch] = Int32(i + ch) }
+                            }
+                        } }
+                    } } }
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension MaxPool2d {
+    /// Naive reference in Double, for tests and gradient checks.
+    public enum Reference {
+        /// x (N, H, W, C) → (y (N, Ho, Wo, C), argmax flat input index per output).
+        public static func forward(x: [Double], n: Int, h: Int, w: Int, c: Int, kernel: Int, stride: Int)
+            -> (y: [Double], argmax: [Int])
+        {
+            let ho = (h - kernel) / stride + 1, wo = (w - kernel) / stride + 1
+            var y = [Double](repeating: -.infinity, count: n * ho * wo * c), arg = [Int](repeating: -1, count: y.count)
+            for b in 0..<n { for oy in 0..<ho { for ox in 0..<wo { for ch in 0..<c {
+                let o = ((b * ho + oy) * wo + ox) * c + ch
+                for ky in 0..<kernel { for kx in 0..<kernel {
+                    let i = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ch
+                    if x[i] > y[o] { y[o] = x[i]; arg[o] = i }
+                } }
+            } } } }
+            return (y, arg)
+        }
+
+        /// dX for upstream gradient dy, given the forward's argmax.
+        public static func backward(dy: [Double], argmax: [Int], inputCount: Int) -> [Double] {
+            var dx = [Double](repeating: 0, count: inputCount)
+            for o in dy.indices { dx[argmax[o]] += dy[o] }
+            return dx
+        }
+    }
+}
