@@ -53,7 +53,10 @@ static int ic_jpeg_fail(struct ic_jpeg_decoder *d, ic_error *err) {
              code == JERR_CONVERSION_NOTIMPL || code == JERR_NOTIMPL) err->status = IC_UNSUPPORTED;
     else if (code == JERR_OUT_OF_MEMORY) err->status = IC_NO_MEMORY;
     else err->status = IC_CORRUPT;
-    snprintf(err->message, sizeof err->message, "%s", text);
+    if (d->jerr.eof_before_finish && code != JWRN_JPEG_EOF)
+        snprintf(err->message, sizeof err->message, "Premature end of JPEG file, then: %s", text);
+    else
+        snprintf(err->message, sizeof err->message, "%s", text);
     return err->status;
 }
 

@@ -10,6 +10,10 @@ enum PNGDecoding {
     static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, source: String) throws(ImageError)
         -> (RGBImage, ImageInfo, ExifOrientation)
     {
+        // The pixel cap is checked on the IHDR bytes first, whatever follows them.
+        if let (w, h) = headerSize(bytes), w * h > options.maxPixels {
+            throw .tooManyPixels(source, format: .png, width: w, height: h, limit: options.maxPixels)
+        }
         var header = ic_info()
         var err = ic_error()
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -50,6 +54,13 @@ enum PNGDecoding {
             arithmeticCoding: false, restartInterval: 0, subsampling: nil,
             warnings: Int(ic_png_warnings(decoder)), firstWarning: nil)
         return (RGBImage(width: w, height: h, pixels: rgb), info, orientation)
+    }
+
+    /// Width and height from the IHDR chunk, which the PNG spec requires to come first.
+    static func headerSize(_ bytes: UnsafeRawBufferPointer) -> (Int, Int)? {
+        guard bytes.count >= 24, Array(bytes[12..<16]) == Array("IHDR".utf8) else { return nil }
+        let be = { (at: Int) in (0..<4).reduce(0) { $0 << 8 | Int(bytes[at + $1]) } }
+        return (be(16), be(20))
     }
 
     /// PNG colour types (PNG spec §11.2.2).
