@@ -69,3 +69,22 @@ import Testing
                 == ExifOrientation.rotate180.apply(to: ExifOrientation.transpose.apply(to: image)))
     }
 }
+
+/// Items decode in parallel: every call owns its libpng/libjpeg state.
+@Suite struct ConcurrentDecodingTests {
+    @Test func parallelDecodesEqualSequentialOnes() async throws {
+        let files = DecodeGolden.shared.images.map(\.file) + DecodeGolden.shared.rejected.map(\.file)
+        let decode = { @Sendable (file: String) -> String in
+            do { return "\(try ImagePreprocessor(options: ImageOptions(size: [16, 16])).resizedImage(contentsOf: Media.url(file)).pixels)" }
+            catch { return "\(error)" }
+        }
+        let sequential = files.map(decode)
+        let parallel = await withTaskGroup(of: (Int, String).self) { group in
+            for _ in 0..<3 { for (i, f) in files.enumerated() { group.addTask { (i, decode(f)) } } }
+            var out = [[String]](repeating: [], count: files.count)
+            for await (i, r) in group { out[i].append(r) }
+            return out
+        }
+        for (i, results) in parallel.enumerated() { #expect(results.allSatisfy { $0 == sequential[i] }, "\(files[i])") }
+    }
+}
