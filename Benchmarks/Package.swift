@@ -11,5 +11,8 @@ let package = Package(
     ],
     targets: [
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
+        .executableTarget(name: "BenchImage", dependencies: [
+            .product(name: "ImageFeatures", package: "pipeline"), .product(name: "NeuralNet", package: "pipeline"),
+            .product(name: "TensorCore", package: "pipeline")]),
     ]
 )

@@ -55,22 +55,31 @@ public final class Conv2d: Layer, @unchecked Sendable {
     public func infer(_ input: Tensor) -> Tensor {
         let g = geometry(of: input)
         let k = patchSize, cout = outputChannels
-        var out = Tensor(shape: [g.n, g.ho, g.wo, cout])
-        var cols = [Float](repeating: 0, count: g.chunk * g.ho * g.wo * k)
+        // The output starts as the bias broadcast over rows; sgemm then adds cols · Wᵀ (beta = 1).
+        let rows = g.n * g.ho * g.wo
+        let start = [Float](unsafeUninitializedCapacity: rows * cout) { buffer, initialized in
+            let y = buffer.baseAddress!
+            if let bias {
+                bias.value.withUnsafeBufferPointer { b in
+                    let bp = b.baseAddress!
+                    for r in 0..<rows { let d = y + r * cout; for j in 0..<cout { d[j] = bp[j] } }
+                }
+            } else {
+                y.initialize(repeating: 0, count: rows * cout)
+            }
+            initialized = rows * cout
+        }
+        var out = Tensor(shape: [g.n, g.ho, g.wo, cout], storage: start)
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.chunk * g.ho * g.wo * k)  // im2col writes every entry
+        defer { cols.deallocate() }
         input.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { w in
                 out.withUnsafeMutableBufferPointer { y in
-                    if let bias { bias.value.withUnsafeBufferPointer { b in
-                        for r in 0..<(g.n * g.ho * g.wo) { (y.baseAddress! + r * cout).update(from: b.baseAddress!, count: cout) }
-                    } }
-                    cols.withUnsafeMutableBufferPointer { c in
-                        for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
-                            let count = min(g.chunk, g.n - first), rows = count * g.ho * g.wo
-                            im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: c.baseAddress!)
-                            BLAS.gemm(transA: false, transB: true, m: rows, n: cout, k: k, a: c.baseAddress!, lda: k,
-                                      b: w.baseAddress!, ldb: k, beta: bias == nil ? 0 : 1,
-                                      c: y.baseAddress! + first * g.ho * g.wo * cout, ldc: cout)
-                        }
+                    for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
+                        let count = min(g.chunk, g.n - first)
+                        im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: cols)
+                        BLAS.gemm(transA: false, transB: true, m: count * g.ho * g.wo, n: cout, k: k, a: cols, lda: k,
+                                  b: w.baseAddress!, ldb: k, beta: 1, c: y.baseAddress! + first * g.ho * g.wo * cout, ldc: cout)
                     }
                 }
             }
@@ -128,26 +137,30 @@ public final class Conv2d: Layer, @unchecked Sendable {
         return Geometry(n: n, h: h, w: w, ho: ho, wo: wo, chunk: max(1, min(n, Conv2d.chunkElements / max(perImage, 1))))
     }
 
-    /// Copies the patches of `images` NHWC images into rows of `cols`, zeros where the patch
-    /// hangs over the padding. Row (i, oy, ox), column (ky, kx, ci).
+    /// Copies the patches of `images` NHWC images into rows of `cols`: row (i, oy, ox), column
+    /// (ky, kx, ci). Each image is first copied into a zero-bordered buffer, so the copies below
+    /// need no bounds tests; the copies are short inline loops, since a memcpy call per 9-float
+    /// patch row costs more than the copy itself.
     private func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
-        let cin = inputChannels, ks = kernelSize, rowLength = ks * cin
+        let cin = inputChannels, ks = kernelSize, rowLength = ks * cin, s = stride
+        let paddedWidth = g.w + 2 * padding, paddedHeight = g.h + 2 * padding
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedWidth * paddedHeight * cin)
+        defer { padded.deallocate() }
+        padded.initialize(repeating: 0, count: paddedWidth * paddedHeight * cin)
         var row = cols
         for i in 0..<images {
             let image = x + i * g.h * g.w * cin
+            for y in 0..<g.h {
+                let src = image + y * g.w * cin, dst = padded + ((y + padding) * paddedWidth + padding) * cin
+                for j in 0..<(g.w * cin) { dst[j] = src[j] }
+            }
             for oy in 0..<g.ho {
                 for ox in 0..<g.wo {
-                    let x0 = ox * stride - padding
                     for ky in 0..<ks {
-                        let iy = oy * stride - padding + ky
-                        let dst = row + ky * rowLength
-                        if iy < 0 || iy >= g.h { dst.update(repeating: 0, count: rowLength); continue }
-                        let (lo, hi) = insideRange(x0, width: g.w)
-                        if lo > 0 { dst.update(repeating: 0, count: lo * cin) }
-                        if hi > lo { (dst + lo * cin).update(from: image + (iy * g.w + x0 + lo) * cin, count: (hi - lo) * cin) }
-                        if hi < ks { (dst + hi * cin).update(repeating: 0, count: (ks - hi) * cin) }
+                        let src = padded + ((oy * s + ky) * paddedWidth + ox * s) * cin
+                        for j in 0..<rowLength { row[j] = src[j] }
+                        row += rowLength
                     }
-                    row += ks * rowLength
                 }
             }
         }

@@ -67,13 +67,23 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
                 argmax.withUnsafeMutableBufferPointer { arg in
                     for b in 0..<n { for oy in 0..<ho { for ox in 0..<wo {
                         let o = ((b * ho + oy) * wo + ox) * c
+                        let dst = y.baseAddress! + o
                         let first = ((b * h + oy * s) * w + ox * s) * c
-                        for ch in 0..<c { y[o + ch] = x[first + ch]; if recording { arg[o + ch] = Int32(first + ch) } }
+                        for ch in 0..<c { dst[ch] = x[first + ch] }
+                        if recording { for ch in 0..<c { arg[o + ch] = Int32(first + ch) } }
                         for ky in 0..<ks { for kx in 0..<ks where ky > 0 || kx > 0 {
                             let i = ((b * h + oy * s + ky) * w + ox * s + kx) * c
-                            for ch in 0..<c where x[i + ch] > y[o + ch] || x[i + ch].isNaN {
-                                y[o + ch] = x[i + ch]
-                                if recording { arg[o + ch] = Int32(i + ch) }
+                            let src = x.baseAddress! + i
+                            // Branch-free selects over the contiguous channels vectorise; NaN wins.
+                            if recording {
+                                let index = arg.baseAddress! + o
+                                for ch in 0..<c {
+                                    let v = src[ch], take = v > dst[ch] || v != v
+                                    dst[ch] = take ? v : dst[ch]
+                                    index[ch] = take ? Int32(i + ch) : index[ch]
+                                }
+                            } else {
+                                for ch in 0..<c { let v = src[ch]; dst[ch] = v > dst[ch] || v != v ? v : dst[ch] }
                             }
                         } }
                     } } }
