@@ -4,6 +4,10 @@ import TensorCore
 /// The image encoder: per layer Conv2d → ReLU → MaxPool2d (when pool > 1), then global average
 /// pooling and an optional linear projection.
 ///
+/// ReLU runs after the pooling: max and ReLU commute (ReLU is monotone), so the values are the
+/// same and ReLU touches pool² times fewer elements; gradients agree too, since a window whose
+/// maximum is ≤ 0 gets no gradient either way.
+///
 /// Shapes: input (N, H, W, 3) normalised NHWC pixels → output (N, outputDimension). Weights are
 /// drawn from `rng` in layer order (conv weight, conv bias, …, projection), PyTorch's default
 /// bounds. `forward`/`backward` train it end to end inside the fused model (gradients accumulate
@@ -15,7 +19,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
     public let globalPool = GlobalAvgPool2d()
     public let projection: Linear?
     public let outputDimension: Int
-    /// Post-ReLU activations of each layer from the last `forward`, for the ReLU backward.
+    /// Post-ReLU (and post-pool) activations of each layer from the last `forward`, for the ReLU backward.
     private var activations: [Tensor] = []
 
     public init(options: ImageOptions, rng: inout SeededGenerator) {
@@ -42,9 +46,9 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         var x = input
         for (conv, pool) in zip(convolutions, pools) {
             x = conv.forward(x)
+            if let pool { x = pool.forward(x) }
             relu(&x)
             activations.append(x)
-            if let pool { x = pool.forward(x) }
         }
         x = globalPool.forward(x)
         return projection?.forward(x) ?? x
@@ -55,10 +59,10 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         var g = projection?.backward(gradOutput) ?? gradOutput
         g = globalPool.backward(g)
         for i in convolutions.indices.reversed() {
-            if let pool = pools[i] { g = pool.backward(g) }
             activations[i].withUnsafeBufferPointer { y in
                 g.withUnsafeMutableBufferPointer { d in for j in 0..<d.count where y[j] <= 0 { d[j] = 0 } }
             }
+            if let pool = pools[i] { g = pool.backward(g) }
             g = convolutions[i].backward(g)
         }
         return g
@@ -68,8 +72,8 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         var x = input
         for (conv, pool) in zip(convolutions, pools) {
             x = conv.infer(x)
-            relu(&x)
             if let pool { x = pool.infer(x) }
+            relu(&x)
         }
         x = globalPool.infer(x)
         return projection?.infer(x) ?? x

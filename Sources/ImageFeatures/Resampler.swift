@@ -101,23 +101,25 @@ public enum Resampler {
     }
 
     static func horizontalPass(_ image: RGBImage, rows: Range<Int>, _ c: Coefficients) -> RGBImage {
-        let outWidth = c.bounds.count / 2, inWidth = image.width
+        let outWidth = c.bounds.count / 2, inWidth = image.width, size = c.size
         var out = [UInt8](repeating: 0, count: rows.count * outWidth * 3)
         let half = Int32(1) << Int32(precisionBits - 1)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 c.weights.withUnsafeBufferPointer { k in
-                    for (j, y) in rows.enumerated() {
-                        let row = src.baseAddress! + y * inWidth * 3
-                        for x in 0..<outWidth {
-                            let xmin = c.bounds[2 * x], n = c.bounds[2 * x + 1], kk = k.baseAddress! + x * c.size
-                            var s0 = half, s1 = half, s2 = half
-                            for i in 0..<n {
-                                let p = row + (xmin + i) * 3, w = kk[i]
-                                s0 &+= Int32(p[0]) &* w; s1 &+= Int32(p[1]) &* w; s2 &+= Int32(p[2]) &* w
+                    c.bounds.withUnsafeBufferPointer { bounds in
+                        let sp = src.baseAddress!, dp = dst.baseAddress!, kp = k.baseAddress!, bp = bounds.baseAddress!
+                        for (j, y) in rows.enumerated() {
+                            let row = sp + y * inWidth * 3, outRow = dp + j * outWidth * 3
+                            for x in 0..<outWidth {
+                                let p = row + bp[2 * x] * 3, n = bp[2 * x + 1], kk = kp + x * size
+                                var s0 = half, s1 = half, s2 = half
+                                for i in 0..<n {
+                                    let w = kk[i]
+                                    s0 &+= Int32(p[3 * i]) &* w; s1 &+= Int32(p[3 * i + 1]) &* w; s2 &+= Int32(p[3 * i + 2]) &* w
+                                }
+                                outRow[3 * x] = clip8(s0); outRow[3 * x + 1] = clip8(s1); outRow[3 * x + 2] = clip8(s2)
                             }
-                            let d = (j * outWidth + x) * 3
-                            dst[d] = clip8(s0); dst[d + 1] = clip8(s1); dst[d + 2] = clip8(s2)
                         }
                     }
                 }
@@ -127,22 +129,26 @@ public enum Resampler {
     }
 
     static func verticalPass(_ image: RGBImage, rowOffset: Int, _ c: Coefficients) -> RGBImage {
-        let outHeight = c.bounds.count / 2, rowLength = image.width * 3
+        let outHeight = c.bounds.count / 2, rowLength = image.width * 3, size = c.size
         var out = [UInt8](repeating: 0, count: outHeight * rowLength)
         let half = Int32(1) << Int32(precisionBits - 1)
         var sums = [Int32](repeating: 0, count: rowLength)
         image.pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 c.weights.withUnsafeBufferPointer { k in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        for y in 0..<outHeight {
-                            let ymin = c.bounds[2 * y] - rowOffset, n = c.bounds[2 * y + 1]
-                            for i in 0..<rowLength { s[i] = half }
-                            for t in 0..<n {
-                                let w = k[y * c.size + t], row = src.baseAddress! + (ymin + t) * rowLength
-                                for i in 0..<rowLength { s[i] &+= Int32(row[i]) &* w }
+                    c.bounds.withUnsafeBufferPointer { bounds in
+                        sums.withUnsafeMutableBufferPointer { s in
+                            let sp = src.baseAddress!, dp = dst.baseAddress!, acc = s.baseAddress!
+                            for y in 0..<outHeight {
+                                let ymin = bounds[2 * y] - rowOffset, n = bounds[2 * y + 1]
+                                for i in 0..<rowLength { acc[i] = half }
+                                for t in 0..<n {
+                                    let w = k[y * size + t], row = sp + (ymin + t) * rowLength
+                                    for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* w }
+                                }
+                                let outRow = dp + y * rowLength
+                                for i in 0..<rowLength { outRow[i] = clip8(acc[i]) }
                             }
-                            for i in 0..<rowLength { dst[y * rowLength + i] = clip8(s[i]) }
                         }
                     }
                 }

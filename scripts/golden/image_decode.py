@@ -405,6 +405,12 @@ def broken_files():
     big = bytearray(good_jpg)
     big[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)
     put("bad_huge_header.jpg", bytes(big), "too_large", "60000×60000")
+    twelve = bytearray(good_jpg)
+    twelve[sof + 4] = 12             # SOF precision: 12-bit samples, which this libjpeg build cannot decode
+    put("bad_12bit.jpg", bytes(twelve), "unsupported", "precision 12")
+    lossless = bytearray(good_jpg)
+    lossless[sof + 1] = 0xC3         # SOF3: lossless JPEG
+    put("bad_lossless.jpg", bytes(lossless), "unsupported", "SOF type 0xc3")
     put("bad_text.png", b"This is a text file, not a picture.\nIt only has a .png name.\n", "unsupported", "looks like text")
     put("bad_empty.png", b"", "empty", "empty")
     put("bad_signature_crlf.png", good_png.replace(b"\r\n", b"\n", 1), "corrupt", "signature")

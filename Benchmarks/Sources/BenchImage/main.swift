@@ -108,6 +108,15 @@ case "gemmshapes":
         }
         print(String(format: "gemm m %d n %d k %d: %.1f GFLOP/s", m, n, k, 2 * Double(m * n * k * reps) / (now() - start) / 1e9))
     }
+case "memory":
+    // The first file decoded again and again from memory at the reduced scale: what tjbench does.
+    let file = try FileManager.default.contentsOfDirectory(atPath: arguments.directory).sorted().first { $0.hasSuffix(".jpg") }!
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: arguments.directory).appendingPathComponent(file)))
+    let decoder = ImageDecoder(options: options)
+    let count = 2000
+    measure("decode from memory (\(file), 1/4 scale)", count: count) {
+        for _ in 0..<count { _ = try! decoder.decode(bytes, source: file, minimumSize: (64, 64)) }
+    }
 case "conv":
     let count = 1024
     let input = Tensor.normal(shape: [arguments.batch, 64, 64, 3], using: &rng)
