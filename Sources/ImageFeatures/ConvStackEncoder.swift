@@ -68,7 +68,26 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         return g
     }
 
+    /// Images per pass through the stack in `infer`: small groups keep every activation in L2
+    /// (measured: 1 image per pass costs less CPU per image than 16 or 64).
+    static let inferenceGroup = 2
+
     public func infer(_ input: Tensor) -> Tensor {
+        precondition(input.rank == 4, "ConvStackEncoder expects NHWC input (N, H, W, 3), got \(input.shape)")
+        let n = input.shape[0], group = ConvStackEncoder.inferenceGroup
+        if n <= group { return inferGroup(input) }
+        let perImage = input.count / max(n, 1)
+        var out = Tensor(shape: [n, outputDimension])
+        for first in stride(from: 0, to: n, by: group) {
+            let count = min(group, n - first)
+            let slice = Array(input.storage[(first * perImage)..<((first + count) * perImage)])
+            let y = inferGroup(Tensor(shape: [count] + input.shape.dropFirst(), storage: slice))
+            out.storage.replaceSubrange((first * outputDimension)..<((first + count) * outputDimension), with: y.storage)
+        }
+        return out
+    }
+
+    private func inferGroup(_ input: Tensor) -> Tensor {
         var x = input
         for (conv, pool) in zip(convolutions, pools) {
             x = conv.infer(x)

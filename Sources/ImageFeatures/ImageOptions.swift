@@ -44,7 +44,10 @@ public struct ImageOptions: Sendable, Codable, Equatable {
         self.mean = mean; self.std = std; self.layers = layers; self.projection = projection
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The YAML keys this section accepts, for the spec's unknown-key check.
+    public static let knownKeys = CodingKeys.allCases.map(\.stringValue)
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case size, resize, background, mean, std, layers, projection
         case maxPixels = "max_pixels", maxBytes = "max_bytes", exifOrientation = "exif_orientation"
         case reducedDecode = "reduced_decode"
@@ -117,6 +120,11 @@ public struct ConvLayerSpec: Sendable, Codable, Equatable {
         self.conv = conv; self.kernel = kernel; self.stride = stride
         self.padding = padding ?? kernel / 2; self.pool = pool
     }
+
+    /// The YAML keys one layer entry accepts.
+    public static let knownKeys = CodingKeys.allCases.map(\.stringValue)
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case conv, kernel, stride, padding, pool }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
