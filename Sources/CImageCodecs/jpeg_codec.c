@@ -1,7 +1,14 @@
 /* libjpeg(-turbo) behind status codes. libjpeg's error_exit must not return; ours longjmps back
  * to the entry point of the current call. Warnings are counted, and "Premature end of JPEG
  * file" (JWRN_JPEG_EOF) is remembered with the phase it happened in, so that a truncated file
- * can be rejected while harmless warnings (extraneous bytes before a marker) still decode. */
+ * can be rejected while harmless warnings (extraneous bytes before a marker) still decode.
+ *
+ * Truncated = the data ran out while the header was read, while a multi-scan (progressive)
+ * stream was absorbed, or while scanlines were decoded and either the Huffman decoder then lacked
+ * bits it needed (JWRN_HIT_MARKER) or the stream is arithmetic-coded (that decoder reads no
+ * further than it needs and does not warn about missing bits). A Huffman-coded single-scan file
+ * missing only its EOI marker has every pixel's data; the decoder's read-ahead reaches the end,
+ * but no bit is missing: it decodes, with a warning. */
 #include "image_codecs.h"
 
 #include <stdio.h>
@@ -11,13 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PHASE_HEADER, PHASE_PIXELS, PHASE_FINISH };
+enum { PHASE_HEADER, PHASE_START, PHASE_PIXELS, PHASE_FINISH };
 
 struct ic_jpeg_error {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     int phase;
-    int eof_before_finish;   /* the data ran out while pixels were still needed */
+    int eof_before_finish;   /* the data ran out before the image was complete */
+    int eof_phase;           /* the phase of the first such end of data */
+    int hit_marker;          /* the entropy decoder needed bits that were not there */
     int warnings;
     char first_warning[JMSG_LENGTH_MAX];
 };
@@ -28,6 +37,12 @@ struct ic_jpeg_decoder {
     int created;
 };
 
+/* Whether pixel data was missing (see the rule at the top of this file). */
+static int ic_jpeg_truncated(const struct ic_jpeg_decoder *d) {
+    const struct ic_jpeg_error *e = &d->jerr;
+    return e->eof_before_finish && (e->eof_phase != PHASE_PIXELS || e->hit_marker || d->cinfo.arith_code);
+}
+
 static void ic_jpeg_error_exit(j_common_ptr c) {
     longjmp(((struct ic_jpeg_error *)c->err)->jump, 1);
 }
@@ -35,7 +50,11 @@ static void ic_jpeg_error_exit(j_common_ptr c) {
 static void ic_jpeg_emit_message(j_common_ptr c, int level) {
     struct ic_jpeg_error *e = (struct ic_jpeg_error *)c->err;
     if (level >= 0) return;  /* trace messages */
-    if (e->pub.msg_code == JWRN_JPEG_EOF && e->phase != PHASE_FINISH) e->eof_before_finish = 1;
+    if (e->pub.msg_code == JWRN_JPEG_EOF && e->phase != PHASE_FINISH && !e->eof_before_finish) {
+        e->eof_before_finish = 1;
+        e->eof_phase = e->phase;
+    }
+    if (e->pub.msg_code == JWRN_HIT_MARKER) e->hit_marker = 1;
     if (e->warnings++ == 0) (*c->err->format_message)(c, e->first_warning);
 }
 
@@ -126,9 +145,14 @@ int ic_jpeg_start(ic_jpeg_decoder *d, int scale_denom, int fast_upsampling,
     c->scale_denom = scale_denom;
     c->dct_method = JDCT_ISLOW;
     c->do_fancy_upsampling = fast_upsampling ? FALSE : TRUE;
-    d->jerr.phase = PHASE_PIXELS;
+    d->jerr.phase = PHASE_START;
     /* For progressive and multi-scan files this consumes the whole stream. */
     jpeg_start_decompress(c);
+    if (ic_jpeg_truncated(d)) {
+        ic_set(err, IC_TRUNCATED, "Premature end of JPEG file");
+        return err->status;
+    }
+    d->jerr.phase = PHASE_PIXELS;
     *out_width = c->output_width;
     *out_height = c->output_height;
     *out_channels = c->output_components;
@@ -149,7 +173,7 @@ int ic_jpeg_read(ic_jpeg_decoder *d, uint8_t *out, ic_error *err) {
     }
     d->jerr.phase = PHASE_FINISH;
     /* Once every scanline is in, a missing EOI or trailing garbage only warns. */
-    if (d->jerr.eof_before_finish) {
+    if (ic_jpeg_truncated(d)) {
         ic_set(err, IC_TRUNCATED, "Premature end of JPEG file");
         return err->status;
     }

@@ -51,8 +51,8 @@ import Testing
         #expect(error.failureClass == .tooLarge && error.message.contains("max_bytes"))
     }
 
-    /// Every prefix of a PNG and a JPEG is rejected or decoded, never a crash, and a prefix that
-    /// cuts into the pixel data is `truncated`.
+    /// Every prefix of a PNG and a JPEG is rejected, never a crash, and a prefix that cuts into
+    /// the second half of the file is `truncated`. (Only the EOI marker may go: jpeg_missing_eoi.jpg.)
     @Test func everyTruncationIsHandled() throws {
         for file in ["png_rgb8_adam7.png", "jpeg_progressive.jpg", "jpeg_baseline_420.jpg", "jpeg_arithmetic.jpg"] {
             let bytes = try [UInt8](Data(contentsOf: Media.url(file)))

@@ -81,6 +81,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--make-data", type=int, default=0)
+    ap.add_argument("--stage", choices=["all", "torch"], default="all", help="torch: the conv stack alone")
     a = ap.parse_args()
     root = pathlib.Path(a.dir)
     if a.make_data:
@@ -90,23 +91,36 @@ def main():
     torch.set_num_threads(a.threads)
     best = a.mode == "best"
     net = model()
-    if best:
+    if best or a.stage == "torch":
         net = net.to(memory_format=torch.channels_last)
+    if a.stage == "torch":
+        files = [None] * 1024
     pool = concurrent.futures.ThreadPoolExecutor(a.threads)
 
+    def run_torch():   # the conv stack alone on one random channels-last batch, 1024 images per run
+        x = torch.randn(a.batch, 3, 64, 64).contiguous(memory_format=torch.channels_last)
+        with torch.inference_mode():
+            for _ in range(1024 // a.batch):
+                net(x).mean(dim=(2, 3))
+
     def run():
+        if a.stage == "torch":
+            return run_torch()
         bounds = [len(files) * t // a.threads for t in range(a.threads + 1)]
         parts = [files[bounds[t]:bounds[t + 1]] for t in range(a.threads)]
         return torch.cat(list(pool.map(lambda p: shard(p, net, best, a.batch), parts)))
 
     run()  # warm-up
-    rates = []
+    rates, cpu_rates = [], []
     for r in range(a.repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()   # process_time: CPU of all threads
         run()
         rates.append(len(files) / (time.perf_counter() - start))
-        print(f"pillow+torch {a.mode} run {r + 1}: {rates[-1]:.1f} images/s")
-    print(f"pillow+torch {a.mode} median: {statistics.median(rates):.1f} images/s (threads {a.threads})")
+        cpu_rates.append(len(files) / (time.process_time() - cpu_start))
+        label = "torch stack" if a.stage == "torch" else f"pillow+torch {a.mode}"
+        print(f"{label} run {r + 1}: {rates[-1]:.1f} images/s, {cpu_rates[-1]:.1f} images per CPU-second")
+    print(f"{label} median: {statistics.median(rates):.1f} images/s (threads {a.threads}); "
+          f"best {max(rates):.1f}; per CPU-second median {statistics.median(cpu_rates):.1f}")
 
 
 if __name__ == "__main__":

@@ -136,10 +136,9 @@ def composite(rgba):
 
 
 def pillow_rgb(path, override=None):
-    im = Image.open(path)
-    im = ImageOps.exif_transpose(im)
     if override is not None:
         return override
+    im = ImageOps.exif_transpose(Image.open(path))
     if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
         return np.asarray(composite(im.convert("RGBA")))
     return np.asarray(im.convert("RGB"))
@@ -353,6 +352,10 @@ def jpeg_variants(tmp):
     eoi = data.rindex(b"\xff\xd9")
     (MEDIA / "jpeg_extraneous_bytes.jpg").write_bytes(data[:eoi] + b"\x00\x13\x37" + data[eoi:])
     add("jpeg_extraneous_bytes.jpg", jpeg_info(warnings=True))
+    # a baseline file missing only its EOI marker: every pixel's data is there, libjpeg decodes it
+    # with a warning. Pillow refuses it ("image file is truncated"), so the reference is the intact file.
+    (MEDIA / "jpeg_missing_eoi.jpg").write_bytes(data[:-2])
+    add("jpeg_missing_eoi.jpg", jpeg_info(warnings=True), override=pillow_rgb(MEDIA / "jpeg_baseline_420.jpg"))
     # named .png but holding a JPEG: the magic bytes decide
     (MEDIA / "jpeg_named_as.png").write_bytes(data)
     add("jpeg_named_as.png", jpeg_info())
@@ -391,6 +394,7 @@ def broken_files():
     put("bad_truncated.png", good_png[: idat + 60], "truncated", "ends")
     put("bad_truncated.jpg", good_jpg[: len(good_jpg) * 6 // 10], "truncated", "Premature end")
     put("bad_truncated_progressive.jpg", prog_jpg[: len(prog_jpg) // 2], "truncated", "Premature end")
+    put("bad_progressive_missing_eoi.jpg", prog_jpg[:-2], "truncated", "Premature end")
     put("bad_truncated_header.jpg", good_jpg[:40], "truncated", "Premature end")
     crc = bytearray(good_png)
     length = struct.unpack(">I", good_png[idat - 4:idat])[0]

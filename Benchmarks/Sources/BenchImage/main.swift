@@ -41,6 +41,13 @@ let encoder = ConvStackEncoder(options: options, rng: &rng)
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
+/// CPU seconds used by the whole process (all threads): the shared machine's other jobs do not inflate it.
+func cpuTime() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
 func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
 
 /// Runs `work(shard)` on `threads` workers over `count` items split into contiguous shards.
@@ -50,17 +57,20 @@ func parallel(_ count: Int, threads: Int, _ work: @Sendable (Range<Int>) -> Void
     }
 }
 
-/// Items per second of `body` over `count` items, one figure per repeat.
+/// Items per second of `body` over `count` items, one figure per repeat, by the wall clock and
+/// per CPU-second (items / CPU seconds of all threads).
 func measure(_ label: String, count: Int, _ body: () -> Void) {
-    var rates: [Double] = []
+    var rates: [Double] = [], cpuRates: [Double] = []
     body()   // warm-up: page cache, allocator, BLAS buffers
     for r in 0..<arguments.repeats {
-        let start = now()
+        let start = now(), cpuStart = cpuTime()
         body()
         rates.append(Double(count) / (now() - start))
-        print(String(format: "%@ run %d: %.1f images/s", label, r + 1, rates.last!))
+        cpuRates.append(Double(count) / (cpuTime() - cpuStart))
+        print(String(format: "%@ run %d: %.1f images/s, %.1f images per CPU-second", label, r + 1, rates.last!, cpuRates.last!))
     }
-    print(String(format: "%@ median: %.1f images/s (threads %d)", label, median(rates), arguments.threads))
+    print(String(format: "%@ median: %.1f images/s (threads %d); best %.1f; per CPU-second median %.1f",
+                 label, median(rates), arguments.threads, rates.max()!, median(cpuRates)))
 }
 
 switch arguments.stage {
