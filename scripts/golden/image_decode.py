@@ -15,12 +15,13 @@ Pillow configuration compared with ("Pillow parity", docs/images.md):
   (value >> 8) -- the reduction Pillow itself applies to 16-bit RGB and RGBA ("RGB;16B").
   16-bit tRNS is matched on the 16-bit samples before that reduction (the generator's arrays).
 
-PNG files come from the small writer below (Pillow cannot write Adam7, 16-bit RGB or low-depth
+PNG files come from the small writer in image_png_writer.py (Pillow cannot write Adam7, 16-bit RGB or low-depth
 gray); JPEG files from Pillow, and from cjpeg/jpegtran (libjpeg-turbo-progs) for arithmetic
 coding, restart markers, 4:4:0/4:1:1 subsampling and RGB colour space. YCCK: Pillow has no YCCK
 writer, so the generator converts CMYK to Y/Cb/Cr/K itself (libjpeg's jccolor.c formulas), writes
 those planes as a 4-channel JPEG and sets the Adobe transform byte to 2 (YCCK).
 
+Broken files and the resize/preprocess references: image_references.py.
 Run: /work/venv/bin/python scripts/golden/image_decode.py   (needs cjpeg, jpegtran: apt-get install
 libjpeg-turbo-progs; versions: scripts/golden/requirements.txt)
 """
@@ -30,11 +31,13 @@ import pathlib
 import struct
 import subprocess
 import tempfile
-import zlib
 
 import numpy as np
 import PIL
 from PIL import Image, ImageOps
+
+from image_png_writer import chunk, exif_tiff, write_png
+from image_references import broken_files, preprocess_reference, resize_reference
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MEDIA = ROOT / "fixtures/media/images"
@@ -58,74 +61,6 @@ def picture(w, h, seed=0):
     img[np.abs(x - y * w / h) < 2] = (250, 250, 40)
     img += r.normal(0, 6, img.shape)
     return np.clip(img, 0, 255).round().astype(np.uint8)
-
-
-# ---------- a minimal PNG writer ----------
-
-def chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-
-def paeth(a, b, c):
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    return np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
-
-
-def filter_rows(rows, bpp):
-    """Filters each raw scanline with type (row index mod 5), so libpng undoes all five filters."""
-    out, prior = bytearray(), np.zeros(len(rows[0]) if rows else 0, np.int32)
-    for i, raw in enumerate(rows):
-        cur = np.frombuffer(raw, np.uint8).astype(np.int32)
-        left = np.concatenate([np.zeros(bpp, np.int32), cur[:-bpp]])
-        upleft = np.concatenate([np.zeros(bpp, np.int32), prior[:-bpp]])
-        kind = i % 5
-        pred = [0 * cur, left, prior, (left + prior) // 2, paeth(left, prior, upleft)][kind]
-        out += bytes([kind]) + ((cur - pred) & 0xFF).astype(np.uint8).tobytes()
-        prior = cur
-    return bytes(out)
-
-
-def pack_row(samples, depth):
-    """One scanline of samples (already flattened over channels) at `depth` bits."""
-    if depth == 16:
-        return samples.astype(">u2").tobytes()
-    if depth == 8:
-        return samples.astype(np.uint8).tobytes()
-    per = 8 // depth
-    padded = np.concatenate([samples, np.zeros((-len(samples)) % per, samples.dtype)]).reshape(-1, per)
-    shifts = np.arange(per - 1, -1, -1) * depth
-    return (padded.astype(np.int32) << shifts).sum(axis=1).astype(np.uint8).tobytes()
-
-
-ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
-
-
-def write_png(path, samples, color_type, depth, palette=None, trns=None, interlace=False, extra=b"", idat_split=3):
-    """samples: (h, w, channels) integer array in the file's sample values."""
-    h, w, ch = samples.shape
-    bpp = max(1, ch * depth // 8)
-    if interlace:
-        raw = b""
-        for x0, y0, dx, dy in ADAM7:
-            sub = samples[y0::dy, x0::dx]
-            if sub.size:
-                raw += filter_rows([pack_row(r.reshape(-1), depth) for r in sub], bpp)
-    else:
-        raw = filter_rows([pack_row(r.reshape(-1), depth) for r in samples], bpp)
-    data = zlib.compress(raw, 9)
-    parts = np.array_split(np.frombuffer(data, np.uint8), idat_split)  # several IDAT chunks, as encoders write
-    body = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, int(interlace)))
-    body += extra
-    if palette is not None:
-        body += chunk(b"PLTE", palette.astype(np.uint8).tobytes())
-    if trns is not None:
-        body += chunk(b"tRNS", trns)
-    for p in parts:
-        body += chunk(b"IDAT", bytes(p))
-    body += chunk(b"IEND", b"")
-    path.write_bytes(body)
-    return body
 
 
 # ---------- Pillow reference ----------
@@ -271,14 +206,6 @@ def png_variants():
            pillow_rgb(MEDIA / "png_rgb8_3x2_adam7.png"))
 
 
-def exif_tiff(orientation, big_endian=False):
-    """TIFF-structured EXIF with one IFD0 entry: Orientation (0x0112, SHORT)."""
-    e = ">" if big_endian else "<"
-    head = (b"MM" if big_endian else b"II") + struct.pack(e + "HI", 42, 8)
-    value = struct.pack(e + "H", orientation) + b"\0\0"
-    return head + struct.pack(e + "H", 1) + struct.pack(e + "HHI", 0x0112, 3, 1) + value + struct.pack(e + "I", 0)
-
-
 # ---------- JPEG variants ----------
 
 def write_ppm(path, rgb):
@@ -378,91 +305,6 @@ def write_ycck(path, cmyk):
     path.write_bytes(bytes(data))
 
 
-# ---------- files that must be rejected ----------
-
-def broken_files():
-    good_png = (MEDIA / "png_rgb8.png").read_bytes()
-    good_jpg = (MEDIA / "jpeg_baseline_420.jpg").read_bytes()
-    prog_jpg = (MEDIA / "jpeg_progressive.jpg").read_bytes()
-    idat = good_png.index(b"IDAT")
-    bad = []
-
-    def put(name, data, cls, contains):
-        (MEDIA / name).write_bytes(data)
-        bad.append({"file": name, "error_class": cls, "message_contains": contains})
-
-    put("bad_truncated.png", good_png[: idat + 60], "truncated", "ends")
-    put("bad_truncated.jpg", good_jpg[: len(good_jpg) * 6 // 10], "truncated", "Premature end")
-    put("bad_truncated_progressive.jpg", prog_jpg[: len(prog_jpg) // 2], "truncated", "Premature end")
-    put("bad_progressive_missing_eoi.jpg", prog_jpg[:-2], "truncated", "Premature end")
-    put("bad_truncated_header.jpg", good_jpg[:40], "truncated", "Premature end")
-    crc = bytearray(good_png)
-    length = struct.unpack(">I", good_png[idat - 4:idat])[0]
-    crc[idat + 4 + length] ^= 0x55   # the first IDAT's CRC field: data intact, checksum wrong
-    put("bad_crc.png", bytes(crc), "corrupt", "CRC error")
-    flipped = bytearray(good_png)
-    flipped[idat + 20] ^= 0x55       # inside the deflate stream: zlib notices before the CRC check
-    put("bad_idat_data.png", bytes(flipped), "corrupt", "IDAT")
-    huge = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
-    put("bad_huge_header.png", huge, "too_large", "100000×100000")
-    sof = good_jpg.index(b"\xff\xc0")
-    big = bytearray(good_jpg)
-    big[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)
-    put("bad_huge_header.jpg", bytes(big), "too_large", "60000×60000")
-    twelve = bytearray(good_jpg)
-    twelve[sof + 4] = 12             # SOF precision: 12-bit samples, which this libjpeg build cannot decode
-    put("bad_12bit.jpg", bytes(twelve), "unsupported", "precision 12")
-    lossless = bytearray(good_jpg)
-    lossless[sof + 1] = 0xC3         # SOF3: lossless JPEG
-    put("bad_lossless.jpg", bytes(lossless), "unsupported", "SOF type 0xc3")
-    put("bad_text.png", b"This is a text file, not a picture.\nIt only has a .png name.\n", "unsupported", "looks like text")
-    put("bad_empty.png", b"", "empty", "empty")
-    put("bad_signature_crlf.png", good_png.replace(b"\r\n", b"\n", 1), "corrupt", "signature")
-    put("bad_gif.png", b"GIF89a" + bytes(20), "unsupported", "GIF")
-    app0 = good_jpg[2:4 + struct.unpack(">H", good_jpg[4:6])[0]]
-    put("bad_jpeg_no_frame.jpg", b"\xff\xd8" + app0 + b"\x12\x34\x56" + b"\xff\xd9", "corrupt", "contains no image")
-    put("bad_jpeg_garbage.jpg", b"\xff\xd8\xff\xe0" + bytes(rng.integers(0, 256, 64).astype(np.uint8)), "truncated", "Premature end")
-    return bad
-
-
-# ---------- resize and preprocess references ----------
-
-def resize_reference():
-    src = np.asarray(Image.open(MEDIA / "png_rgb8.png").convert("RGB"))
-    big = picture(200, 150, seed=5)
-    (MEDIA / "png_rgb8_200x150.png").write_bytes(Image_bytes(big))
-    filters = {"area": Image.Resampling.BOX, "bilinear": Image.Resampling.BILINEAR,
-               "bicubic": Image.Resampling.BICUBIC, "lanczos": Image.Resampling.LANCZOS}
-    cases = []
-    for file, image in (("png_rgb8.png", src), ("png_rgb8_200x150.png", big)):
-        for (w, h) in ((13, 9), (70, 23)):
-            for name, f in filters.items():
-                out = np.asarray(Image.fromarray(image).resize((w, h), f))
-                cases.append({"file": file, "width": w, "height": h, "filter": name, "pixels": out.reshape(-1).tolist()})
-    return cases
-
-
-def Image_bytes(rgb):
-    buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def preprocess_reference():
-    """Pillow's fast path: draft() DCT scaling, then a bilinear resize to 64x64."""
-    Image.fromarray(picture(640, 480, seed=6)).save(MEDIA / "jpeg_640x480.jpg", quality=85)
-    out = []
-    for file, size in (("jpeg_640x480.jpg", (64, 64)), ("jpeg_640x480.jpg", (100, 150)), ("jpeg_baseline_420.jpg", (32, 24))):
-        im = Image.open(MEDIA / file)
-        im.draft("RGB", (size[1], size[0]))
-        drafted = im.size
-        rgb = np.asarray(im.convert("RGB").resize((size[1], size[0]), Image.Resampling.BILINEAR))
-        out.append({"file": file, "height": size[0], "width": size[1], "draft_size": list(drafted),
-                    "mean_rgb": [round(float(v), 4) for v in rgb.reshape(-1, 3).mean(axis=0)],
-                    "block_means": block_means(rgb)})
-    return out
-
-
 def main():
     MEDIA.mkdir(parents=True, exist_ok=True)
     GOLDEN.mkdir(parents=True, exist_ok=True)
@@ -471,11 +313,11 @@ def main():
     png_variants()
     with tempfile.TemporaryDirectory() as tmp:
         jpeg_variants(pathlib.Path(tmp))
-    bad = broken_files()
+    bad = broken_files(MEDIA, rng)
     versions = {"pillow": PIL.__version__, "numpy": np.__version__, "background": list(BACKGROUND)}
     json.dump({**versions, "images": entries, "rejected": bad}, open(GOLDEN / "decode.json", "w"), indent=1)
-    json.dump({**versions, "cases": resize_reference()}, open(GOLDEN / "resize.json", "w"))
-    json.dump({**versions, "cases": preprocess_reference()}, open(GOLDEN / "preprocess.json", "w"))
+    json.dump({**versions, "cases": resize_reference(MEDIA, picture)}, open(GOLDEN / "resize.json", "w"))
+    json.dump({**versions, "cases": preprocess_reference(MEDIA, picture, block_means)}, open(GOLDEN / "preprocess.json", "w"))
     print(f"wrote {len(entries)} images, {len(bad)} rejected files to {MEDIA}")
 
 
