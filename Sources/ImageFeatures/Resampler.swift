@@ -109,17 +109,25 @@ public enum Resampler {
                 c.weights.withUnsafeBufferPointer { k in
                     c.bounds.withUnsafeBufferPointer { bounds in
                         let sp = src.baseAddress!, dp = dst.baseAddress!, kp = k.baseAddress!, bp = bounds.baseAddress!
-                        for (j, y) in rows.enumerated() {
-                            let row = sp + y * inWidth * 3, outRow = dp + j * outWidth * 3
+                        let stride = inWidth * 3, outStride = outWidth * 3
+                        // Two rows at a time: six independent sums hide the multiply-add latency.
+                        var j = 0
+                        while j < rows.count {
+                            let pair = j + 1 < rows.count
+                            let row0 = sp + (rows.lowerBound + j) * stride, row1 = pair ? row0 + stride : row0
+                            let out0 = dp + j * outStride, out1 = pair ? out0 + outStride : out0
                             for x in 0..<outWidth {
-                                let p = row + bp[2 * x] * 3, n = bp[2 * x + 1], kk = kp + x * size
-                                var s0 = half, s1 = half, s2 = half
+                                let p0 = row0 + bp[2 * x] * 3, p1 = row1 + bp[2 * x] * 3, n = bp[2 * x + 1], kk = kp + x * size
+                                var a0 = half, a1 = half, a2 = half, b0 = half, b1 = half, b2 = half
                                 for i in 0..<n {
-                                    let w = kk[i]
-                                    s0 &+= Int32(p[3 * i]) &* w; s1 &+= Int32(p[3 * i + 1]) &* w; s2 &+= Int32(p[3 * i + 2]) &* w
+                                    let w = kk[i], o = 3 * i
+                                    a0 &+= Int32(p0[o]) &* w; a1 &+= Int32(p0[o + 1]) &* w; a2 &+= Int32(p0[o + 2]) &* w
+                                    b0 &+= Int32(p1[o]) &* w; b1 &+= Int32(p1[o + 1]) &* w; b2 &+= Int32(p1[o + 2]) &* w
                                 }
-                                outRow[3 * x] = clip8(s0); outRow[3 * x + 1] = clip8(s1); outRow[3 * x + 2] = clip8(s2)
+                                out0[3 * x] = clip8(a0); out0[3 * x + 1] = clip8(a1); out0[3 * x + 2] = clip8(a2)
+                                out1[3 * x] = clip8(b0); out1[3 * x + 1] = clip8(b1); out1[3 * x + 2] = clip8(b2)
                             }
+                            j += 2
                         }
                     }
                 }

@@ -59,3 +59,15 @@ import Testing
         #expect(closeness(y.storage, floats(GlobalAvgPool2d.Reference.forward(x: doubles(g.x), n: g.n, hw: g.h * g.w, c: g.c))).ok)
     }
 }
+
+extension MaxPool2dTests {
+    /// The 2×2 inference fast path agrees with the general training path, odd sizes included.
+    @Test func inferenceFastPathMatchesForward() {
+        var rng = SeededGenerator(seed: 6)
+        let layer = MaxPool2d(kernelSize: 2)
+        let x = Tensor.normal(shape: [2, 7, 5, 3], using: &rng)
+        let y = layer.forward(x)
+        #expect(y.shape == [2, 3, 2, 3])
+        #expect(layer.infer(x) == y)
+    }
+}
