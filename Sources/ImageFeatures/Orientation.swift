@@ -62,8 +62,9 @@ public enum ExifOrientation: Int, Sendable, Codable, CaseIterable {
             let at = ifd + 2 + entry * 12
             guard let tag = u16(at) else { return .normal }
             guard tag == 0x0112 else { continue }
-            guard u16(at + 2) == 3, let value = u16(at + 8) else { return .normal }  // type SHORT
-            return ExifOrientation(rawValue: value) ?? .normal
+            // SHORT as the standard says; LONG as some writers store it (Pillow accepts both).
+            let value = u16(at + 2) == 3 ? u16(at + 8) : u16(at + 2) == 4 ? u32(at + 8) : nil
+            return value.flatMap(ExifOrientation.init(rawValue:)) ?? .normal
         }
         return .normal
     }

@@ -1,5 +1,5 @@
 import Foundation
-import ImageFeatures
+@testable import ImageFeatures
 import TensorCore
 import TestSupport
 import Testing
@@ -56,6 +56,22 @@ import Testing
         #expect(worst > 20, "orientation \(orientation) unapplied should not look like Pillow's upright image")
         let upright = ExifOrientation(rawValue: orientation)!.apply(to: stored.image)
         #expect(upright == (try ImageDecoder().decode(contentsOf: Media.url(file))).image)
+    }
+
+    @Test func exifParserReadsShortAndLongAndRejectsNonsense() {
+        func tiff(type: UInt8, value: [UInt8], bigEndian: Bool = false) -> [UInt8] {
+            let head: [UInt8] = bigEndian ? [0x4D, 0x4D, 0, 42, 0, 0, 0, 8] : [0x49, 0x49, 42, 0, 8, 0, 0, 0]
+            let entry: [UInt8] = bigEndian ? [0, 1, 0x01, 0x12, 0, type, 0, 0, 0, 1] : [1, 0, 0x12, 0x01, type, 0, 1, 0, 0, 0]
+            return head + entry + value + [0, 0, 0, 0]
+        }
+        let read = { (bytes: [UInt8]) in bytes.withUnsafeBufferPointer { ExifOrientation.read(tiff: $0) } }
+        #expect(read(tiff(type: 3, value: [6, 0, 0, 0])) == .rotate90)
+        #expect(read(tiff(type: 4, value: [8, 0, 0, 0])) == .rotate270)
+        #expect(read(tiff(type: 3, value: [0, 3, 0, 0], bigEndian: true)) == .rotate180)
+        #expect(read(tiff(type: 3, value: [9, 0, 0, 0])) == .normal)          // out of range
+        #expect(read(tiff(type: 2, value: [6, 0, 0, 0])) == .normal)          // ASCII: not an orientation
+        #expect(read(Array(tiff(type: 3, value: [6, 0, 0, 0]).prefix(12))) == .normal)  // cut short
+        #expect(read([0x49, 0x49, 42, 0, 0xFF, 0xFF, 0xFF, 0x7F]) == .normal)  // IFD offset past the end
     }
 
     @Test func orientationsComposeAsTheirGroupSays() {
