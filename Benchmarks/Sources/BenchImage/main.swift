@@ -105,28 +105,33 @@ case "layers":
                      "\(pooled.shape)"))
         x = pooled
     }
-case "gemmshapes":
-    for (m, n, k) in [(8192, 16, 27), (32768, 16, 27), (131072, 16, 27), (2048, 32, 144), (8192, 32, 144), (512, 64, 288), (8192, 64, 288), (16, 8192, 27)] {
+case "convgemm":
+    // sgemm alone on the conv stack's own shapes (rows per im2col chunk × Cout × patch size), the
+    // part of the limit that BLAS sets on these skinny matrices.
+    var seconds = 0.0, (h, w, c) = (64, 64, 3)
+    for l in options.layers {
+        let rowsPerImage = h * w, k = l.kernel * l.kernel * c
+        let chunk = max(1, min(arguments.batch, (1 << 18) / (rowsPerImage * k)))
+        let (m, n) = (rowsPerImage * chunk, l.conv)
         let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: n * k)
-        var c = [Float](repeating: 0, count: m * n)
-        let reps = max(1, 20_000_000 / (m * n * k))
-        let start = now()
-        for _ in 0..<reps {
-            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
-                BLAS.gemm(transA: false, transB: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: k, c: pc.baseAddress!, ldc: n)
+        var out = [Float](repeating: 0, count: m * n)
+        var best = Double.infinity
+        for _ in 0..<50 {
+            let start = now()
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in out.withUnsafeMutableBufferPointer { pc in
+                BLAS.gemm(transA: false, transB: true, m: m, n: n, k: k, a: pa.baseAddress!, lda: k, b: pb.baseAddress!, ldb: k,
+                          beta: 1, c: pc.baseAddress!, ldc: n)
             } } }
+            best = min(best, (now() - start) / Double(chunk))
         }
-        print(String(format: "gemm m %d n %d k %d: %.1f GFLOP/s", m, n, k, 2 * Double(m * n * k * reps) / (now() - start) / 1e9))
+        print(String(format: "layer sgemm m %d n %d k %d: %.1f µs per image, %.1f GFLOP/s", m, n, k, best * 1e6,
+                     2 * Double(rowsPerImage * n * k) / best / 1e9))
+        seconds += best
+        c = l.conv
+        if l.pool > 1 { h /= l.pool; w /= l.pool }
     }
-case "memory":
-    // The first file decoded again and again from memory at the reduced scale: what tjbench does.
-    let file = try FileManager.default.contentsOfDirectory(atPath: arguments.directory).sorted().first { $0.hasSuffix(".jpg") }!
-    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: arguments.directory).appendingPathComponent(file)))
-    let decoder = ImageDecoder(options: options)
-    let count = 2000
-    measure("decode from memory (\(file), 1/4 scale)", count: count) {
-        for _ in 0..<count { _ = try! decoder.decode(bytes, source: file, minimumSize: (64, 64)) }
-    }
+    print(String(format: "conv sgemm total: %.1f µs per image (%.1f GFLOP/s)", seconds * 1e6,
+                 Double(ConvFlops.count(options: options)) / seconds / 1e9))
 case "conv":
     let count = 1024
     let input = Tensor.normal(shape: [arguments.batch, 64, 64, 3], using: &rng)
