@@ -107,10 +107,17 @@ extension MaxPool2d {
                     let row = y.baseAddress! + ((b * ho + oy) * wo) * c
                     for ox in 0..<wo {
                         let t = top + 2 * ox * c, u = bottom + 2 * ox * c, d = row + ox * c
-                        for ch in 0..<c {
+                        var ch = 0
+                        while ch + 4 <= c {   // four channels per vector op
+                            let m = maxNaN(maxNaN(load4(t + ch), load4(t + c + ch)), maxNaN(load4(u + ch), load4(u + c + ch)))
+                            UnsafeMutableRawPointer(d + ch).storeBytes(of: m, as: SIMD4<Float>.self)
+                            ch += 4
+                        }
+                        while ch < c {
                             let m0 = t[ch] > t[c + ch] || t[ch] != t[ch] ? t[ch] : t[c + ch]
                             let m1 = u[ch] > u[c + ch] || u[ch] != u[ch] ? u[ch] : u[c + ch]
                             d[ch] = m0 > m1 || m0 != m0 ? m0 : m1
+                            ch += 1
                         }
                     }
                 } }
@@ -118,6 +125,15 @@ extension MaxPool2d {
             initialized = n * ho * wo * c
         }
         return Tensor(shape: [n, ho, wo, c], storage: values)
+    }
+
+    @inline(__always)
+    private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self) }
+
+    /// Lane-wise max that, like the training path, lets NaN win.
+    @inline(__always)
+    private func maxNaN(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        b.replacing(with: a, where: (a .> b) .| (a .!= a))
     }
 
     /// Naive reference in Double, for tests and gradient checks.

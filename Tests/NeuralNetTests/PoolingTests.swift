@@ -69,5 +69,15 @@ extension MaxPool2dTests {
         let y = layer.forward(x)
         #expect(y.shape == [2, 3, 2, 3])
         #expect(layer.infer(x) == y)
+        // NaN wins in both paths, in the vector lanes (16 channels) and the scalar tail (3).
+        for c in [16, 3] {
+            var z = Tensor.normal(shape: [1, 4, 4, c], using: &rng)
+            z[0, 1, 0, 1] = .nan
+            z[0, 2, 3, c - 1] = .nan
+            let trained = layer.forward(z), inferred = layer.infer(z)
+            #expect(trained.storage.map(\.isNaN) == inferred.storage.map(\.isNaN))
+            #expect(inferred[0, 0, 0, 1].isNaN && inferred[0, 1, 1, c - 1].isNaN && inferred.storage.filter(\.isNaN).count == 2)
+            #expect(zip(trained.storage, inferred.storage).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        }
     }
 }
