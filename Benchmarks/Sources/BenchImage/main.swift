@@ -1,7 +1,9 @@
 // Images/s for image files → 64-d vectors (decode + resize + conv stack), the Swift side of
 // scripts/bench/image_peer.py. Usage (from Benchmarks/):
-//   swift run -c release BenchImage DIR [--threads 1|2] [--repeat 5] [--batch 32] [--stage all|decode|conv|sgemm]
-// Prints one line per repeat and a median; `--stage` isolates a part for the limit computation.
+//   swift run -c release BenchImage DIR [--threads 1|2] [--repeat 5] [--batch 32] [--stage STAGE]
+// Prints one line per repeat and a median. STAGE isolates a part: all (default), decode (read +
+// decode + resize), memory (one file decoded from memory, as tjbench), conv (the stack alone),
+// layers (per-layer times), convgemm (sgemm alone on the layers' shapes), sgemm (1024³).
 import Dispatch
 import Foundation
 import ImageFeatures
@@ -132,6 +134,15 @@ case "convgemm":
     }
     print(String(format: "conv sgemm total: %.1f µs per image (%.1f GFLOP/s)", seconds * 1e6,
                  Double(ConvFlops.count(options: options)) / seconds / 1e9))
+case "memory":
+    // The first file decoded again and again from memory at the reduced scale: what tjbench does.
+    let file = try FileManager.default.contentsOfDirectory(atPath: arguments.directory).sorted().first { $0.hasSuffix(".jpg") }!
+    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: arguments.directory).appendingPathComponent(file)))
+    let decoder = ImageDecoder(options: options)
+    let count = 2000
+    measure("decode from memory (\(file), 1/4 scale)", count: count) {
+        for _ in 0..<count { _ = try! decoder.decode(bytes, source: file, minimumSize: (64, 64)) }
+    }
 case "conv":
     let count = 1024
     let input = Tensor.normal(shape: [arguments.batch, 64, 64, 3], using: &rng)
