@@ -40,7 +40,7 @@ extension ImageError {
 
     static func tooManyPixels(_ source: String, format: ImageFormat, width: Int, height: Int, limit: Int) -> ImageError {
         ImageError(.tooLarge, source: source,
-                   detail: "the \(format.displayName) header claims \(width)×\(height) = \(width * height) pixels, more than max_pixels \(limit)",
+                   detail: "the \(format.displayName) header claims \(width)×\(height) = \(UInt64(width) * UInt64(height)) pixels, more than max_pixels \(limit)",
                    hint: "raise features.image.max_pixels if the image is genuine; nothing was allocated")
     }
 

@@ -11,7 +11,7 @@ enum PNGDecoding {
         -> (RGBImage, ImageInfo, ExifOrientation)
     {
         // The pixel cap is checked on the IHDR bytes first, whatever follows them.
-        if let (w, h) = headerSize(bytes), w * h > options.maxPixels {
+        if let (w, h) = headerSize(bytes), UInt64(w) * UInt64(h) > UInt64(options.maxPixels) {  // each side < 2^32
             throw .tooManyPixels(source, format: .png, width: w, height: h, limit: options.maxPixels)
         }
         var header = ic_info()

@@ -42,6 +42,14 @@ import Testing
         #expect(throws: Never.self) { try ImageDecoder(options: options).decode(contentsOf: Media.url("png_rgb8.png")) }
     }
 
+    /// Found by fuzzing: width × height of a 4294967295 × 4294967295 IHDR overflowed Int.
+    @Test func largestPossibleHeaderIsTooLargeNotACrash() throws {
+        var png = Array(try Data(contentsOf: Media.url("png_rgb8.png")))
+        for i in 16..<24 { png[i] = 0xFF }
+        let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(png, source: "max.png") }
+        #expect(error.failureClass == .tooLarge && error.message.contains("4294967295×4294967295"), "\(error)")
+    }
+
     @Test func byteCapIsCheckedBeforeReading() throws {
         var options = ImageOptions()
         options.maxBytes = 100
