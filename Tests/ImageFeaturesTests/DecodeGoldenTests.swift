@@ -41,6 +41,13 @@ import Testing
     }
 }
 
+/// Gamma chunks do not change the pixels (Pillow ignores them too).
+@Test func gammaIsIgnored() throws {
+    let plain = try ImageDecoder().decode(contentsOf: Media.url("png_rgb8.png"))
+    let gamma = try ImageDecoder().decode(contentsOf: Media.url("png_rgb8_gamma.png"))
+    #expect(plain.image == gamma.image)
+}
+
 /// The EXIF orientation is what makes the block means agree, and it can be switched off.
 @Suite struct OrientationTests {
     @Test(arguments: 2...8)
