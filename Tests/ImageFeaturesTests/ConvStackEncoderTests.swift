@@ -32,7 +32,8 @@ import Testing
         #expect(y.shape == [3, g.projection])
         let fc = closeness(y.storage, g.y, absolute: 1e-4, relative: 0)
         #expect(fc.ok, "forward: \(fc.detail)")
-        #expect(encoder.infer(x) == y)
+        // infer runs the batch in groups of two images: the same sums, possibly other sgemm tiles.
+        #expect(closeness(encoder.infer(x).storage, y.storage, absolute: 1e-6, relative: 1e-6).ok)
         let dx = encoder.backward(Tensor(shape: y.shape, storage: g.dy))
         #expect(closeness(dx.storage, g.dx, absolute: 1e-4, relative: 1e-4).ok)
         for (p, expected) in zip(encoder.parameters, g.gradients) {
