@@ -10,7 +10,10 @@ import Foundation
 public struct ImageDecoder: Sendable {
     public var options: ImageOptions
 
+    /// `options` must be valid (`options.validate()` empty): the spec checks them first.
     public init(options: ImageOptions = ImageOptions()) {
+        precondition(options.background.count == 3 && options.maxPixels > 0 && options.maxBytes > 0,
+                     "ImageDecoder: invalid options: \(options.validate())")
         self.options = options
     }
 

@@ -13,7 +13,11 @@ public struct ImagePreprocessor: Sendable {
     /// Per channel c and byte value v: (v/255 − mean[c]) / std[c].
     private let table: [Float]
 
+    /// `options` must be valid (`options.validate()` empty): the spec checks them first.
     public init(options: ImageOptions) {
+        precondition(options.size.count == 2 && options.size.allSatisfy { $0 > 0 } && options.mean.count == 3
+                     && options.std.count == 3 && options.background.count == 3,
+                     "ImagePreprocessor: invalid options: \(options.validate())")
         self.options = options
         decoder = ImageDecoder(options: options)
         var t = [Float](repeating: 0, count: 3 * 256)
