@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // libpng and libjpeg error exits longjmp; setjmp cannot be called from Swift (docs/images.md).
+        .target(name: "CImageCodecs", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
 
         // MARK: Numeric core
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedInDebug),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
         .target(
             name: "ImageFeatures",
-            dependencies: ["TensorCore", "NeuralNet", "CPNG", "CTurboJPEG"],
+            dependencies: ["TensorCore", "NeuralNet", "CImageCodecs"],
             swiftSettings: optimisedInDebug),
         .target(
             name: "AudioFeatures",

@@ -18,5 +18,8 @@ let package = Package(
         .executableTarget(
             name: "BenchText",
             dependencies: [.product(name: "TextFeatures", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(name: "BenchImage", dependencies: [
+            .product(name: "ImageFeatures", package: "pipeline"), .product(name: "NeuralNet", package: "pipeline"),
+            .product(name: "TensorCore", package: "pipeline")]),
     ]
 )

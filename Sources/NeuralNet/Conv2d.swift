@@ -1,0 +1,249 @@
+import TensorCore
+
+/// 2-D convolution on channels-last (NHWC) tensors, computed as im2col + sgemm.
+///
+/// Shapes: input (N, H, W, Cin), weight (Cout, kh, kw, Cin), bias (Cout) → output (N, Ho, Wo, Cout)
+/// with Ho = ⌊(H + 2·padding − kernelSize) / stride⌋ + 1 (Wo likewise), zero padding, square kernel.
+/// The weight layout is PyTorch's (Cout, Cin, kh, kw) permuted by (0, 2, 3, 1), so that one im2col
+/// row — the patch (ky, kx, ci) of one output pixel — is contiguous in NHWC memory.
+/// Forward: Y = cols · Wᵀ + b. Backward: dW += dYᵀ · cols, db += Σ dY, dCols = dY · W, dX = col2im(dCols).
+/// Initialisation as `torch.nn.Conv2d`: U(−1/√fanIn, 1/√fanIn), fanIn = Cin·kh·kw.
+/// Images are processed in chunks so the im2col buffer stays near `chunkElements` floats.
+public final class Conv2d: Layer, @unchecked Sendable {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Int
+    public let weight: Parameter
+    public let bias: Parameter?
+    private var cachedInput: Tensor?
+    /// Target size of one im2col buffer, in floats (1 MiB of L2 per core on the benchmark machine).
+    static let chunkElements = 1 << 18
+
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                bias: Bool = true, name: String = "conv", rng: inout SeededGenerator) {
+        precondition(inputChannels > 0 && outputChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
+                     "Conv2d(\(inputChannels)→\(outputChannels), k \(kernelSize), s \(stride), p \(padding)): invalid geometry")
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        let fanIn = inputChannels * kernelSize * kernelSize
+        weight = Parameter(name: "\(name).weight", value: Initializer.uniformFanIn(
+            shape: [outputChannels, kernelSize, kernelSize, inputChannels], fanIn: fanIn, using: &rng))
+        self.bias = bias
+            ? Parameter(name: "\(name).bias", value: Initializer.uniformFanIn(shape: [outputChannels], fanIn: fanIn, using: &rng))
+            : nil
+    }
+
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    /// Output spatial size for an input of height × width.
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height + 2 * padding - kernelSize) / stride + 1, (width + 2 * padding - kernelSize) / stride + 1)
+    }
+
+    private var patchSize: Int { kernelSize * kernelSize * inputChannels }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        cachedInput = input
+        return infer(input)
+    }
+
+    public func infer(_ input: Tensor) -> Tensor {
+        let g = geometry(of: input)
+        let k = patchSize, cout = outputChannels
+        // The output starts as the bias broadcast over rows; sgemm then adds cols · Wᵀ (beta = 1).
+        let rows = g.n * g.ho * g.wo
+        let start = [Float](unsafeUninitializedCapacity: rows * cout) { buffer, initialized in
+            let y = buffer.baseAddress!
+            if let bias {
+                bias.value.withUnsafeBufferPointer { b in
+                    let bp = b.baseAddress!
+                    for r in 0..<rows { let d = y + r * cout; for j in 0..<cout { d[j] = bp[j] } }
+                }
+            } else {
+                y.initialize(repeating: 0, count: rows * cout)
+            }
+            initialized = rows * cout
+        }
+        var out = Tensor(shape: [g.n, g.ho, g.wo, cout], storage: start)
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.chunk * g.ho * g.wo * k)  // im2col writes every entry
+        defer { cols.deallocate() }
+        input.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { y in
+                    for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
+                        let count = min(g.chunk, g.n - first)
+                        im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: cols)
+                        BLAS.gemm(transA: false, transB: true, m: count * g.ho * g.wo, n: cout, k: k, a: cols, lda: k,
+                                  b: w.baseAddress!, ldb: k, beta: 1, c: y.baseAddress! + first * g.ho * g.wo * cout, ldc: cout)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let input = cachedInput else { preconditionFailure("Conv2d.backward called before forward") }
+        let g = geometry(of: input)
+        let k = patchSize, cout = outputChannels
+        precondition(gradOutput.shape == [g.n, g.ho, g.wo, cout],
+                     "Conv2d.backward: gradOutput \(gradOutput.shape), expected [\(g.n), \(g.ho), \(g.wo), \(cout)]")
+        var gradInput = Tensor(shape: input.shape)
+        var cols = [Float](repeating: 0, count: g.chunk * g.ho * g.wo * k)
+        var dCols = cols
+        input.withUnsafeBufferPointer { x in
+            gradOutput.withUnsafeBufferPointer { dy in
+                weight.value.withUnsafeBufferPointer { w in
+                    weight.grad.withUnsafeMutableBufferPointer { dw in
+                        gradInput.withUnsafeMutableBufferPointer { dx in
+                            cols.withUnsafeMutableBufferPointer { c in
+                                dCols.withUnsafeMutableBufferPointer { dc in
+                                    for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
+                                        let count = min(g.chunk, g.n - first), rows = count * g.ho * g.wo
+                                        let dyChunk = dy.baseAddress! + first * g.ho * g.wo * cout
+                                        im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: c.baseAddress!)
+                                        BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: rows, a: dyChunk, lda: cout,
+                                                  b: c.baseAddress!, ldb: k, beta: 1, c: dw.baseAddress!, ldc: k)
+                                        BLAS.gemm(transA: false, transB: false, m: rows, n: k, k: cout, a: dyChunk, lda: cout,
+                                                  b: w.baseAddress!, ldb: k, c: dc.baseAddress!, ldc: k)
+                                        col2im(dc.baseAddress!, images: count, g,
+                                               into: dx.baseAddress! + first * g.h * g.w * inputChannels)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias { bias.grad += gradOutput.reshaped([g.n * g.ho * g.wo, cout]).sumRows() }
+        return gradInput
+    }
+
+    struct Geometry { let n, h, w, ho, wo, chunk: Int }
+
+    private func geometry(of input: Tensor) -> Geometry {
+        precondition(input.rank == 4 && input.shape[3] == inputChannels,
+                     "Conv2d(\(inputChannels)→\(outputChannels)) expects NHWC input (N, H, W, \(inputChannels)), got \(input.shape)")
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
+        let (ho, wo) = outputSize(height: h, width: w)
+        precondition(ho > 0 && wo > 0, "Conv2d k \(kernelSize) s \(stride) p \(padding): input \(h)×\(w) gives an empty output")
+        let perImage = ho * wo * patchSize
+        return Geometry(n: n, h: h, w: w, ho: ho, wo: wo, chunk: max(1, min(n, Conv2d.chunkElements / max(perImage, 1))))
+    }
+
+    /// Copies the patches of `images` NHWC images into rows of `cols`: row (i, oy, ox), column
+    /// (ky, kx, ci). Each image is first copied into a zero-bordered buffer, so the copies below
+    /// need no bounds tests; the copies are short inline loops, since a memcpy call per 9-float
+    /// patch row costs more than the copy itself.
+    private func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
+        let cin = inputChannels, ks = kernelSize, rowLength = ks * cin, s = stride
+        let paddedWidth = g.w + 2 * padding, paddedHeight = g.h + 2 * padding
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedWidth * paddedHeight * cin)
+        defer { padded.deallocate() }
+        padded.initialize(repeating: 0, count: paddedWidth * paddedHeight * cin)
+        var row = cols
+        for i in 0..<images {
+            let image = x + i * g.h * g.w * cin
+            for y in 0..<g.h {
+                let src = image + y * g.w * cin, dst = padded + ((y + padding) * paddedWidth + padding) * cin
+                for j in 0..<(g.w * cin) { dst[j] = src[j] }
+            }
+            for oy in 0..<g.ho {
+                for ox in 0..<g.wo {
+                    for ky in 0..<ks {
+                        let src = padded + ((oy * s + ky) * paddedWidth + ox * s) * cin
+                        for j in 0..<rowLength { row[j] = src[j] }
+                        row += rowLength
+                    }
+                }
+            }
+        }
+    }
+
+    /// The kx range [lo, hi) of a patch starting at column x0 that lies inside the image.
+    @inline(__always)
+    private func insideRange(_ x0: Int, width: Int) -> (Int, Int) {
+        let lo = min(kernelSize, max(0, -x0))
+        return (lo, max(lo, min(kernelSize, width - x0)))
+    }
+
+    /// The adjoint of `im2col`: adds each column entry back to the input pixel it came from.
+    private func col2im(_ cols: UnsafePointer<Float>, images: Int, _ g: Geometry, into dx: UnsafeMutablePointer<Float>) {
+        let cin = inputChannels, ks = kernelSize, rowLength = ks * cin
+        var row = cols
+        for i in 0..<images {
+            let image = dx + i * g.h * g.w * cin
+            for oy in 0..<g.ho {
+                for ox in 0..<g.wo {
+                    let x0 = ox * stride - padding
+                    for ky in 0..<ks {
+                        let iy = oy * stride - padding + ky
+                        guard iy >= 0 && iy < g.h else { continue }
+                        let (lo, hi) = insideRange(x0, width: g.w)
+                        guard hi > lo else { continue }
+                        let src = row + ky * rowLength + lo * cin, dst = image + (iy * g.w + x0 + lo) * cin
+                        for j in 0..<((hi - lo) * cin) { dst[j] += src[j] }
+                    }
+                    row += ks * rowLength
+                }
+            }
+        }
+    }
+}
+
+extension Conv2d {
+    /// Naive reference in Double: the definition as nested loops, for tests and gradient checks.
+    public enum Reference {
+        public struct Shape: Sendable {
+            public let n, h, w, cin, cout, kernel, stride, padding: Int
+            public init(n: Int, h: Int, w: Int, cin: Int, cout: Int, kernel: Int, stride: Int = 1, padding: Int = 0) {
+                self.n = n; self.h = h; self.w = w; self.cin = cin; self.cout = cout
+                self.kernel = kernel; self.stride = stride; self.padding = padding
+            }
+            public var ho: Int { (h + 2 * padding - kernel) / stride + 1 }
+            public var wo: Int { (w + 2 * padding - kernel) / stride + 1 }
+        }
+
+        /// Calls `body(outputIndex, inputIndex, weightIndex)` for every product term of the convolution.
+        static func forEachTerm(_ s: Shape, _ body: (Int, Int, Int) -> Void) {
+            for n in 0..<s.n { for oy in 0..<s.ho { for ox in 0..<s.wo { for co in 0..<s.cout {
+                let o = ((n * s.ho + oy) * s.wo + ox) * s.cout + co
+                for ky in 0..<s.kernel { for kx in 0..<s.kernel {
+                    let iy = oy * s.stride - s.padding + ky, ix = ox * s.stride - s.padding + kx
+                    guard iy >= 0, iy < s.h, ix >= 0, ix < s.w else { continue }
+                    for ci in 0..<s.cin {
+                        body(o, ((n * s.h + iy) * s.w + ix) * s.cin + ci, ((co * s.kernel + ky) * s.kernel + kx) * s.cin + ci)
+                    }
+                } }
+            } } } }
+        }
+
+        /// x (N, H, W, Cin), w (Cout, k, k, Cin), b (Cout) → y (N, Ho, Wo, Cout).
+        public static func forward(x: [Double], w: [Double], b: [Double]?, shape s: Shape) -> [Double] {
+            var y = [Double](repeating: 0, count: s.n * s.ho * s.wo * s.cout)
+            if let b { for i in y.indices { y[i] = b[i % s.cout] } }
+            forEachTerm(s) { o, i, k in y[o] += x[i] * w[k] }
+            return y
+        }
+
+        /// Gradients (dX, dW, db) for upstream gradient dy (N, Ho, Wo, Cout).
+        public static func backward(x: [Double], w: [Double], dy: [Double], shape s: Shape)
+            -> (dx: [Double], dw: [Double], db: [Double])
+        {
+            var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+            var db = [Double](repeating: 0, count: s.cout)
+            for i in dy.indices { db[i % s.cout] += dy[i] }
+            forEachTerm(s) { o, i, k in
+                dx[i] += dy[o] * w[k]
+                dw[k] += dy[o] * x[i]
+            }
+            return (dx, dw, db)
+        }
+    }
+}
