@@ -23,5 +23,3 @@ struct ConvGolden: Decodable {
     static let shared: ConvGolden = try! Repository.golden("image/conv.json")
 }
 
-func doubles(_ v: [Float]) -> [Double] { v.map(Double.init) }
-func floats(_ v: [Double]) -> [Float] { v.map(Float.init) }
