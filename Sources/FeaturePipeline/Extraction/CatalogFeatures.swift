@@ -1,4 +1,5 @@
 import AudioFeatures
+import ImageFeatures
 import Foundation
 import TensorCore
 import TextFeatures
@@ -39,18 +40,27 @@ struct CatalogFeatures {
             fittedText = result.vectorizer.fitted
             try record("text", text.onError, result.failures, summary: result.summary)
         }
+        if let image = spec.features.image {
+            let preprocessor = ImagePreprocessor(options: image.options)
+            let result = media(catalog, context, modality: "image", column: image.field, maxBytes: image.options.maxBytes) { bytes, name in
+                Data(try preprocessor.resizedImage([UInt8](bytes), source: name).pixels)
+            }
+            let size = image.options.height * image.options.width * 3
+            var pixels = [UInt8](repeating: 0, count: catalog.count * size)
+            for (i, d) in result.features.enumerated() {
+                guard let d, d.count == size else { continue }
+                pixels.replaceSubrange((i * size)..<((i + 1) * size), with: d)
+            }
+            entries.append(.init(name: "image.pixels", dtype: .uint8, shape: [catalog.count, image.options.height, image.options.width, 3],
+                                 bytes: pixels))
+            entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
+            try record("image", image.onError, result.failures, summary: result.summary(items: catalog.count))
+        }
         if let audio = spec.features.audio {
             let extractor = try AudioFeatureExtractor(options: audio.options)
-            let media = MediaExtraction(
-                modality: "audio", column: audio.field, configuration: spec.resolvedModalities["audio"] ?? "",
-                maxBytes: audio.options.maxBytes,
-                locator: MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot),
-                cache: context.cache, threads: context.threads)
-            let task = context.progress.task("extract audio", total: catalog.count)
-            let result = media.run(catalog, progress: task) { bytes, name in
+            let result = media(catalog, context, modality: "audio", column: audio.field, maxBytes: audio.options.maxBytes) { bytes, name in
                 FloatBytes.encode(try extractor.extract(bytes: bytes, name: name))
             }
-            task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
             let width = extractor.outputDimension
             var matrix = Tensor(shape: [catalog.count, width])
             for (i, d) in result.features.enumerated() {
@@ -62,6 +72,20 @@ struct CatalogFeatures {
             try record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
         }
         skippedItems = Array(Set(skippedItems)).sorted()
+    }
+
+    /// Runs one media modality over the catalog through the item cache, with progress.
+    private func media(_ catalog: Catalog, _ context: Context, modality: String, column: String, maxBytes: Int,
+                       _ extract: @escaping @Sendable (UnsafeRawBufferPointer, String) throws -> Data) -> MediaExtraction.Result {
+        let spec = context.spec
+        let extraction = MediaExtraction(
+            modality: modality, column: column, configuration: spec.resolvedModalities[modality] ?? "", maxBytes: maxBytes,
+            locator: MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot),
+            cache: context.cache, threads: context.threads)
+        let task = context.progress.task("extract \(modality)", total: catalog.count)
+        let result = extraction.run(catalog, progress: task, extract)
+        task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
+        return result
     }
 
     /// Files a modality's failures and applies its policy: `fail` stops at the first bad item

@@ -3,7 +3,7 @@ import Recommender
 import TensorCore
 import TextFeatures
 
-/// The item tower's encoders for one catalog, in the tower's order: item fields, text, audio.
+/// The item tower's encoders for one catalog, in the tower's order: item fields, text, image, audio.
 ///
 /// Built from the extract stage's features of that catalog and either fitted here (scalers and
 /// vocabularies on `fitItems`) or taken from a saved model description, so a trained model's
@@ -36,6 +36,13 @@ struct ItemEncoderSet {
                 ?? ((ids.max() ?? 0) + 1)
             encoders.append(BagEncoder(name: "text", offsets: offsets, ids: ids, weights: data.tensor().storage,
                                        vocabularySize: columns, outputDimension: spec.dim, rng: &rng))
+            isModality.append(true)
+        }
+
+        if let image = spec.features.image, let pixels = features?["image.pixels"],
+            let present = features?["image.present"]?.bytes.map({ $0 != 0 })
+        {
+            encoders.append(ImageEncoder(options: image.options, pixels: pixels.bytes, present: present, rng: &rng))
             isModality.append(true)
         }
 

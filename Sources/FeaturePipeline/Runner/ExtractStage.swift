@@ -70,7 +70,7 @@ extension PipelineRunner {
     func mediaFingerprint() throws -> String {
         let catalog = try self.catalog()
         var h = SHA256()
-        for column in [spec.features.audio?.field].compactMap({ $0 }) {
+        for column in [spec.features.image?.field, spec.features.audio?.field].compactMap({ $0 }) {
             guard let c = catalog.columnIndex(column) else { continue }
             for item in 0..<catalog.count {
                 guard let value = catalog.value(item: item, column: c), !value.isEmpty else { continue }
