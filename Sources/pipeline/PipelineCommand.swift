@@ -14,5 +14,5 @@ struct PipelineCommand: AsyncParsableCommand {
               pipeline recommend runs/demo --user u0001 -k 10
             """,
         version: ToolVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, GenerateCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, GenerateCommand.self, ReportCommand.self, InspectCommand.self])
 }
