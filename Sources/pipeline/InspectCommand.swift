@@ -7,9 +7,10 @@ struct InspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Print the summary of a finished run: stages, data counts, extraction, errors, training, metrics.",
         discussion: """
-            The text holds what report.html shows, with tables instead of charts. --json prints one
-            object for programs: summary.json, the stage summaries, metrics.json and the error
-            counts of errors.jsonl, each in the encoding of its file.
+            The text holds what report.html shows, with tables instead of charts.
+            --json prints one object for programs: summary.json, the stage
+            summaries, metrics.json and the error counts of errors.jsonl, each in
+            the encoding of its file.
 
             Examples:
               pipeline inspect runs/demo

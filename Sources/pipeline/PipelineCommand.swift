@@ -12,6 +12,10 @@ struct PipelineCommand: AsyncParsableCommand {
             Example:
               pipeline run pipelines/catalog.yaml
               pipeline recommend runs/demo --user u0001 -k 10
+              pipeline inspect runs/demo
+
+            Exit status: 0 ok, 1 failure, 3 invalid pipeline file, 4 partial failure,
+            64 usage error (docs/cli.md).
             """,
         version: ToolVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, GenerateCommand.self, ReportCommand.self, InspectCommand.self])

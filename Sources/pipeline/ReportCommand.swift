@@ -7,9 +7,10 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write report.html of a finished run again (every run writes it).",
         discussion: """
-            One self-contained page (inline SVG, no scripts, no network): the run summary, learning
-            curves, test metrics per bucket beside the baselines, the modality ablation and a PCA
-            of the item embeddings coloured by an item field.
+            One self-contained page (inline SVG, no scripts, no network): the run
+            summary, learning curves, test metrics per bucket beside the baselines,
+            the modality ablation, and a PCA of the item embeddings coloured by an
+            item field. The same run folder always gives the same bytes.
 
             Examples:
               pipeline report runs/demo
@@ -18,9 +19,11 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
     @Option(name: .customLong("color-by"),
-            help: "Item column that colours the embedding plot (default: the first categorical or multi-hot item field, else warm/cold).")
+            help: ArgumentHelp("Item column that colours the embedding plot (default: the first categorical or multi-hot item field, else warm/cold).",
+                               valueName: "field"))
     var colorBy: String?
-    @Option(name: .shortAndLong, help: "Where to write the page (default: RUN/report.html).") var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the page (default: RUN/report.html).", valueName: "file"))
+    var output: String?
     @OptionGroup var common: CommonOptions
 
     func run() async throws {

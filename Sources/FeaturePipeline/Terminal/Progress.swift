@@ -44,7 +44,8 @@ public final class ProgressTask: @unchecked Sendable {
     private var done = 0
     private let start = Date()
     private var lastDraw = Date.distantPast
-    private var lastLineFraction = 0.0
+    /// Quarters of the work already announced by a plain line.
+    private var lastQuarter = 0
 
     /// Shortest time between two redraws of the bar, and longest between two plain lines.
     static let redrawInterval = 0.1, lineInterval = 10.0
@@ -71,10 +72,12 @@ public final class ProgressTask: @unchecked Sendable {
             reporter.output.show(barLine(now: now))
         case .lines:
             let fraction = total > 0 ? Double(done) / Double(total) : 0
-            guard fraction - lastLineFraction >= Self.lineStep || now.timeIntervalSince(lastDraw) >= Self.lineInterval else { return }
+            let quarter = Int(fraction / Self.lineStep)
+            let waited = now.timeIntervalSince(lastDraw == .distantPast ? start : lastDraw)
+            guard quarter > lastQuarter || waited >= Self.lineInterval else { return }
             guard done < total else { return }  // finish() prints the last line
             lastDraw = now
-            lastLineFraction = fraction
+            lastQuarter = quarter
             reporter.output.print("\(label): \(Int(fraction * 100))% \(stats(now: now))")
         }
     }

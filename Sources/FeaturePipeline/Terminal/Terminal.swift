@@ -37,6 +37,20 @@ public enum Terminal {
         StatusLine.standardError.print(style("error:", .red) + " " + message)
     }
 
+    /// An error as one line: its description; for Foundation's file errors the system's message
+    /// and the path. A description of several lines is joined with "; ".
+    public static func describe(_ error: any Error) -> String {
+        let text: String
+        if let cocoa = error as? CocoaError {
+            text = cocoa.localizedDescription + (cocoa.filePath.map { " (\($0))" } ?? "")
+        } else if let posix = error as? POSIXError {
+            text = posix.localizedDescription
+        } else {
+            text = "\(error)"
+        }
+        return text.split(whereSeparator: \.isNewline).joined(separator: "; ")
+    }
+
     public enum Colour: String, Sendable {
         case red = "31", yellow = "33", green = "32", cyan = "36", dim = "2"
     }
