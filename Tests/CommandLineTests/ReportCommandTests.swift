@@ -48,7 +48,9 @@ import Testing
 
     @Test func reportCommandRewritesTheSameBytes() throws {
         let run = try ReportFixtureRun.directory()
-        let out = Repository.temporaryDirectory("report-again").appendingPathComponent("again.html")
+        let folder = Repository.temporaryDirectory("report-again")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("again.html")
         let result = try PipelineProcess.run(["report", run.path, "-o", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("wrote \(out.path) ("))
@@ -57,7 +59,9 @@ import Testing
 
     @Test func colourByANumericColumnUsesQuartiles() throws {
         let run = try ReportFixtureRun.directory()
-        let out = Repository.temporaryDirectory("report-price").appendingPathComponent("price.html")
+        let folder = Repository.temporaryDirectory("report-price")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("price.html")
         let result = try PipelineProcess.run(["report", run.path, "--color-by", "price", "-o", out.path, "--quiet"])
         #expect(result.status == 0 && result.stdout.isEmpty, "\(result.stderr)")
         let chart = try #require(ReportMarkup.chart("embeddings", in: try String(contentsOf: out, encoding: .utf8)))

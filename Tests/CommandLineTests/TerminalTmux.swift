@@ -10,7 +10,8 @@ final class TmuxPane {
     static let binary: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static var available: Bool { binary != nil }
 
-    let socket = "pipeline-test-\(UUID().uuidString.prefix(8))"
+    /// The server's socket, private to this pane and removed with it.
+    let socket = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-tmux-\(UUID().uuidString.prefix(8)).sock").path
 
     /// Starts `command` (a shell line) in a detached session of `width` × `height` cells; the
     /// pane stays open after the command ends.
@@ -18,7 +19,10 @@ final class TmuxPane {
         try startServer(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height), command + "; echo pane-done; sleep 300"])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: socket)
+    }
 
     /// The visible screen; `escapes` keeps colour sequences.
     func capture(escapes: Bool = false) throws -> String {
@@ -44,7 +48,7 @@ final class TmuxPane {
     private func tmux(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary!)
-        process.arguments = ["-L", socket, "-f", "/dev/null"] + arguments
+        process.arguments = ["-S", socket, "-f", "/dev/null"] + arguments
         let out = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
@@ -57,16 +61,27 @@ final class TmuxPane {
 
     /// Runs the client command that starts the server with posix_spawn, its standard descriptors
     /// on /dev/null: the server it forks keeps what it inherits, and Foundation's `Process`
-    /// waits for every holder of its descriptors (here: until the server ends).
+    /// waits for every holder of its descriptors (here: until the server ends). Signals are
+    /// unblocked and at their defaults: the test runner's threads block most of them, and a
+    /// tmux server with blocked signals never exits on kill-server.
     private func startServer(_ arguments: [String]) throws {
-        let argv = ([Self.binary!, "-L", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
+        let argv = ([Self.binary!, "-S", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ) == 0 else { throw TmuxFailure(message: "cannot start tmux") }
+        guard posix_spawn(&pid, argv[0]!, &actions, &attributes, argv, environ) == 0 else { throw TmuxFailure(message: "cannot start tmux") }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         guard status == 0 else { throw TmuxFailure(message: "tmux new-session failed (status \(status))") }

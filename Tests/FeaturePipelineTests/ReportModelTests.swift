@@ -6,12 +6,14 @@ import Testing
 
 /// The report model and its HTML and text on a small hand-written run folder with three
 /// modalities, rejected files, a clipping rule and a skipped stage.
-@Suite struct ReportModelTests {
+@Suite final class ReportModelTests {
     let run: URL
 
     init() throws {
         run = try SyntheticRun.write()
     }
+
+    deinit { try? FileManager.default.removeItem(at: run) }
 
     @Test func readsEverySectionAndOrdersThemForPresentation() throws {
         let report = try RunReport.load(from: run)
@@ -100,6 +102,7 @@ import Testing
 
     @Test func aFolderWithoutSummaryIsNotARun() throws {
         let empty = Repository.temporaryDirectory("report-empty")
+        defer { try? FileManager.default.removeItem(at: empty) }
         do {
             _ = try RunReport.load(from: empty)
             Issue.record("expected an error")
