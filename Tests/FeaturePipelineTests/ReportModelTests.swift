@@ -46,6 +46,8 @@ import Testing
         #expect(ReportMarkup.elements("circle", in: embeddings).count == 10 + 1, "10 items and one legend swatch (no model.json: one colour)")
         #expect(ReportMarkup.elements("tr", in: html).filter { $0["data-modality"] != nil }.count == 3)
         #expect(html.contains("data&lt;broken&gt;.png"), "error paths are escaped")
+        // Bold marks the best model of a bucket; a tie (every model at 0.6 MAE) marks none.
+        #expect(html.components(separatedBy: "<td class=\"best\">").count - 1 == 3)
     }
 
     @Test func htmlIsSelfContainedAndDeterministic() throws {
@@ -80,6 +82,22 @@ import Testing
         let p = try #require(try EmbeddingProjection.load(from: run))
         #expect(p.items == 10 && p.points.count == 10)
         #expect(p.explainedVarianceRatio[0] > 0.9, "the synthetic vectors lie near a line: \(p.explainedVarianceRatio)")
+    }
+
+    @Test func largeCatalogsShowAnEvenSampleAndFallBackToWarmOrCold() throws {
+        let folder = Repository.temporaryDirectory("report-large")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let n = 7000
+        var rng = SeededGenerator(seed: 2)
+        try NumpyFile.write(Tensor.normal(shape: [n, 3], using: &rng), to: folder.appendingPathComponent("item_embeddings.npy"))
+        try ((0..<n).map { "i\($0)" }.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("item_ids.txt"), atomically: true, encoding: .utf8)
+        let known = (0..<n).map { UInt8($0 % 5 == 0 ? 0 : 1) }
+        try Safetensors.write([.init(name: "behavior.known_items", dtype: .uint8, shape: [n], bytes: known)],
+                              to: folder.appendingPathComponent("model.safetensors"))
+        let p = try #require(try EmbeddingProjection.load(from: folder))
+        #expect(p.items == n && p.points.count == 2334, "every third item (⌈7000 / 3000⌉ = 3)")
+        #expect(p.colouredBy.hasPrefix("warm or cold item") && p.categories == ["warm item", "cold item"])
+        #expect(p.points.enumerated().allSatisfy { k, point in point.category == ((k * 3) % 5 == 0 ? 1 : 0) })
     }
 
     @Test func textHasTheSameSections() throws {

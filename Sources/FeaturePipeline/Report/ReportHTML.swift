@@ -29,7 +29,8 @@ extension RunReport {
         body{font:14px/1.45 "DejaVu Sans",system-ui,sans-serif;color:#222;background:#fff;max-width:1000px;margin:20px auto;padding:0 16px}\
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:3px;margin:26px 0 8px}\
         .muted{color:#666}table{border-collapse:collapse;margin:6px 0 10px;font-variant-numeric:tabular-nums}\
-        th,td{padding:2px 9px;text-align:right;border-bottom:1px solid #eee;vertical-align:top}td:not(.l){white-space:nowrap}th{font-weight:600;border-bottom:1px solid #bbb}\
+        th,td{padding:2px 9px;text-align:right;border-bottom:1px solid #eee;vertical-align:top}\
+        td:not(.l),.nw{white-space:nowrap}th{font-weight:600;border-bottom:1px solid #bbb}\
         .l{text-align:left}.best{font-weight:700}tr.group td{border-top:1px solid #bbb}\
         .charts{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:flex-start}\
         svg.chart{max-width:100%;height:auto;font-size:11px}svg.chart text{fill:#333}svg.chart .chart-title{font-size:13px;font-weight:600}\
@@ -42,7 +43,7 @@ extension RunReport {
     func stagesSection() -> String {
         var rows = ""
         for s in stages {
-            rows += "<tr><td class=\"l\">\(Markup.escape(s.stage))</td><td class=\"l\">\(s.status == .ran ? "ran" : "skipped (up to date)")</td>"
+            rows += "<tr><td class=\"l\">\(Markup.escape(s.stage))</td><td class=\"l nw\">\(s.status == .ran ? "ran" : "up to date")</td>"
                 + "<td>\(Terminal.duration(s.seconds))</td><td class=\"l\">\(Markup.escape(s.notes.joined(separator: "; ")))</td></tr>"
         }
         let chart = BarChart(
@@ -151,7 +152,8 @@ extension RunReport {
                     let value = values[metric] ?? .nan
                     let others = present.compactMap { metrics.test[$0]?[bucket]?[metric] }.filter(\.isFinite)
                     let lowerIsBetter = metric == "rmse" || metric == "mae"
-                    let isBest = value.isFinite && value == (lowerIsBetter ? others.min() : others.max()) && others.count > 1
+                    let tied = others.min() == others.max()  // nothing to single out
+                    let isBest = value.isFinite && !tied && value == (lowerIsBetter ? others.min() : others.max())
                     rows += "<td\(isBest ? " class=\"best\"" : "")>\(Markup.fixed(value, 4))</td>"
                 }
                 rows += "</tr>"
@@ -207,7 +209,7 @@ extension RunReport {
             frame: ChartFrame(id: "embeddings", title: "Item embeddings, PCA", width: 660, height: 420),
             xLabel: "PC 1 (\(ratio.first ?? "–") of variance)", yLabel: "PC 2 (\(ratio.dropFirst().first ?? "–"))",
             categories: Array(zip(p.categories, colours)).map { (name: $0, colour: $1) }, points: p.points)
-        let shown = p.points.count < p.items ? " (every \(p.items / max(p.points.count, 1))th of \(p.items) items shown)" : ""
+        let shown = p.points.count < p.items ? " (an even sample of \(p.points.count) of the \(p.items) items)" : ""
         return section("embeddings", "Item embeddings",
                        "<p>The fused item vectors on their first two principal components, coloured by "
                        + "<strong>\(Markup.escape(p.colouredBy))</strong>\(shown). "
