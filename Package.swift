@@ -83,6 +83,6 @@ let package = Package(
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport"]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html
     ]
 )

@@ -20,7 +20,7 @@ enum Logging {
     }
 }
 
-/// Exit statuses (docs/cli.md).
+/// Exit statuses (docs/cli.md); usage errors exit 64 through ArgumentParser (`ExitCode.validationFailure`).
 enum ExitStatus {
     static let failure: Int32 = 1
     static let invalidPipelineFile: Int32 = 3
@@ -32,17 +32,17 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as SpecError {
-        for issue in error.issues { Terminal.writeError("error: \(issue)\n") }
+        for issue in error.issues { Terminal.reportError("\(issue)") }
         let n = error.issues.count
         Terminal.writeError("\(n) problem\(n == 1 ? "" : "s") in the pipeline file\n")
         throw ExitCode(ExitStatus.invalidPipelineFile)
     } catch let error as PipelineError {
-        Terminal.writeError("error: \(error)\n")
+        Terminal.reportError("\(error)")
         throw ExitCode(error.exitCode)
     } catch let error as ExitCode {
         throw error
     } catch {
-        Terminal.writeError("error: \(error)\n")
+        Terminal.reportError(Terminal.describe(error))
         throw ExitCode(ExitStatus.failure)
     }
 }

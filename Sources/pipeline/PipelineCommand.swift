@@ -12,9 +12,16 @@ struct PipelineCommand: AsyncParsableCommand {
             Example:
               pipeline run pipelines/catalog.yaml
               pipeline recommend runs/demo --user u0001 -k 10
+              pipeline inspect runs/demo
+
+            Exit status: 0 ok, 1 failure, 3 invalid pipeline file, 4 partial failure,
+            64 usage error (docs/cli.md).
             """,
         version: ToolVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self, ExtractCommand.self, GenerateCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self,
+            ExtractCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
+        ])
 
     static func main() async {
         ProcessSetup.singleThreadedBLAS()

@@ -1,25 +1,33 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Progress of long stages on stderr: a redrawn bar with rate and ETA on a terminal, plain
-/// periodic lines otherwise (CI logs), nothing when quiet.
+/// Progress of long stages on stderr: a bar with rate and ETA redrawn in place on a terminal,
+/// plain periodic lines otherwise (CI logs, files), nothing when quiet.
 public final class ProgressReporter: @unchecked Sendable {
     public enum Style: Sendable { case bar, lines, quiet }
 
     public let style: Style
-    let write: @Sendable (String) -> Void
+    let output: StatusLine
+    let colour: Bool
+    /// Columns available to the bar (it is cut to fit, so it never wraps).
+    let width: @Sendable () -> Int
 
-    public init(style: Style, write: @escaping @Sendable (String) -> Void = Terminal.writeError) {
-        self.style = style
-        self.write = write
+    public convenience init(style: Style, write: @escaping @Sendable (String) -> Void = Terminal.writeError, colour: Bool = false,
+                width: @escaping @Sendable () -> Int = { 80 }) {
+        self.init(style: style, output: StatusLine(write: write), colour: colour, width: width)
     }
 
-    /// Bar on a terminal, lines otherwise.
+    init(style: Style, output: StatusLine, colour: Bool, width: @escaping @Sendable () -> Int) {
+        self.style = style
+        self.output = output
+        self.colour = colour
+        self.width = width
+    }
+
+    /// Bar on an interactive terminal, lines otherwise; writes through `StatusLine.standardError`
+    /// so log messages never break the bar.
     public static func automatic(quiet: Bool) -> ProgressReporter {
-        ProgressReporter(style: quiet ? .quiet : Terminal.stderrIsTerminal ? .bar : .lines)
+        ProgressReporter(style: quiet ? .quiet : Terminal.stderrIsInteractive ? .bar : .lines,
+                         output: .standardError, colour: Terminal.useColor, width: { Terminal.width })
     }
 
     public func task(_ label: String, total: Int, unit: String = "items") -> ProgressTask {
@@ -36,7 +44,13 @@ public final class ProgressTask: @unchecked Sendable {
     private var done = 0
     private let start = Date()
     private var lastDraw = Date.distantPast
-    private var lastLineFraction = 0.0
+    /// Quarters of the work already announced by a plain line.
+    private var lastQuarter = 0
+
+    /// Shortest time between two redraws of the bar, and longest between two plain lines.
+    static let redrawInterval = 0.1, lineInterval = 10.0
+    /// Plain lines are also written at every quarter of the work.
+    static let lineStep = 0.25
 
     init(reporter: ProgressReporter, label: String, total: Int, unit: String) {
         self.reporter = reporter
@@ -53,67 +67,51 @@ public final class ProgressTask: @unchecked Sendable {
         switch reporter.style {
         case .quiet: return
         case .bar:
-            guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+            guard now.timeIntervalSince(lastDraw) >= Self.redrawInterval || done >= total else { return }
             lastDraw = now
-            reporter.write("\r\u{1B}[2K" + line(now: now, bar: true))
+            reporter.output.show(barLine(now: now))
         case .lines:
             let fraction = total > 0 ? Double(done) / Double(total) : 0
-            guard fraction - lastLineFraction >= 0.25 || now.timeIntervalSince(lastDraw) >= 10 else { return }
+            let quarter = Int(fraction / Self.lineStep)
+            let waited = now.timeIntervalSince(lastDraw == .distantPast ? start : lastDraw)
+            guard quarter > lastQuarter || waited >= Self.lineInterval else { return }
             guard done < total else { return }  // finish() prints the last line
             lastDraw = now
-            lastLineFraction = fraction
-            reporter.write(line(now: now, bar: false) + "\n")
+            lastQuarter = quarter
+            reporter.output.print("\(label): \(Int(fraction * 100))% \(stats(now: now))")
         }
     }
 
-    /// Ends the task with an optional note (e.g. "287 cached, 13 extracted").
+    /// Ends the task with an optional note (e.g. "287 cached, 13 extracted"): one line that stays.
     public func finish(_ note: String = "") {
         lock.lock()
         defer { lock.unlock() }
         guard reporter.style != .quiet, total > 0 else { return }
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let text = "\(label): \(done)/\(total) \(unit) in \(Terminal.duration(elapsed)) (\(Terminal.rate(rate)) \(unit)/s)"
-            + (note.isEmpty ? "" : ", \(note)")
-        reporter.write((reporter.style == .bar ? "\r\u{1B}[2K" : "") + text + "\n")
+        reporter.output.finish("\(label): \(done)/\(total) \(unit) in \(Terminal.duration(elapsed)) (\(Terminal.rate(rate)) \(unit)/s)"
+                               + (note.isEmpty ? "" : ", \(note)"))
     }
 
-    private func line(now: Date, bar: Bool) -> String {
+    /// "152/300 173 items/s ETA 856 ms"; the ETA is "–" until a rate is known.
+    private func stats(now: Date) -> String {
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 && done > 0 ? Terminal.duration(Double(max(total - done, 0)) / rate) : "–"
+        return "\(done)/\(total) \(Terminal.rate(rate)) \(unit)/s ETA \(eta)"
+    }
+
+    /// "extract audio [█████░░░░░]  50% 152/300 173 items/s ETA 856 ms", cut to the terminal width.
+    func barLine(now: Date) -> String {
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
-        let eta = rate > 0 ? Double(total - done) / rate : 0
-        let stats = "\(done)/\(total) \(Terminal.rate(rate)) \(unit)/s ETA \(Terminal.duration(eta))"
-        guard bar else { return "\(label): \(Int(fraction * 100))% \(stats)" }
-        let width = 24
-        let filled = Int(fraction * Double(width))
-        return "\(label) [" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] \(stats)"
-    }
-}
-
-/// Facts about the terminal and small formatting helpers.
-public enum Terminal {
-    public static var stderrIsTerminal: Bool { isatty(2) != 0 }
-    public static var stdoutIsTerminal: Bool { isatty(1) != 0 }
-
-    /// Colours only on a terminal and never when NO_COLOR is set (https://no-color.org).
-    public static var useColor: Bool {
-        stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"].map { $0.isEmpty } ?? true
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
-    }
-
-    public static let writeError: @Sendable (String) -> Void = { text in
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-
-    public static func duration(_ seconds: Double) -> String {
-        if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
-        if seconds < 60 { return String(format: "%.1f s", seconds) }
-        let s = Int(seconds.rounded())
-        return s < 3600 ? String(format: "%d:%02d", s / 60, s % 60) : String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-    }
-
-    public static func rate(_ r: Double) -> String {
-        r >= 100 ? String(format: "%.0f", r) : r >= 10 ? String(format: "%.1f", r) : String(format: "%.2f", r)
+        let percent = String(repeating: " ", count: fraction < 0.1 ? 2 : fraction < 1 ? 1 : 0) + "\(Int(fraction * 100))%"
+        let tail = " \(percent) \(stats(now: now))"
+        let room = reporter.width() - 1 - label.count - 3 - tail.count  // never touch the last column: no wrap
+        let cells = min(30, room)
+        guard cells >= 5 else { return String((label + tail).prefix(max(reporter.width() - 1, 0))) }
+        let filled = Int(fraction * Double(cells))
+        let bar = Terminal.style(String(repeating: "█", count: filled), .cyan, enabled: reporter.colour)
+            + String(repeating: "░", count: cells - filled)
+        return "\(label) [\(bar)]\(tail)"
     }
 }

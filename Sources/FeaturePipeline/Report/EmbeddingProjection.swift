@@ -1,0 +1,155 @@
+import Foundation
+import Recommender
+import TensorCore
+
+/// The item embeddings of a run projected on their first two principal components, each item
+/// labelled with a category of one item field, for the report's scatter plot.
+///
+/// The field is `colorBy` when given, else the first categorical or multi-hot item field of the
+/// model (a multi-hot value counts by its first entry, e.g. the first genre), else whether the
+/// item had training ratings (warm or cold). Numeric fields fall into quartiles. At most
+/// `maximumCategories` categories keep their own colour; the rest share "other".
+public struct EmbeddingProjection: Sendable {
+    public var colouredBy: String
+    public var categories: [String]
+    /// Projected items (every item up to `maximumPoints`, else an even stride through the catalog).
+    public var points: [(x: Double, y: Double, category: Int)]
+    /// Share of the embeddings' variance along each of the two axes.
+    public var explainedVarianceRatio: [Double]
+    public var items: Int
+
+    public static let maximumPoints = 3000
+    public static let maximumCategories = 7
+
+    /// The projection of the run in `directory`, or nil when the run exported no embeddings.
+    public static func load(from directory: URL, colorBy: String? = nil) throws -> EmbeddingProjection? {
+        let files = RunFiles(root: directory)
+        guard let (ids, vectors) = try embeddings(directory) else { return nil }
+        let labels = try ItemLabels.choose(files: files, ids: ids, colorBy: colorBy)
+        let pca = PrincipalComponents(fitting: vectors, count: 2)
+        let projected = pca.project(vectors)
+        let k = projected.shape[1]
+        let stride = max(1, (ids.count + maximumPoints - 1) / maximumPoints)
+        let points = Swift.stride(from: 0, to: ids.count, by: stride).map { i in
+            (x: Double(projected.storage[i * k]), y: k > 1 ? Double(projected.storage[i * k + 1]) : 0, category: labels.category[i])
+        }
+        return EmbeddingProjection(colouredBy: labels.title, categories: labels.names, points: points,
+                                   explainedVarianceRatio: pca.explainedVarianceRatio, items: ids.count)
+    }
+
+    /// The fused item vectors and their ids, from item_embeddings.npy or .safetensors.
+    static func embeddings(_ directory: URL) throws -> (ids: [String], vectors: Tensor)? {
+        let npy = directory.appendingPathComponent("item_embeddings.npy")
+        let idsFile = directory.appendingPathComponent("item_ids.txt")
+        let safetensors = directory.appendingPathComponent("item_embeddings.safetensors")
+        func unreadable(_ url: URL, _ error: Error) -> PipelineError {
+            PipelineError(what: "\(url.path) is not readable: \(error)", hint: "run the pipeline again to rewrite it")
+        }
+        if FileManager.default.fileExists(atPath: npy.path), let text = try? String(contentsOf: idsFile, encoding: .utf8) {
+            let array: NumpyFile.Array
+            do { array = try NumpyFile.read(npy) } catch { throw unreadable(npy, error) }
+            let ids = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            guard array.shape.count == 2, array.shape[0] == ids.count else {
+                throw PipelineError(what: "\(npy.path) has shape \(array.shape) but item_ids.txt lists \(ids.count) items",
+                                    hint: "run the pipeline again to rewrite both")
+            }
+            return (ids, array.tensor())
+        }
+        guard FileManager.default.fileExists(atPath: safetensors.path) else { return nil }
+        do {
+            let file = try Safetensors.read(safetensors)
+            guard let entry = file["item_embeddings"], entry.shape.count == 2,
+                let json = file.metadata["item_ids"], let ids = try? JSONDecoder().decode([String].self, from: Data(json.utf8)),
+                ids.count == entry.shape[0]
+            else { throw PipelineError(what: "no item_embeddings tensor with matching item_ids metadata") }
+            return (ids, entry.tensor())
+        } catch {
+            throw unreadable(safetensors, error)
+        }
+    }
+}
+
+/// A category per item and the legend's names.
+struct ItemLabels {
+    var title: String
+    var names: [String]
+    var category: [Int]
+
+    static let missing = "(missing)", other = "other"
+
+    static func choose(files: RunFiles, ids: [String], colorBy: String?) throws -> ItemLabels {
+        let catalog = try files.optional(Catalog.self, "stages/load/catalog.json")
+        let fields = try files.optional(ModelDescription.self, "model.json")?.itemFields?.fields ?? []
+        if let colorBy {
+            guard let catalog else {
+                throw PipelineError(what: "cannot colour by '\(colorBy)': the run folder has no stages/load/catalog.json",
+                                    hint: "run the pipeline again, or leave out --color-by")
+            }
+            guard let column = catalog.columnIndex(colorBy) else {
+                throw PipelineError(what: "cannot colour by '\(colorBy)': the items have no such column",
+                                    hint: "item columns: \(catalog.columns.joined(separator: ", "))")
+            }
+            let field = fields.first { $0.name == colorBy } ?? TabularField(name: colorBy, kind: .categorical)
+            return labels(values(catalog, column: column, ids: ids), field: field)
+        }
+        if let catalog, let field = fields.first(where: { $0.kind != .numeric && catalog.columnIndex($0.name) != nil }) {
+            return labels(values(catalog, column: catalog.columnIndex(field.name)!, ids: ids), field: field)
+        }
+        if let known = try? Safetensors.read(files.root.appendingPathComponent("model.safetensors"))["behavior.known_items"],
+            known.bytes.count == ids.count
+        {
+            return ItemLabels(title: "warm or cold item (training ratings or none)", names: ["warm item", "cold item"],
+                              category: known.bytes.map { $0 != 0 ? 0 : 1 })
+        }
+        return ItemLabels(title: "item", names: ["item"], category: ids.map { _ in 0 })
+    }
+
+    /// The field's value for each id (embedding order), nil when absent.
+    static func values(_ catalog: Catalog, column: Int, ids: [String]) -> [String?] {
+        let row = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return ids.map { id in
+            row[id].flatMap { catalog.value(item: $0, column: column) }?.trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    static func labels(_ values: [String?], field: TabularField) -> ItemLabels {
+        let present = values.compactMap { $0 }.filter { !$0.isEmpty }
+        let numbers = present.compactMap(Double.init)
+        if field.kind == .numeric || (numbers.count * 10 >= present.count * 9 && Set(present).count > EmbeddingProjection.maximumCategories) {
+            return quartiles(values, title: field.name)
+        }
+        let tokens = values.map { value -> String in
+            guard let value, !value.isEmpty else { return missing }
+            guard field.kind == .multiHot else { return value }
+            return value.components(separatedBy: field.separator).lazy.map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { !$0.isEmpty } ?? missing
+        }
+        var counts: [String: Int] = [:]
+        for t in tokens where t != missing { counts[t, default: 0] += 1 }
+        let kept = counts.keys.sorted { counts[$0]! != counts[$1]! ? counts[$0]! > counts[$1]! : $0 < $1 }
+            .prefix(EmbeddingProjection.maximumCategories).sorted()
+        var names = Array(kept)
+        if counts.count > kept.count { names.append(other) }
+        if tokens.contains(missing) { names.append(missing) }
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let title = field.kind == .multiHot ? "\(field.name) (first value)" : field.name
+        return ItemLabels(title: title, names: names, category: tokens.map { index[$0] ?? index[other]! })
+    }
+
+    /// Four bins at the quartiles of the numeric values, plus missing.
+    static func quartiles(_ values: [String?], title: String) -> ItemLabels {
+        let numbers = values.map { $0.flatMap(Double.init) }
+        let sorted = numbers.compactMap { $0 }.filter(\.isFinite).sorted()
+        guard !sorted.isEmpty else { return ItemLabels(title: title, names: [missing], category: values.map { _ in 0 }) }
+        let cuts = [0.25, 0.5, 0.75].map { sorted[min(sorted.count - 1, Int(Double(sorted.count) * $0))] }
+        let f = { (x: Double) in String(format: "%g", x) }
+        var names = ["< \(f(cuts[0]))", "\(f(cuts[0])) – \(f(cuts[1]))", "\(f(cuts[1])) – \(f(cuts[2]))", "≥ \(f(cuts[2]))"]
+        let hasMissing = numbers.contains { $0 == nil || !$0!.isFinite }
+        if hasMissing { names.append(missing) }
+        let category = numbers.map { x -> Int in
+            guard let x, x.isFinite else { return 4 }
+            return cuts.firstIndex { x < $0 } ?? 3
+        }
+        return ItemLabels(title: "\(title) (quartiles)", names: names, category: category)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Recommender
+
+/// Everything `report.html` and `pipeline inspect` show about a finished run, gathered from the
+/// files the run wrote: summary.json, the stage summaries, metrics.json, errors.jsonl and
+/// manifest.json. Sections whose file is absent are nil (e.g. a run without ratings).
+///
+/// `pipeline inspect --json` prints this structure; each section keeps the encoding of the file
+/// it came from.
+public struct RunReport: Sendable, Codable {
+    public var pipeline: String
+    public var runDirectory: String
+    public var toolVersion: String?
+    public var seed: UInt64?
+    var stages: [StageReport]
+    var load: LoadReport?
+    var preprocess: PreprocessReport?
+    /// part → bucket → rows.
+    var split: [String: [String: Int]]?
+    var extract: PipelineRunner.ExtractSummary?
+    var errors: ErrorDigest
+    var metrics: PipelineRunner.MetricsDocument?
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, runDirectory = "run_directory", toolVersion = "tool_version", seed, stages, load, preprocess
+        case split, extract, errors, metrics
+    }
+
+    /// The rejected item files of errors.jsonl: counts, and the first few in file order.
+    struct ErrorDigest: Sendable, Codable {
+        var total = 0
+        /// modality → failure class → items.
+        var byClass: [String: [String: Int]] = [:]
+        var first: [ItemFailure] = []
+        /// Lines that are not a readable failure record.
+        var unreadableLines = 0
+
+        static let shown = 20
+
+        enum CodingKeys: String, CodingKey { case total, byClass = "by_class", first, unreadableLines = "unreadable_lines" }
+    }
+
+    /// Reads the run folder `directory` (the outputs.dir of a finished `pipeline run`).
+    public static func load(from directory: URL) throws -> RunReport {
+        let files = RunFiles(root: directory)
+        guard let summary = try files.optional(RunSummary.self, "summary.json") else {
+            throw PipelineError(what: "\(directory.path) is not a finished run (no summary.json)",
+                                hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
+        }
+        let manifest = try files.optional(PipelineRunner.Manifest.self, "manifest.json")
+        return RunReport(
+            pipeline: summary.pipeline, runDirectory: summary.runDirectory, toolVersion: manifest?.toolVersion, seed: manifest?.seed,
+            stages: summary.stages,
+            load: try files.optional(PipelineRunner.LoadSummary.self, "stages/load/summary.json")?.report,
+            preprocess: try files.optional(PreprocessReport.self, "stages/preprocess/summary.json"),
+            split: try files.optional(PipelineRunner.SplitSummary.self, "stages/split/summary.json")?.counts,
+            extract: try files.optional(PipelineRunner.ExtractSummary.self, "stages/extract/summary.json"),
+            errors: try files.errorDigest(),
+            metrics: try files.optional(PipelineRunner.MetricsDocument.self, "metrics.json"))
+    }
+
+    /// Rows left after each preprocessing rule, in rule order. A rule removes the rows it counts
+    /// unless it changes them in place (`clipped`).
+    var rowsAfterEachRule: [Int] {
+        guard let preprocess else { return [] }
+        var rows = preprocess.inputRows
+        return preprocess.rules.map { rule in
+            if rule.action != "clipped" { rows -= rule.rows }
+            return rows
+        }
+    }
+
+    // MARK: Presentation order (fixed, so that equal runs give equal bytes)
+
+    /// The fused model first, then the baselines in the order of the spec's list.
+    var models: [String] {
+        Self.ordered(Array(metrics?.test.keys ?? [:].keys), first: ["fused", "global_mean", "bias", "mf"])
+    }
+
+    var buckets: [String] {
+        let names = Set((metrics?.test.values.flatMap(\.keys) ?? []) + (split?.values.flatMap(\.keys) ?? []))
+        return Self.ordered(Array(names), first: ["all", "warm", "cold-item", "cold-user"])
+    }
+
+    var modalities: [String] {
+        Array(Set(Array(extract?.modalities.keys ?? [:].keys) + Array(metrics?.ablation.keys ?? [:].keys))).sorted()
+    }
+
+    /// Metric columns: error metrics, then each ranking metric by K.
+    var metricNames: [String] {
+        let names = Set(metrics?.test.values.flatMap { $0.values.flatMap(\.keys) } ?? []).subtracting(["rows", "ranked_users"])
+        func rank(_ name: String) -> (Int, Int, String) {
+            let parts = name.split(separator: "@")
+            let family = ["rmse", "mae", "precision", "recall", "ndcg", "hit_rate"].firstIndex(of: String(parts[0])) ?? 99
+            return (parts.count == 2 ? Int(parts[1]) ?? 0 : -1, family, name)
+        }
+        return names.sorted { rank($0) < rank($1) }
+    }
+
+    /// `names` with the ones in `first` leading in that order, the rest alphabetical.
+    static func ordered(_ names: [String], first: [String]) -> [String] {
+        first.filter(names.contains) + names.filter { !first.contains($0) }.sorted()
+    }
+
+    static let parts = ["train", "valid", "test"]
+}
+
+/// Reads the JSON files of a run folder with errors that name the file.
+struct RunFiles {
+    let root: URL
+
+    func optional<T: Decodable>(_ type: T.Type, _ relative: String) throws -> T? {
+        let url = root.appendingPathComponent(relative)
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw PipelineError(what: "\(url.path) is not readable: \(Self.describe(error))",
+                                hint: "the run may come from another version of pipeline; run the pipeline again")
+        }
+    }
+
+    func errorDigest() throws -> RunReport.ErrorDigest {
+        var digest = RunReport.ErrorDigest()
+        let candidates = ["errors.jsonl", "stages/extract/errors.jsonl"].map { root.appendingPathComponent($0) }
+        guard let data = candidates.lazy.compactMap({ try? Data(contentsOf: $0) }).first else { return digest }
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            guard let failure = try? JSONDecoder().decode(ItemFailure.self, from: Data(line)) else {
+                digest.unreadableLines += 1
+                continue
+            }
+            digest.total += 1
+            digest.byClass[failure.modality, default: [:]][failure.errorClass.rawValue, default: 0] += 1
+            if digest.first.count < RunReport.ErrorDigest.shown { digest.first.append(failure) }
+        }
+        return digest
+    }
+
+    /// A decoding error as one line: what is wrong and where in the document.
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        let context: DecodingError.Context
+        switch error {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
+        case .keyNotFound(let key, let c): return "missing key '\(key.stringValue)' at \(path(c.codingPath))"
+        @unknown default: return "\(error)"
+        }
+        return "\(context.debugDescription) at \(path(context.codingPath))"
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import FeaturePipeline
+import Foundation
+
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print the summary of a finished run: stages, data counts, extraction, errors, training, metrics.",
+        discussion: """
+            The text holds what report.html shows, with tables instead of charts.
+            --json prints one object for programs: summary.json, the stage
+            summaries, metrics.json and the error counts of errors.jsonl, each in
+            the encoding of its file.
+
+            Examples:
+              pipeline inspect runs/demo
+              pipeline inspect runs/demo --json | jq '.metrics.test.fused.all.rmse'
+            """)
+
+    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let report = try RunReport.load(from: URL(fileURLWithPath: run))
+            if json {
+                print(String(decoding: try StableJSON.encode(report), as: UTF8.self), terminator: "")
+            } else {
+                print(report.text(), terminator: "")
+            }
+        }
+    }
+}
