@@ -47,7 +47,7 @@ public struct CatalogGenerator {
             let z = world.content[i]
             let title = TextSynthesizer.title(z, rng: &rng)
             let description = rng.nextUnitFloat() < 0.02 ? "" : TextSynthesizer.description(z, rng: &rng)
-            let genres = TextSynthesizer.genres(z)
+            let genres = TextSynthesizer.genres(z, rng: &rng)
             let category = rng.nextUnitFloat() < 0.8 ? genres[0].lowercased() : ["classic", "indie", "premium"][rng.nextInt(below: 3)]
             let price = String(format: "%.2f", exp(2.3 + 0.6 * Double(rng.nextNormal())))
             var image = "", audio = ""

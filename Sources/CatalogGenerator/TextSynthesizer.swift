@@ -74,11 +74,19 @@ struct TextSynthesizer {
         return text
     }
 
-    /// Genres: every topic holding at least 30 % of the mixture (at least the top one).
-    static func genres(_ z: [Float]) -> [String] {
-        let w = weights(z)
-        let top = w.indices.max { w[$0] < w[$1] }!
-        return w.indices.filter { w[$0] >= 0.3 || $0 == top }.map { topics[$0].genre }
+    /// Genres show only part of what the text shows: the primary genre follows z₄ alone (SciFi when
+    /// it is high, Romance when low, otherwise Cooking or Adventure at random), and a second genre is
+    /// added at random now and then. The text's topic mixture follows z₄ and z₅, so the text still
+    /// tells a model something the genres do not.
+    static func genres(_ z: [Float], rng: inout SeededGenerator) -> [String] {
+        let names = topics.map(\.genre)
+        let primary = z[4] > 0.5 ? names[0] : z[4] < -0.5 ? names[1] : names[2 + rng.nextInt(below: 2)]
+        var result = [primary]
+        if rng.nextUnitFloat() < 0.3 {
+            let extra = names[rng.nextInt(below: names.count)]
+            if extra != primary { result.append(extra) }
+        }
+        return result
     }
 }
 

@@ -40,10 +40,11 @@ import Testing
         let html = try ReportFixtureRun.text("report.html")
         let chart = try #require(ReportMarkup.chart("embeddings", in: html))
         let groups = ReportMarkup.elements("g", in: chart).compactMap { $0["data-category"] }
-        #expect(Set(groups) == ["Adventure", "Cooking", "Romance", "SciFi"], "genres of the fixture catalog (first value)")
+        #expect(Set(groups) == ["adventure", "cooking", "romance", "scifi", "classic", "indie", "premium"],
+                "categories of the fixture catalog (the demo's first categorical item field)")
         let points = ReportMarkup.elements("circle", in: chart).count - groups.count  // minus the legend swatches
         #expect(points == 300)
-        #expect(html.contains("coloured by <strong>genres (first value)</strong>"))
+        #expect(html.contains("coloured by <strong>category</strong>"))
     }
 
     @Test func reportCommandRewritesTheSameBytes() throws {

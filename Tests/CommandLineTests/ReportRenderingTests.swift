@@ -71,7 +71,7 @@ import Testing
                 }
             case "embeddings":
                 let genres = ["#0072B2", "#E69F00", "#009E73", "#D55E00"].map { count(Screenshot.near($0, tolerance: 30)) }
-                #expect(genres.allSatisfy { $0 > 40 }, "pixels per genre colour: \(genres)")
+                #expect(genres.allSatisfy { $0 > 40 }, "pixels per category colour: \(genres)")
             default:  // the ablation: one bar, blue when the modality helps, vermillion when not
                 #expect(count(blue) + count(Screenshot.near("#D55E00")) > 100, "\(id): no bar pixels")
             }

@@ -1,4 +1,5 @@
 import Foundation
+@testable import FeaturePipeline
 import TensorCore
 import TestSupport
 
@@ -62,12 +63,14 @@ enum SyntheticRun {
         let ids = (0..<10).map { "i\($0)" }
         try put("item_ids.txt", ids.joined(separator: "\n") + "\n")
         let prices = ["1", "2", "2.5", "3", "4", "5", "6", "7", "8", "9"]
-        let values = (0..<10).map { i in #"["\#(ids[i])", \#(i == 9 ? "null" : i % 2 == 0 ? #""Comedy""# : #""Drama""#), "\#(prices[i])"]"# }
-        try put("stages/load/catalog.json", """
-            {"source": "items.csv", "ids": [\(ids.reversed().map { "\"\($0)\"" }.joined(separator: ","))],
-             "columns": ["item_id", "genre", "price"], "values": [\(values.reversed().joined(separator: ","))],
-             "lines": [\((2...11).map(String.init).joined(separator: ","))], "invalidUTF8": {}}
-            """)
+        let catalog = Catalog(
+            source: "items.csv", ids: ids.reversed(), columns: ["item_id", "genre", "price"],
+            values: (0..<10).reversed().map { (i: Int) -> [String?] in
+                let genre: String? = i == 9 ? nil : (i % 2 == 0 ? "Comedy" : "Drama")
+                return [ids[i], genre, prices[i]]
+            },
+            lines: Array(2...11), invalidUTF8: [:])
+        try StageCodecs.encode(catalog).write(to: root.appendingPathComponent("stages/load/catalog.safetensors"))
         return root
     }
 }

@@ -78,11 +78,12 @@ struct ItemLabels {
     static let missing = "(missing)", other = "other"
 
     static func choose(files: RunFiles, ids: [String], colorBy: String?) throws -> ItemLabels {
-        let catalog = try files.optional(Catalog.self, "stages/load/catalog.json")
+        let catalogURL = files.root.appendingPathComponent("stages/load/catalog.safetensors")
+        let catalog = FileManager.default.fileExists(atPath: catalogURL.path) ? try StageCodecs.decodeCatalog(catalogURL) : nil
         let fields = try files.optional(ModelDescription.self, "model.json")?.itemFields?.fields ?? []
         if let colorBy {
             guard let catalog else {
-                throw PipelineError(what: "cannot colour by '\(colorBy)': the run folder has no stages/load/catalog.json",
+                throw PipelineError(what: "cannot colour by '\(colorBy)': the run folder has no stages/load/catalog.safetensors",
                                     hint: "run the pipeline again, or leave out --color-by")
             }
             guard let column = catalog.columnIndex(colorBy) else {
