@@ -20,7 +20,7 @@ struct PipelineCommand: AsyncParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self,
-            ExtractCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
+            ExtractCommand.self, ProbeCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
         ])
 
     static func main() async {
