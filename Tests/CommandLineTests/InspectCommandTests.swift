@@ -5,7 +5,7 @@ import Testing
 /// `pipeline inspect`: the run summary as text and as JSON.
 @Suite struct InspectCommandTests {
     @Test func textShowsEverySection() throws {
-        let run = try ReportFixtureRun.directory()
+        let run = try FixtureRun.directory()
         let result = try PipelineProcess.run(["inspect", run.path])
         #expect(result.status == 0, "\(result.stderr)")
         let text = result.stdout
@@ -20,13 +20,13 @@ import Testing
     }
 
     @Test func jsonCarriesTheRunsNumbers() throws {
-        let run = try ReportFixtureRun.directory()
+        let run = try FixtureRun.directory()
         let result = try PipelineProcess.run(["inspect", run.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["pipeline"] as? String == "demo")
         #expect((object["stages"] as? [Any])?.count == 7)
-        let metrics = try ReportFixtureRun.json("metrics.json")
+        let metrics = try FixtureRun.json("metrics.json")
         let rmse = { (m: [String: Any]?) in (((m?["test"] as? [String: Any])?["fused"] as? [String: Any])?["all"] as? [String: Any])?["rmse"] as? Double }
         #expect(rmse(object["metrics"] as? [String: Any]) == rmse(metrics))
         #expect((object["errors"] as? [String: Any])?["total"] as? Int == 0)

@@ -5,19 +5,19 @@ import Testing
 /// report.html written by `pipeline run` and `pipeline report`, checked against the run's own files.
 @Suite struct ReportCommandTests {
     @Test func everyRunWritesASmallSelfContainedReport() throws {
-        let html = try ReportFixtureRun.text("report.html")
+        let html = try FixtureRun.text("report.html")
         #expect(html.utf8.count < 200_000, "\(html.utf8.count) bytes")
         #expect(!html.lowercased().contains("<script") && !html.contains("<link") && !html.contains("src="))
         #expect(html.hasPrefix("<!DOCTYPE html>"))
     }
 
     @Test func chartsHoldTheRunsNumbers() throws {
-        let html = try ReportFixtureRun.text("report.html")
-        let metrics = try ReportFixtureRun.json("metrics.json")
+        let html = try FixtureRun.text("report.html")
+        let metrics = try FixtureRun.json("metrics.json")
         let epochs = try #require(metrics["epochs"] as? [[String: Any]]).count
         let loss = try #require(ReportMarkup.chart("loss", in: html))
         let rmse = try #require(ReportMarkup.chart("rmse", in: html))
-        #expect(ReportMarkup.elements("polyline", in: loss).map { ReportMarkup.points($0["points"]).count } == [epochs])
+        #expect(ReportMarkup.elements("polyline", in: loss).map { ReportMarkup.points($0["points"]).count } == [epochs, epochs])
         #expect(ReportMarkup.elements("polyline", in: rmse).map { ReportMarkup.points($0["points"]).count } == [epochs, epochs])
 
         let modalities = try #require(metrics["ablation"] as? [String: Any]).keys.sorted()
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func embeddingsAreColouredByTheFirstCategoricalItemField() throws {
-        let html = try ReportFixtureRun.text("report.html")
+        let html = try FixtureRun.text("report.html")
         let chart = try #require(ReportMarkup.chart("embeddings", in: html))
         let groups = ReportMarkup.elements("g", in: chart).compactMap { $0["data-category"] }
         #expect(Set(groups) == ["adventure", "cooking", "romance", "scifi", "classic", "indie", "premium"],
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func reportCommandRewritesTheSameBytes() throws {
-        let run = try ReportFixtureRun.directory()
+        let run = try FixtureRun.directory()
         let folder = Repository.temporaryDirectory("report-again")
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("again.html")
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func colourByANumericColumnUsesQuartiles() throws {
-        let run = try ReportFixtureRun.directory()
+        let run = try FixtureRun.directory()
         let folder = Repository.temporaryDirectory("report-price")
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("price.html")
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func failuresAreOneLineWithStatus1() throws {
-        let run = try ReportFixtureRun.directory()
+        let run = try FixtureRun.directory()
         let unknown = try PipelineProcess.run(["report", run.path, "--color-by", "colour", "-o", "/tmp/never.html"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.hasPrefix("error: cannot colour by 'colour': the items have no such column (hint: item columns: item_id,"))

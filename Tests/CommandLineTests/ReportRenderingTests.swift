@@ -33,7 +33,7 @@ import Testing
 
     @Test(.enabled(if: Chromium.available, "chromium is not installed (scripts/install-deps installs the Debian package)"))
     func everyChartIsDrawnWithItsData() throws {
-        let report = try ReportFixtureRun.directory().appendingPathComponent("report.html")
+        let report = try FixtureRun.directory().appendingPathComponent("report.html")
         let work = Repository.temporaryDirectory("render")
         defer { try? FileManager.default.removeItem(at: work) }
 

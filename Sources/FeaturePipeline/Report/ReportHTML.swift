@@ -127,7 +127,10 @@ extension RunReport {
             .init(name: name, colour: colour, points: epochs.map { (Double($0.epoch), value($0)) })
         }
         let loss = LineChart(frame: ChartFrame(id: "loss", title: "Training loss"), xLabel: "epoch", yLabel: "MSE (normalised ratings)",
-                             series: [series("train loss", Palette.categorical[0]) { $0.trainLoss }], marker: marker)
+                             series: [series("train loss", Palette.categorical[0]) { $0.trainLoss }]
+                                 + (metrics.epochs.contains { $0.validLoss.isFinite }
+                                     ? [series("valid loss", Palette.categorical[1]) { $0.validLoss }] : []),
+                             marker: marker)
         let rmse = LineChart(frame: ChartFrame(id: "rmse", title: "RMSE per epoch"), xLabel: "epoch", yLabel: "RMSE",
                              series: [series("train", Palette.categorical[0]) { $0.trainRMSE },
                                       series("valid", Palette.categorical[1]) { $0.validRMSE }], marker: marker)

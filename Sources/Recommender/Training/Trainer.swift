@@ -49,11 +49,15 @@ public final class Trainer {
         }
 
         let truth = validRows.map { set.ratings[$0] }
-        func validate() -> (rmse: Double, mae: Double) {
-            guard !validRows.isEmpty else { return (.nan, .nan) }
+        let validUsers = validRows.map { Int(set.users[$0]) }
+        let normalizedTruth = zip(truth, validUsers).map { normalizer.normalize($0, user: $1) }
+        func validate() -> (rmse: Double, mae: Double, loss: Double) {
+            guard !validRows.isEmpty else { return (.nan, .nan, .nan) }
             let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range)
             let valid = predictor.predict(users: validRows.map { set.users[$0] }, items: validRows.map { set.items[$0] })
-            return (Metrics.rmse(valid, truth), Metrics.mae(valid, truth))
+            let normalized = zip(valid, validUsers).map { normalizer.normalize($0, user: $1) }
+            let rmseNormalized = Metrics.rmse(normalized, normalizedTruth)
+            return (Metrics.rmse(valid, truth), Metrics.mae(valid, truth), rmseNormalized * rmseNormalized)
         }
 
         var history = TrainingHistory()
@@ -113,7 +117,7 @@ public final class Trainer {
             let record = EpochRecord(
                 epoch: epoch + 1, learningRate: Double(optimizer.learningRate),
                 trainLoss: lossSum / Double(max(order.count, 1)), trainRMSE: (squaredError / Double(max(order.count, 1))).squareRoot(),
-                validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
+                validLoss: valid.loss, validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
             history.epochs.append(record)
             let metric = switch options.stoppingMetric {
             case .rmse: record.validRMSE

@@ -6,13 +6,35 @@ public struct EpochRecord: Sendable, Codable, Equatable {
     public var trainLoss: Double
     /// RMSE of the training predictions on the rating scale, with dropout active.
     public var trainRMSE: Double
+    /// Mean squared error on the validation split, on the scale the model is trained on (as
+    /// `trainLoss`; without normalisation it is `validRMSE`²).
+    public var validLoss: Double
     public var validRMSE: Double
     public var validMAE: Double
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
         case epoch, learningRate = "learning_rate", trainLoss = "train_loss", trainRMSE = "train_rmse"
-        case validRMSE = "valid_rmse", validMAE = "valid_mae", seconds
+        case validLoss = "valid_loss", validRMSE = "valid_rmse", validMAE = "valid_mae", seconds
+    }
+
+    public init(epoch: Int, learningRate: Double, trainLoss: Double, trainRMSE: Double, validLoss: Double,
+                validRMSE: Double, validMAE: Double, seconds: Double) {
+        self.epoch = epoch; self.learningRate = learningRate; self.trainLoss = trainLoss; self.trainRMSE = trainRMSE
+        self.validLoss = validLoss; self.validRMSE = validRMSE; self.validMAE = validMAE; self.seconds = seconds
+    }
+
+    /// Runs written before valid_loss existed read as NaN there.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        trainLoss = try c.decode(Double.self, forKey: .trainLoss)
+        trainRMSE = try c.decode(Double.self, forKey: .trainRMSE)
+        validLoss = try c.decodeIfPresent(Double.self, forKey: .validLoss) ?? .nan
+        validRMSE = try c.decode(Double.self, forKey: .validRMSE)
+        validMAE = try c.decode(Double.self, forKey: .validMAE)
+        seconds = try c.decode(Double.self, forKey: .seconds)
     }
 }
 

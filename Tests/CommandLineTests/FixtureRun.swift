@@ -3,11 +3,11 @@ import TestSupport
 
 /// One `pipeline run` of the fixture catalog, shared by the report, inspect and rendering tests
 /// (the run takes a few seconds; the tests only read its folder).
-enum ReportFixtureRun {
+enum FixtureRun {
     /// The workspace's root folder; the run folder is inside it.
     private static let workspace: Result<(root: URL, run: URL), any Error> = Result {
-        let ws = try CatalogWorkspace("report-fixture")
-        atexit { ReportFixtureRun.remove() }
+        let ws = try CatalogWorkspace("fixture-run")
+        atexit { FixtureRun.remove() }
         let run = try PipelineProcess.run(["run", ws.pipeline.path, "--quiet"])
         guard run.status == 0 else { throw RunFailed(stderr: run.stderr) }
         return (ws.root, ws.runDirectory)
