@@ -8,22 +8,26 @@ struct PredictCommand: AsyncParsableCommand {
         abstract: "Predict one user's rating of one item with a trained run.",
         discussion: """
             Users or items without ratings in the run are scored through the cold-start path
-            (content for items; the unknown-user row for users); the output says so.
+            (content for items; the unknown-user row for users); the output says so. With
+            --catalog, the item is looked up in that pipeline file's items file instead, so a new
+            item with a title, a picture or a sound but no ratings can be scored.
 
             Example:
               pipeline predict runs/demo --user u0001 --item i00042
-              pipeline predict runs/demo --user u0001 --item i00042 --json
+              pipeline predict runs/demo --user u0001 --item new-42 --catalog new-items.yaml --json
             """)
 
     @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
     @Option(help: "User id.") var user: String
     @Option(help: "Item id.") var item: String
+    @Option(help: "A pipeline file whose items file holds the item (new items scored from content).") var catalog: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() async throws {
         try await reportingErrors {
             let trained = try TrainedRun(directory: URL(fileURLWithPath: run))
-            let p = try trained.predict(user: user, item: item)
+            let p = try catalog.map { try trained.predict(user: user, item: item, catalogOf: PipelineSpec.load(URL(fileURLWithPath: $0))) }
+                ?? trained.predict(user: user, item: item)
             if json {
                 print(String(decoding: try StableJSON.encode(p, pretty: false).dropLast(), as: UTF8.self))
             } else {

@@ -58,6 +58,38 @@ public final class TrainedRun {
                           itemKnown: model.behavior.knownItems[i])
     }
 
+    /// A rating for an item of another catalog (the items file of `spec`), from its content:
+    /// the run's encoders and trained weights embed it; an id the run never saw uses the
+    /// unknown-item row. This is how a new item with content but no ratings is scored.
+    public func predict(user: String, item: String, catalogOf spec: PipelineSpec) throws -> Prediction {
+        var report = LoadReport()
+        let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
+        guard let i = catalog.ids.firstIndex(of: item) else {
+            throw PipelineError(what: "no item '\(item)' in \(spec.data.items.path.path)", hint: "ids come from the column data.items.id")
+        }
+        let vectors = try itemVectors(of: catalog, data: spec.data)
+        let u = set.userIds.firstIndex(of: user)
+        let known = set.itemIds.firstIndex(of: item).map { model.behavior.knownItems[$0] } ?? false
+        return Prediction(user: user, item: item, prediction: scores(userIndex: u, items: [i], itemVectors: vectors)[0],
+                          userKnown: u.map { model.behavior.knownUsers[$0] } ?? false, itemKnown: known)
+    }
+
+    /// Fused vectors of every item of `catalog` through this run's item tower.
+    func itemVectors(of catalog: Catalog, data: DataSpec) throws -> Tensor {
+        var spec = runner.spec
+        spec.data = data
+        let features = try CatalogFeatures(catalog, .init(
+            spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
+            progress: ProgressReporter(style: .quiet), fitItems: [], fittedText: description.text))
+        var rng = SeededGenerator(seed: description.seed, stream: "encoders")
+        let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
+                                      saved: description, textState: nil, rng: &rng)
+        try encoders.load(from: model)
+        let known = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let idRows = catalog.ids.map { id in known[id].map { model.idRow(ofItem: $0) } ?? model.unknownItemRow }
+        return model.itemVectors(encoders: encoders.encoders, idRows: idRows)
+    }
+
     public struct Recommendation: Codable, Sendable {
         public var rank: Int
         public var item: String
@@ -79,6 +111,10 @@ public final class TrainedRun {
 
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
     func scores(userIndex: Int?, items: [Int]) -> [Float] {
+        scores(userIndex: userIndex, items: items, itemVectors: itemVectors)
+    }
+
+    func scores(userIndex: Int?, items: [Int], itemVectors: Tensor) -> [Float] {
         let range = description.ratingRange[0]...description.ratingRange[1]
         let w: Tensor
         let u: Int
