@@ -87,6 +87,18 @@ import Testing
         #expect((header["__metadata__"] as? [String: String])?["ids"] == "[\"x\",\"y\"]")
     }
 
+    @Test func zeroLengthTensorsRoundTrip() throws {
+        let entries: [Safetensors.Entry] = [
+            .init(name: "a.bytes", dtype: .uint8, shape: [0], bytes: []),
+            .init(name: "b.bytes", dtype: .uint8, shape: [3], bytes: [1, 2, 3]),
+            .init(name: "c.bytes", dtype: .uint8, shape: [0], bytes: []),
+            .init(name: "d", tensor: Tensor(shape: [0, 4])),
+        ]
+        let file = try Safetensors.decode([UInt8](Safetensors.encode(entries)))
+        #expect(file["a.bytes"]?.bytes == [] && file["b.bytes"]?.bytes == [1, 2, 3] && file["c.bytes"]?.shape == [0])
+        #expect(file["d"]?.shape == [0, 4])
+    }
+
     @Test func rejectsMalformedSafetensors() {
         #expect(throws: TensorFileError.self) { try Safetensors.decode([1, 2, 3]) }
         var bytes = [UInt8](Safetensors.encode([.init(name: "a", tensor: Tensor(shape: [4]))]))
