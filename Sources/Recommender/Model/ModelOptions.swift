@@ -13,11 +13,11 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public var hidden: [Int] = [128, 64]
     public var dropout: Double = 0.1
     /// Width of the fused item vector (the exported item embedding).
-    public var itemDim: Int = 32
+    public var itemDim: Int = 64
     /// Width of the learned item-id embedding added to the item tower (0 turns it off).
-    public var itemIdEmbedding: Int = 32
+    public var itemIdEmbedding: Int = 64
     /// Width of the user-id embedding (0 turns it off).
-    public var userEmbedding: Int = 32
+    public var userEmbedding: Int = 64
     public var historyPooling: HistoryPooling = .mean
     /// At most this many of the user's most recent train items are pooled.
     public var historyMaxItems: Int = 200
