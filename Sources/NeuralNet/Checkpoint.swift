@@ -58,7 +58,7 @@ public enum Checkpoint {
         func tensor(_ name: String, shape: [Int]) throws -> Tensor {
             guard let e = byName[name] else { throw CheckpointError(path: url.path, problem: "no entry '\(name)'") }
             guard e.dtype == .float32, e.shape == shape else {
-                throw CheckpointError(path: url.path, problem: "entry '\(name)' is \(e.dtype.rawValue) \(e.shape), the model needs F32 \(shape)")
+                throw CheckpointError(path: url.path, problem: "entry '\(name)' is \(e.dtype.safetensorsCode) \(e.shape), the model needs F32 \(shape)")
             }
             return e.tensor()
         }

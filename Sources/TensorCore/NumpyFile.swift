@@ -7,17 +7,7 @@ import Foundation
 /// and ended by `\n` so that the data starts at a multiple of 64 bytes, then the raw elements.
 /// Reference: numpy/lib/format.py (NEP 1).
 public enum NumpyFile {
-    /// Element types this reader and writer handle.
-    public enum DType: String, Sendable {
-        case float32 = "<f4", float64 = "<f8", int32 = "<i4", int64 = "<i8", uint8 = "|u1"
-        public var size: Int {
-            switch self {
-            case .float32, .int32: return 4
-            case .float64, .int64: return 8
-            case .uint8: return 1
-            }
-        }
-    }
+    public typealias DType = ElementType
 
     /// An array as stored: dtype, shape and the raw little-endian element bytes.
     public struct Array: Sendable {
@@ -26,18 +16,7 @@ public enum NumpyFile {
         public var bytes: [UInt8]
 
         /// The elements as Float (float64 and integer data converted).
-        public func floats() -> [Float] {
-            bytes.withUnsafeBytes { raw in
-                let n = Tensor.elementCount(shape)
-                switch dtype {
-                case .float32: return (0..<n).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
-                case .float64: return (0..<n).map { Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
-                case .int32: return (0..<n).map { Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
-                case .int64: return (0..<n).map { Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-                case .uint8: return raw.map { Float($0) }
-                }
-            }
-        }
+        public func floats() -> [Float] { dtype.floats(bytes, count: Tensor.elementCount(shape)) }
 
         public func tensor() -> Tensor { Tensor(shape: shape, storage: floats()) }
     }
@@ -61,7 +40,7 @@ public enum NumpyFile {
         case 1: shapeText = "(\(shape[0]),)"
         default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
         }
-        var header = "{'descr': '\(dtype.rawValue)', 'fortran_order': False, 'shape': \(shapeText), }"
+        var header = "{'descr': '\(dtype.numpyCode)', 'fortran_order': False, 'shape': \(shapeText), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         var data = Data([0x93] + Swift.Array("NUMPY".utf8) + [1, 0])
@@ -100,7 +79,7 @@ public enum NumpyFile {
         guard headerStart + headerLen <= bytes.count else { throw fail("header runs past the end of the file") }
         let header = String(decoding: bytes[headerStart..<(headerStart + headerLen)], as: UTF8.self)
         guard let descr = pythonValue(of: "descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")),
-            let dtype = DType(rawValue: descr == "<u1" ? "|u1" : descr)
+            let dtype = DType(numpyCode: descr)
         else { throw fail("unsupported or missing 'descr' in header \(header)") }
         guard pythonValue(of: "fortran_order", in: header) == "False" else { throw fail("Fortran order is not supported") }
         guard let shapeText = pythonValue(of: "shape", in: header) else { throw fail("missing 'shape'") }
@@ -113,7 +92,7 @@ public enum NumpyFile {
         let start = headerStart + headerLen
         let (expected, overflow) = Tensor.elementCount(shape).multipliedReportingOverflow(by: dtype.size)
         guard !overflow, bytes.count - start == expected else {
-            throw fail("data holds \(bytes.count - start) bytes, shape \(shape) of \(dtype.rawValue) needs \(expected)")
+            throw fail("data holds \(bytes.count - start) bytes, shape \(shape) of \(dtype.numpyCode) needs \(expected)")
         }
         return Array(dtype: dtype, shape: shape, bytes: Swift.Array(bytes[start...]))
     }

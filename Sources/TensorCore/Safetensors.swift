@@ -9,26 +9,7 @@ import Foundation
 /// to a multiple of 8 bytes. Tensors are little-endian, row-major, contiguous and non-overlapping,
 /// and together cover the whole buffer. Keys are written sorted, so equal inputs give equal bytes.
 public enum Safetensors {
-    public enum DType: String, Sendable {
-        case float32 = "F32", float64 = "F64", int32 = "I32", int64 = "I64", uint8 = "U8"
-        public var size: Int {
-            switch self {
-            case .float32, .int32: return 4
-            case .float64, .int64: return 8
-            case .uint8: return 1
-            }
-        }
-        /// Rank in the reference implementation's dtype enum (U8 < I32 < F32 < F64 < I64).
-        var order: Int {
-            switch self {
-            case .uint8: return 0
-            case .int32: return 1
-            case .float32: return 2
-            case .float64: return 3
-            case .int64: return 4
-            }
-        }
-    }
+    public typealias DType = ElementType
 
     /// One stored tensor: name, dtype, shape and little-endian bytes.
     public struct Entry: Sendable, Equatable {
@@ -50,17 +31,7 @@ public enum Safetensors {
 
         /// Float32 data as a tensor (other dtypes converted).
         public func tensor() -> Tensor {
-            let n = Tensor.elementCount(shape)
-            let values: [Float] = bytes.withUnsafeBytes { raw in
-                switch dtype {
-                case .float32: return (0..<n).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
-                case .float64: return (0..<n).map { Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
-                case .int32: return (0..<n).map { Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
-                case .int64: return (0..<n).map { Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-                case .uint8: return raw.map { Float($0) }
-                }
-            }
-            return Tensor(shape: shape, storage: values)
+            Tensor(shape: shape, storage: dtype.floats(bytes, count: Tensor.elementCount(shape)))
         }
     }
 
@@ -80,12 +51,12 @@ public enum Safetensors {
     /// (data ordered by dtype, widest first, then by name), so both write identical bytes.
     public static func encode(_ entries: [Entry], metadata: [String: String] = [:]) -> Data {
         precondition(Set(entries.map(\.name)).count == entries.count, "duplicate tensor names")
-        let entries = entries.sorted { ($0.dtype.order, $1.name) > ($1.dtype.order, $0.name) }
+        let entries = entries.sorted { (referenceOrder($0.dtype), $1.name) > (referenceOrder($1.dtype), $0.name) }
         var offset = 0
         var fields: [(String, String)] = []
         for e in entries {
             let shape = "[" + e.shape.map(String.init).joined(separator: ",") + "]"
-            fields.append((e.name, "{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}"))
+            fields.append((e.name, "{\"dtype\":\"\(e.dtype.safetensorsCode)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}"))
             offset += e.bytes.count
         }
         if !metadata.isEmpty {
@@ -131,7 +102,7 @@ public enum Safetensors {
                 continue
             }
             guard let info = value as? [String: Any], let dtypeName = info["dtype"] as? String,
-                let dtype = DType(rawValue: dtypeName), let shape = info["shape"] as? [Int],
+                let dtype = DType(safetensorsCode: dtypeName), let shape = info["shape"] as? [Int],
                 let offsets = info["data_offsets"] as? [Int], offsets.count == 2
             else { throw fail("entry '\(key)' lacks a known dtype, a shape or two data_offsets") }
             let (begin, end) = (offsets[0], offsets[1])
@@ -150,6 +121,18 @@ public enum Safetensors {
         }
         guard cursor == buffer.count else { throw fail("buffer has \(buffer.count - cursor) bytes no tensor covers") }
         return File(entries: entries.map(\.1), metadata: metadata)
+    }
+
+    /// Rank in the reference implementation's dtype enum (U8 < I32 < F32 < F64 < I64), by which it
+    /// orders the data, widest first.
+    static func referenceOrder(_ t: ElementType) -> Int {
+        switch t {
+        case .uint8: return 0
+        case .int32: return 1
+        case .float32: return 2
+        case .float64: return 3
+        case .int64: return 4
+        }
     }
 
     /// A JSON string literal (RFC 8259 escapes).
