@@ -11,6 +11,7 @@ import TensorCore
 ///                                          ids in the metadata
 /// model.safetensors + model.json           weights, plus the user-side inputs a reader needs
 ///                                          (histories, statistics, encoded user fields)
+/// item_text_tfidf.safetensors            with outputs.sparse_text: the TF-IDF rows as CSR arrays
 /// metrics.json, errors.jsonl, summary.json, report.html
 extension PipelineRunner {
     struct Manifest: Codable {
@@ -51,6 +52,9 @@ extension PipelineRunner {
                 let metadata = ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-embeddings-1",
                                 "item_dim": String(model.dimension)]
                 outputs.append(try store.write(Safetensors.encode(entries, metadata: metadata), to: "item_embeddings.safetensors"))
+            }
+            if spec.outputs.sparseText, spec.features.text != nil {
+                outputs.append(try store.write(try sparseTextFile(ids), to: "item_text_tfidf.safetensors"))
             }
             outputs.append(try store.write(try modelFile(model), to: "model.safetensors"))
             outputs.append(try store.writeJSON(description, to: "model.json"))
@@ -97,6 +101,15 @@ extension PipelineRunner {
             entries += encoder.exportedInputs().map { name, tensor in Safetensors.Entry(name: "item_fields.\(name)", tensor: tensor) }
         }
         return Safetensors.encode(entries, metadata: ["format": ModelDescription.format])
+    }
+
+    /// The items' TF-IDF rows as CSR arrays (`indptr`, `indices`, `data`, `shape`, `missing`):
+    /// `scipy.sparse.csr_matrix((data, indices, indptr), shape=shape)` reads them.
+    func sparseTextFile(_ ids: [String]) throws -> Data {
+        let entries = try features().entries.filter { $0.name.hasPrefix("text.") }.map { e in
+            Safetensors.Entry(name: String(e.name.dropFirst("text.".count)), dtype: e.dtype, shape: e.shape, bytes: e.bytes)
+        }
+        return Safetensors.encode(entries, metadata: ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-tfidf-csr-1"])
     }
 
     func errorLines() throws -> Data {

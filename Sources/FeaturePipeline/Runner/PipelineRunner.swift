@@ -56,7 +56,9 @@ public final class PipelineRunner {
         _ = try exportStage([train, evaluate, extract])
         let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
         try store.writeJSON(summary, to: "summary.json")
-        do { try ReportWriter.write(runDirectory: store.root) } catch { logger.warning("report.html not written: \(error)") }
+        if spec.outputs.report == .html {
+            do { try ReportWriter.write(runDirectory: store.root) } catch { logger.warning("report.html not written: \(error)") }
+        }
         return summary
     }
 
