@@ -39,6 +39,9 @@ public enum CSVReader {
                                 hint: "quote fields that contain the delimiter, e.g. \"a, b\"")
             }
             for c in badFields { table.invalidUTF8.append((table.rows.count, c)) }
+            // A short row's missing trailing fields are empty: every row has the header's width,
+            // so consumers may index any column (a short row used to crash the item-id lookup).
+            if row.count < names.count { row += [String?](repeating: nil, count: names.count - row.count) }
             table.rows.append(row)
             table.lines.append(rowStartLine)
         }

@@ -30,6 +30,8 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var invalidUTF8Fields = 0
     public var interactionRows = 0
     public var userRows = 0
+
+    public init() {}
 }
 
 /// Reads the data section's files into a `Catalog`, an `InteractionLog` and the users table.
