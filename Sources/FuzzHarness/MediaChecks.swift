@@ -60,14 +60,19 @@ enum MediaChecks {
 
     /// Decodes `bytes` and extracts the pooled features.
     ///
-    /// Invariants: the vector has `outputDimension` finite values (a NaN would poison training);
-    /// every rejection is a classified `AudioError` naming the source.
+    /// Invariants: the vector has `outputDimension` finite values (a NaN would poison training),
+    /// and a clip with NaN, infinite or overflowing samples is rejected (after power_to_db's floor
+    /// it would pass as silence); every rejection is a classified `AudioError` naming the source.
     static func audio(_ bytes: [UInt8]) -> String? {
         let extractor = audioExtractor
         do {
             let vector = try bytes.withUnsafeBytes { try extractor.extract(bytes: $0, name: "fuzz-input") }
             if vector.count != extractor.outputDimension { return "\(vector.count) features, expected \(extractor.outputDimension)" }
             if let bad = vector.firstIndex(where: { !$0.isFinite }) { return "feature \(bad) is \(vector[bad])" }
+            let samples = try bytes.withUnsafeBytes { try AudioDecoder.decode(bytes: $0, name: "fuzz-input", options: extractor.options) }.samples
+            if let bad = samples.firstIndex(where: { !($0.magnitude <= AudioFeatureExtractor.largestSample) }) {
+                return "accepted a clip whose sample \(bad) is \(samples[bad])"
+            }
         } catch {
             return rejection(error)
         }
