@@ -12,6 +12,7 @@ import Recommender
 struct TableChecks: Sendable {
     static let shared = TableChecks()
 
+    /// Where each input is written for the length of one check (tmpfs when there is one).
     let folder: URL
     /// The data section and options of one spec per split method.
     let specs: [PipelineSpec]
@@ -19,8 +20,7 @@ struct TableChecks: Sendable {
     init() {
         let shm = URL(fileURLWithPath: "/dev/shm")
         let base = FileManager.default.fileExists(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
-        folder = base.appendingPathComponent("pipeline-fuzz-tables-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = base
         specs = ["random", "per_user", "temporal", "column"].map { method in
             let yaml = """
                 data:
@@ -34,7 +34,7 @@ struct TableChecks: Sendable {
     }
 
     func table(_ bytes: [UInt8], extension ext: String) -> String? {
-        let url = folder.appendingPathComponent("table-\(UInt64.random(in: 0...UInt64.max)).\(ext)")
+        let url = folder.appendingPathComponent("pipeline-fuzz-table-\(UInt64.random(in: 0...UInt64.max)).\(ext)")
         defer { try? FileManager.default.removeItem(at: url) }
         do { try Data(bytes).write(to: url) } catch { return nil }  // not a finding: the disk is full
         let spec = specs[bytes.count % specs.count]
