@@ -40,11 +40,7 @@ public struct DataTable: Sendable {
                             limit: RowLimit? = nil) throws -> DataTable {
         let bytes: [UInt8]
         do {
-            // An empty regular file is not read: Foundation 6.3's Data(contentsOf:) leaks a 4 KiB
-            // buffer on one (found by fuzzing, docs/reliability.md). Pipes report size 0 and are read.
-            let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-            let emptyFile = attributes?[.type] as? FileAttributeType == .typeRegular && (attributes?[.size] as? Int) == 0
-            bytes = emptyFile ? [] : [UInt8](try Data(contentsOf: url))
+            bytes = [UInt8](try Data(contentsOf: url))
         } catch {
             throw DataError(file: url.path, message: "cannot read the file: \(error.localizedDescription)",
                             hint: "check the path in the pipeline file (relative paths start at the pipeline file's folder)")

@@ -54,7 +54,7 @@ struct MediaExtraction {
                 if file.bytes > maxBytes {
                     throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(file.bytes) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
                 }
-                if file.bytes == 0 {  // not read: Data(contentsOf:) leaks 4 KiB on an empty file (docs/reliability.md)
+                if file.bytes == 0 {  // classified before reading (and Foundation leaks 4 KiB reading an empty file)
                     throw ExtractionError(failureClass: .empty, message: "\(url.path): the file is empty (0 bytes) (hint: re-create or drop the file)")
                 }
                 let bytes = try Data(contentsOf: url)
