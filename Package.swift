@@ -73,6 +73,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: Fuzz targets (libFuzzer entry points; scripts/fuzz builds them with --sanitize=fuzzer)
+        .target(name: "FuzzHarness", dependencies: ["FeaturePipeline", "ImageFeatures", "AudioFeatures", "Recommender"]),
+        .executableTarget(name: "FuzzPNG", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzAudio", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzSpec", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzCSV", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzHarness"]),
+
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
@@ -81,7 +90,7 @@ let package = Package(
         .testTarget(name: "ImageFeaturesTests", dependencies: ["ImageFeatures", "TestSupport"]),
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
-        .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport"]),
+        .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html
     ]

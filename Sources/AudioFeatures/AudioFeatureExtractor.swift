@@ -38,9 +38,25 @@ public final class AudioFeatureExtractor: Sendable {
 
     /// Resamples decoded audio and pools its frame features (channels stacked in time for `keep`).
     /// `name` labels errors.
+    ///
+    /// Float WAV stores any value. NaN, ±inf and samples beyond ±`largestSample` are rejected as
+    /// `corrupt`: they do not yield a vector with a meaning (NaN and overflowing powers turn into
+    /// power_to_db's floor, so the clip would pass as silence) and could poison training.
     public func pooled(_ audio: DecodedAudio, name: String) throws -> [Float] {
-        Pooling.pool(try frameFeatures(audio, name: name), statistics: options.pooling)
+        if let bad = audio.samples.firstIndex(where: { !($0.magnitude <= Self.largestSample) }) {
+            throw AudioError(path: name, .corrupt, "sample \(bad) is \(audio.samples[bad]); samples lie within ±1 (at most ±1e9 is analysed)",
+                             hint: "the file holds invalid float samples; re-encode it from its source")
+        }
+        let vector = Pooling.pool(try frameFeatures(audio, name: name), statistics: options.pooling)
+        guard vector.allSatisfy(\.isFinite) else {
+            throw AudioError(path: name, .corrupt, "the features are not finite numbers", hint: "re-encode the file from its source")
+        }
+        return vector
     }
+
+    /// The largest sample magnitude analysed: 65536-point frames of it keep every power and mel
+    /// sum far below Float's maximum (3.4e38).
+    public static let largestSample: Float = 1e9
 
     /// Frame features of decoded audio at any rate: (frames, frameFeatureDimension).
     public func frameFeatures(_ audio: DecodedAudio, name path: String) throws -> Tensor {

@@ -7,7 +7,12 @@ public func parallelMap<T: Sendable>(count: Int, threads: Int, _ body: @Sendable
     guard count > 0 else { return [] }
     let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
     slots.initialize(repeating: nil)
-    defer { slots.deallocate() }
+    defer {
+        // Deinitialize before deallocating: without it every result (features, error messages)
+        // kept the reference the slot held and was never freed (found by LeakSanitizer).
+        slots.deinitialize()
+        slots.deallocate()
+    }
     let box = SlotBox(slots: slots)
     let counter = Counter()
     DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in

@@ -112,7 +112,8 @@ public enum Safetensors {
             let start = buffer.startIndex
             entries.append((begin, Entry(name: key, dtype: dtype, shape: shape, bytes: Array(bytes[(start + begin)..<(start + end)]))))
         }
-        // By (begin, size): a zero-length tensor shares its offset with the next one.
+        // By offset, then size: an empty tensor shares its offset with the next one, and must come
+        // first (the header's key order is random, and sort is not stable).
         entries.sort { ($0.0, $0.1.bytes.count) < ($1.0, $1.1.bytes.count) }
         var cursor = 0
         for (begin, e) in entries {

@@ -81,6 +81,8 @@ public enum TextFitError: Error, Equatable, CustomStringConvertible {
     case emptyVocabulary(documents: Int, detail: String)
     /// min_df and max_df leave no possible term.
     case incompatibleLimits(String)
+    /// Every document was rejected, so there was nothing to count; `first` is the first rejection.
+    case everyDocumentFailed(documents: Int, first: TextItemError)
     /// A saved state contradicts itself.
     case inconsistentState(String)
 
@@ -91,6 +93,8 @@ public enum TextFitError: Error, Equatable, CustomStringConvertible {
                 + "(hint: check that the text fields are filled, lower vocabulary.min_df, raise max_df, or drop stop words)"
         case .incompatibleLimits(let why):
             return "text vocabulary limits are incompatible: \(why) (hint: lower vocabulary.min_df or raise max_df)"
+        case .everyDocumentFailed(let n, let first):
+            return "no text to fit the vocabulary on: all \(n) documents were rejected, the first as \(first.failureClass.rawValue): \(first.message)"
         case .inconsistentState(let why):
             return "saved text state is inconsistent: \(why) (hint: re-run training to rebuild it)"
         }

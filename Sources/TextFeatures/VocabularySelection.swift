@@ -43,6 +43,11 @@ struct VocabularySelection {
             }
         }
 
+        // Every document rejected (max_tokens with reject, invalid UTF-8): say so, rather than
+        // blame min_df and max_df for a vocabulary that had nothing to start from.
+        if n == 0, let first = chunks.lazy.flatMap(\.outcomes).compactMap({ if case .failed(let e) = $0 { e } else { nil } }).first {
+            throw TextFitError.everyDocumentFailed(documents: chunks.reduce(0) { $0 + $1.outcomes.count }, first: first)
+        }
         let v = options.vocabulary
         let maxCount = v.maxDF * Double(n)
         guard maxCount >= Double(v.minDF) else {

@@ -29,6 +29,10 @@ struct RunCommand: AsyncParsableCommand {
             if let threads { options.threads = max(1, threads) }
             let summary = try PipelineRunner(spec: spec, options: options).run()
             if !common.quiet { Terminal.writeError(summary.text() + "\n") }
+            if let failures = summary.failures {
+                for line in failures { Terminal.reportError(line) }
+                throw ExitCode(ExitStatus.partialFailure)
+            }
         }
     }
 }

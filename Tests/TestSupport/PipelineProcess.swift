@@ -20,11 +20,21 @@ public enum PipelineProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes drain at once: a child that fills stderr (64 KiB: a verbose log, a
+        // sanitizer's report) while stdout is read to its end would block forever.
+        let errData = Drained()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    /// Bytes read on another thread; read back only after that thread is done (group.wait()).
+    private final class Drained: @unchecked Sendable {
+        var data = Data()
     }
 
     /// A configured, not yet started process (for tests that kill it).

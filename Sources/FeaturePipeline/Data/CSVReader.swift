@@ -5,7 +5,8 @@ import Recommender
 /// field (a quote inside is written twice, and quoted fields may span lines), LF or CRLF line
 /// ends, an optional UTF-8 byte order mark. Blank lines are skipped.
 public enum CSVReader {
-    public static func read(_ bytes: [UInt8], source: String, delimiter: UInt8 = UInt8(ascii: ",")) throws -> DataTable {
+    public static func read(_ bytes: [UInt8], source: String, delimiter: UInt8 = UInt8(ascii: ","),
+                            limit: RowLimit? = nil) throws -> DataTable {
         var table = DataTable(source: source, columns: [])
         var header: [String]?
         var row: [String?] = []
@@ -38,7 +39,11 @@ public enum CSVReader {
                                 message: "row has \(row.count) fields but the header has \(names.count)",
                                 hint: "quote fields that contain the delimiter, e.g. \"a, b\"")
             }
+            try limit?.check(table.rows.count, source: source, line: rowStartLine)
             for c in badFields { table.invalidUTF8.append((table.rows.count, c)) }
+            // A short row's missing trailing fields are empty: every row has the header's width,
+            // so consumers may index any column (a short row used to crash the item-id lookup).
+            if row.count < names.count { row += [String?](repeating: nil, count: names.count - row.count) }
             table.rows.append(row)
             table.lines.append(rowStartLine)
         }

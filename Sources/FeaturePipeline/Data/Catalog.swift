@@ -30,12 +30,15 @@ public struct LoadReport: Sendable, Codable, Equatable {
     public var invalidUTF8Fields = 0
     public var interactionRows = 0
     public var userRows = 0
+
+    public init() {}
 }
 
 /// Reads the data section's files into a `Catalog`, an `InteractionLog` and the users table.
 public enum DataLoader {
     public static func loadCatalog(_ data: DataSpec, report: inout LoadReport) throws -> Catalog {
-        let table = try DataTable.read(data.items.path, format: data.items.format, delimiter: data.items.delimiter)
+        let table = try DataTable.read(data.items.path, format: data.items.format, delimiter: data.items.delimiter,
+                                       limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
         let idColumn = try table.column(data.itemId, role: "item id", key: "data.items.id")
         var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
         var seen = Set<String>()

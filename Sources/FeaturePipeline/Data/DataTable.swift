@@ -35,7 +35,9 @@ public struct DataTable: Sendable {
     public func values(_ column: Int) -> [String?] { rows.map { column < $0.count ? $0[column] : nil } }
 
     /// Reads a table, choosing the format from `format` or, for `auto`, from the extension.
-    public static func read(_ url: URL, format: TableFormat, delimiter: UInt8 = UInt8(ascii: ",")) throws -> DataTable {
+    /// `limit` refuses a file with more rows as soon as the reader gets past them.
+    public static func read(_ url: URL, format: TableFormat, delimiter: UInt8 = UInt8(ascii: ","),
+                            limit: RowLimit? = nil) throws -> DataTable {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: url))
@@ -44,9 +46,27 @@ public struct DataTable: Sendable {
                             hint: "check the path in the pipeline file (relative paths start at the pipeline file's folder)")
         }
         switch format.resolved(for: url) {
-        case .jsonl: return try JSONLinesReader.read(bytes, source: url.path)
-        default: return try CSVReader.read(bytes, source: url.path, delimiter: delimiter)
+        case .jsonl: return try JSONLinesReader.read(bytes, source: url.path, limit: limit)
+        default: return try CSVReader.read(bytes, source: url.path, delimiter: delimiter, limit: limit)
         }
+    }
+}
+
+/// The most rows a table may have, and the pipeline key that sets it (for the message).
+public struct RowLimit: Sendable {
+    public var rows: Int
+    public var key: String
+
+    public init(rows: Int, key: String) {
+        self.rows = rows
+        self.key = key
+    }
+
+    /// Throws once a reader is about to keep row number `rows + 1` (at `line`).
+    func check(_ kept: Int, source: String, line: Int) throws {
+        guard kept >= rows else { return }
+        throw DataError(file: source, line: line, message: "more than \(rows) rows, the limit set by \(key)",
+                        hint: "raise \(key) if the file is genuine")
     }
 }
 

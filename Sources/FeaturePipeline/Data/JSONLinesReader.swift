@@ -5,7 +5,7 @@ import Recommender
 /// first-seen order. Numbers and booleans become their text; lists of scalars are joined with
 /// `|` (the default separator of multi-valued fields); nested objects are rejected.
 public enum JSONLinesReader {
-    public static func read(_ bytes: [UInt8], source: String) throws -> DataTable {
+    public static func read(_ bytes: [UInt8], source: String, limit: RowLimit? = nil) throws -> DataTable {
         var table = DataTable(source: source, columns: [])
         var columnIndex: [String: Int] = [:]
         var lineNumber = 0
@@ -17,6 +17,7 @@ public enum JSONLinesReader {
             defer { start = end + 1 }
             let slice = bytes[start..<end]
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            try limit?.check(table.rows.count, source: source, line: lineNumber)
             guard let object = try? decoder.decode(JSONValue.self, from: Data(slice)) else {
                 throw DataError(file: source, line: lineNumber, message: "not valid JSON (or not valid UTF-8)",
                                 hint: "each line must be one JSON object such as {\"item_id\": \"a1\", \"title\": \"…\"}")

@@ -16,6 +16,8 @@ struct CatalogFeatures {
     /// Items that `on_error: skip` sets aside.
     var skippedItems: [String] = []
     var fittedText: FittedText?
+    /// The first failure of each modality whose policy is `fail`.
+    private var stoppingFailures: [ItemFailure] = []
 
     var file: Safetensors.File { Safetensors.File(entries: entries, metadata: ["format": "pipeline-features-1"]) }
 
@@ -38,7 +40,7 @@ struct CatalogFeatures {
                      fitted: context.fittedText)
             entries += result.rows.safetensorsEntries(prefix: "text")
             fittedText = result.vectorizer.fitted
-            try record("text", text.onError, result.failures, summary: result.summary)
+            record("text", text.onError, result.failures, summary: result.summary)
         }
         if let image = spec.features.image {
             let preprocessor = ImagePreprocessor(options: image.options)
@@ -54,7 +56,7 @@ struct CatalogFeatures {
             entries.append(.init(name: "image.pixels", dtype: .uint8, shape: [catalog.count, image.options.height, image.options.width, 3],
                                  bytes: pixels))
             entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            try record("image", image.onError, result.failures, summary: result.summary(items: catalog.count))
+            record("image", image.onError, result.failures, summary: result.summary(items: catalog.count))
         }
         if let audio = spec.features.audio {
             let extractor = try AudioFeatureExtractor(options: audio.options)
@@ -69,9 +71,17 @@ struct CatalogFeatures {
             }
             entries.append(.init(name: "audio.features", tensor: matrix))
             entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            try record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
+            record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
         }
         skippedItems = Array(Set(skippedItems)).sorted()
+        // `fail`: the first bad file in catalog order, whichever modality it belongs to (ties in
+        // the order text, image, audio).
+        let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        if let first = stoppingFailures.min(by: { position[$0.item, default: 0] < position[$1.item, default: 0] }) {
+            throw PipelineError(
+                what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
+                hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
+        }
     }
 
     /// Runs one media modality over the catalog through the item cache, with progress.
@@ -88,17 +98,14 @@ struct CatalogFeatures {
         return result
     }
 
-    /// Files a modality's failures and applies its policy: `fail` stops at the first bad item
-    /// in catalog order.
+    /// Files a modality's failures (in catalog order) and applies its policy; for `fail` its
+    /// first failure is kept, and the run stops once every modality was extracted.
     private mutating func record(_ modality: String, _ policy: OnError, _ bad: [ItemFailure],
-                                 summary: PipelineRunner.ModalitySummary) throws {
+                                 summary: PipelineRunner.ModalitySummary) {
         failures += bad
         modalities[modality] = summary
         if policy == .skip { skippedItems += bad.map(\.item) }
-        guard policy == .fail, let first = bad.first else { return }
-        throw PipelineError(
-            what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
-            hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
+        if policy == .fail, let first = bad.first { stoppingFailures.append(first) }
     }
 
     /// errors.jsonl: one JSON object per rejected item input.

@@ -48,11 +48,14 @@ struct MediaExtraction {
             else { return .absent }
             var path: String? = value
             do {
-                let url = try locator.locate(value)
+                let file = try locator.locate(value)
+                let url = file.url
                 path = url.path
-                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-                if size > maxBytes {
-                    throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(size) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
+                if file.bytes > maxBytes {
+                    throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(file.bytes) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
+                }
+                if file.bytes == 0 {  // classified before reading (and Foundation leaks 4 KiB reading an empty file)
+                    throw ExtractionError(failureClass: .empty, message: "\(url.path): the file is empty (0 bytes) (hint: re-create or drop the file)")
                 }
                 let bytes = try Data(contentsOf: url)
                 var hash = SHA256()

@@ -1,13 +1,23 @@
 import Foundation
 import TensorCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Finds an item's media file from the value of its column: relative paths start at the media
 /// root; paths that leave the root (`../`, absolute paths, symlinks out) are refused unless the
-/// pipeline allows them.
+/// pipeline allows them; only regular files are accepted (a pipe would block the run forever).
 struct MediaLocator: Sendable {
     let root: URL
     let allowOutsideRoot: Bool
     private let resolvedRoot: String
+
+    /// A located file and its size in bytes (of the file a symlink points to, not of the link).
+    struct MediaFile: Sendable {
+        var url: URL
+        var bytes: Int
+    }
 
     init(root: URL, allowOutsideRoot: Bool) {
         self.root = root
@@ -15,12 +25,11 @@ struct MediaLocator: Sendable {
         resolvedRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
     }
 
-    func locate(_ value: String) throws -> URL {
+    func locate(_ value: String) throws -> MediaFile {
         let url = value.hasPrefix("/") ? URL(fileURLWithPath: value) : root.appendingPathComponent(value)
         let standardized = url.standardizedFileURL
-        guard FileManager.default.fileExists(atPath: standardized.path) else {
-            throw ExtractionError(failureClass: .missing, message: "\(standardized.path): no such file (hint: paths are relative to \(root.path))")
-        }
+        // The root is checked before existence, so a refused path is refused whether or not it
+        // exists: the catalog cannot probe the file system outside the root.
         if !allowOutsideRoot {
             let resolved = standardized.resolvingSymlinksInPath().path
             guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
@@ -29,6 +38,18 @@ struct MediaLocator: Sendable {
                     message: "\(value): the path leaves the media root \(root.path) (hint: keep media under the root, or set data.allow_outside_root: true)")
             }
         }
-        return standardized
+        var info = stat()
+        guard stat(standardized.path, &info) == 0 else {  // stat follows symlinks: a dangling link is missing
+            throw ExtractionError(failureClass: .missing, message: "\(standardized.path): no such file (hint: paths are relative to \(root.path))")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return MediaFile(url: standardized, bytes: Int(info.st_size))
+        case S_IFDIR:
+            throw ExtractionError(failureClass: .unsupported, message: "\(standardized.path): a directory, not a file (hint: point the item's column at a file)")
+        default:
+            throw ExtractionError(failureClass: .unsupported,
+                                  message: "\(standardized.path): not a regular file (a pipe, socket or device) (hint: copy the data into a file)")
+        }
     }
 }

@@ -50,7 +50,16 @@ struct TextExtraction {
             vectorizer = try TextVectorizer(fitted: fitted)
         } else {
             let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
-            vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+            do {
+                vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+            } catch let error as TextFitError {
+                // The whole modality failed: the run cannot go on without a vocabulary (status 4,
+                // or 1 with on_error: fail, which stops at a bad item anyway).
+                guard case .everyDocumentFailed = error else { throw error }
+                throw PipelineError(what: "every text input failed: \(error)",
+                                    hint: "see features.text.max_tokens and invalid_utf8, or remove features.text",
+                                    exitCode: spec.onError == .fail ? 1 : 4)
+            }
         }
         let bags = vectorizer.transform(documents, threads: threads)
         var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)

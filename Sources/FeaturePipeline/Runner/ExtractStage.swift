@@ -75,7 +75,7 @@ extension PipelineRunner {
             for item in 0..<catalog.count {
                 guard let value = catalog.value(item: item, column: c), !value.isEmpty else { continue }
                 h.field(value)
-                if let url = try? locator.locate(value), let digest = try? SHA256.hex(fileAt: url) { h.field(digest) }
+                if let url = try? locator.locate(value).url, let digest = try? SHA256.hex(fileAt: url) { h.field(digest) }
             }
         }
         return h.finalize()

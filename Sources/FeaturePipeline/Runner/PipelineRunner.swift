@@ -51,10 +51,13 @@ public final class PipelineRunner {
         let preprocess = try preprocessStage(load)
         let split = try splitStage(preprocess)
         let extract = try extractStage(load, split)
+        try stopWhenNothingIsLeftToTrainOn()
         let train = try trainStage([load, preprocess, split, extract])
         let evaluate = try evaluateStage([train, preprocess, split])
         _ = try exportStage([train, evaluate, extract])
-        let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports)
+        let failures = try completeFailures()
+        let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports,
+                                 failures: failures.isEmpty ? nil : failures)
         try store.writeJSON(summary, to: "summary.json")
         if spec.outputs.report == .html {
             do { try ReportWriter.write(runDirectory: store.root) } catch { logger.warning("report.html not written: \(error)") }

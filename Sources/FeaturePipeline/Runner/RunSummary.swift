@@ -14,6 +14,9 @@ public struct RunSummary: Sendable, Codable {
     public var pipeline: String
     public var runDirectory: String
     public var stages: [StageReport]
+    /// A modality that failed for every item, or every item failing: one line each; absent when
+    /// none (`pipeline run` then exits with status 4).
+    public var failures: [String]?
 
     /// The table printed at the end of `pipeline run`.
     public func text() -> String {

@@ -32,6 +32,8 @@ public struct DataSpec: Sendable, Equatable {
     public var mediaRoot: URL
     /// Accept media paths that leave `mediaRoot` (`../`, absolute paths, symlinks out).
     public var allowOutsideRoot: Bool
+    /// The most item rows a run reads; a larger items file is refused while it is read.
+    public var maxItems: Int
 }
 
 extension DataSpec {
@@ -61,9 +63,11 @@ extension DataSpec {
         let rootText = r.string("media_root", default: nil, doc: "Folder media paths are resolved against; default: the items file's folder.")
         let mediaRoot = rootText.map { resolve($0, base) } ?? items.path.deletingLastPathComponent()
         let allowOutside = r.bool("allow_outside_root", default: false, doc: "Accept media paths that leave the media root (../, absolute paths, symlinks out).")
+        let maxItems = r.int("max_items", default: 10_000_000, range: 1...Int.max,
+                             doc: "Items files with more rows are refused while they are read, before the rows are kept.")
         r.finish()
         return DataSpec(items: items, itemId: itemId, interactions: interactions, users: users,
-                        mediaRoot: mediaRoot, allowOutsideRoot: allowOutside)
+                        mediaRoot: mediaRoot, allowOutsideRoot: allowOutside, maxItems: maxItems)
     }
 }
 

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Failures of a whole modality or of the whole catalog, as opposed to some bad files.
+///
+/// A configured modality whose every input was rejected, or a catalog where every item had a
+/// rejected input, is reported even when `on_error` let the run go on: the run finishes what it
+/// can, then `pipeline run` prints each line and exits with status 4 (docs/cli.md). When
+/// `on_error: skip` leaves no training rating at all, the run stops after the extract stage with
+/// status 4.
+extension PipelineRunner {
+    /// One line per complete failure (empty when none), from the extract stage's records.
+    func completeFailures() throws -> [String] {
+        let summary = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json")
+        var lines: [String] = []
+        var coversEveryItem = false
+        for name in summary.modalities.keys.sorted() {
+            let m = summary.modalities[name]!
+            let inputs = m.items - m.absent
+            guard inputs > 0, m.failed >= inputs else { continue }
+            let classes = m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            lines.append("every \(name) input failed: \(m.failed) of \(inputs) items with \(article(name)) were rejected (\(classes))")
+            coversEveryItem = coversEveryItem || inputs == m.items
+        }
+        let failedItems = Set(try extractFailures().map(\.item)).count
+        let items = try catalog().count
+        if !coversEveryItem, items > 0, failedItems == items {
+            lines.append("every item failed: each of the \(items) items has a rejected input")
+        }
+        return lines.map { $0 + " (hint: see \(store.url("errors.jsonl").path))" }
+    }
+
+    /// Stops the run when `on_error: skip` set aside every training rating; errors.jsonl is
+    /// written to the run folder first so the user can see why.
+    func stopWhenNothingIsLeftToTrainOn() throws {
+        guard try trainingSplit().count(.train) == 0 else { return }
+        try store.write(try errorLines(), to: "errors.jsonl")
+        let skipped = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json").skippedItems.count
+        throw PipelineError(
+            what: "nothing is left to train on: on_error: skip set aside \(skipped) of \(try catalog().count) items, and with them every training rating (\(store.url("errors.jsonl").path) lists each rejected file)",
+            hint: "fix or replace the files, or set on_error: fallback to keep the items without that modality",
+            exitCode: 4)
+    }
+
+    /// The records of stages/extract/errors.jsonl.
+    func extractFailures() throws -> [ItemFailure] {
+        let decoder = JSONDecoder()
+        return try String(decoding: try errorLines(), as: UTF8.self).split(separator: "\n").map {
+            try decoder.decode(ItemFailure.self, from: Data($0.utf8))
+        }
+    }
+
+    private func article(_ modality: String) -> String {
+        switch modality {
+        case "image": return "an image"
+        case "audio": return "a sound"
+        default: return "a \(modality)"
+        }
+    }
+}
