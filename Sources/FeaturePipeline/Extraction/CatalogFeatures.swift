@@ -28,6 +28,13 @@ struct CatalogFeatures {
         var fitItems: Set<Int>
         /// A trained model's vectorizer: transform only.
         var fittedText: FittedText?
+        /// A vectorizer already built (a streamed catalog's chunks share one): transform only.
+        var vectorizer: TextVectorizer? = nil
+        /// Progress tasks of the whole catalog when this is one chunk of it (they are advanced,
+        /// not finished, here); without one a modality gets its own task.
+        var tasks: [String: ProgressTask] = [:]
+        /// Whether `on_error: fail` throws here; a streamed catalog applies it once at the end.
+        var applyFailPolicy = true
     }
 
     init(_ catalog: Catalog, _ context: Context) throws {
@@ -35,10 +42,10 @@ struct CatalogFeatures {
         if let text = spec.features.text {
             let result = try TextExtraction(spec: text, threads: context.threads)
                 .run(catalog, trainItems: context.fitItems, itemsFile: spec.data.items.path.lastPathComponent,
-                     fitted: context.fittedText)
+                     fitted: context.fittedText, vectorizer: context.vectorizer)
             entries += result.rows.safetensorsEntries(prefix: "text")
             fittedText = result.vectorizer.fitted
-            try record("text", text.onError, result.failures, summary: result.summary)
+            try record("text", text.onError, result.failures, summary: result.summary, context)
         }
         if let image = spec.features.image {
             let preprocessor = ImagePreprocessor(options: image.options)
@@ -54,7 +61,7 @@ struct CatalogFeatures {
             entries.append(.init(name: "image.pixels", dtype: .uint8, shape: [catalog.count, image.options.height, image.options.width, 3],
                                  bytes: pixels))
             entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            try record("image", image.onError, result.failures, summary: result.summary(items: catalog.count))
+            try record("image", image.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
         if let audio = spec.features.audio {
             let extractor = try AudioFeatureExtractor(options: audio.options)
@@ -69,7 +76,7 @@ struct CatalogFeatures {
             }
             entries.append(.init(name: "audio.features", tensor: matrix))
             entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            try record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
+            try record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
         skippedItems = Array(Set(skippedItems)).sorted()
     }
@@ -82,6 +89,7 @@ struct CatalogFeatures {
             modality: modality, column: column, configuration: spec.resolvedModalities[modality] ?? "", maxBytes: maxBytes,
             locator: MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot),
             cache: context.cache, threads: context.threads)
+        if let shared = context.tasks[modality] { return extraction.run(catalog, progress: shared, extract) }
         let task = context.progress.task("extract \(modality)", total: catalog.count)
         let result = extraction.run(catalog, progress: task, extract)
         task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
@@ -91,12 +99,17 @@ struct CatalogFeatures {
     /// Files a modality's failures and applies its policy: `fail` stops at the first bad item
     /// in catalog order.
     private mutating func record(_ modality: String, _ policy: OnError, _ bad: [ItemFailure],
-                                 summary: PipelineRunner.ModalitySummary) throws {
+                                 summary: PipelineRunner.ModalitySummary, _ context: Context) throws {
         failures += bad
         modalities[modality] = summary
         if policy == .skip { skippedItems += bad.map(\.item) }
-        guard policy == .fail, let first = bad.first else { return }
-        throw PipelineError(
+        guard policy == .fail, context.applyFailPolicy, let first = bad.first else { return }
+        throw Self.failPolicyError(first)
+    }
+
+    /// The error of `on_error: fail` for the first rejected item of a modality.
+    static func failPolicyError(_ first: ItemFailure) -> PipelineError {
+        PipelineError(
             what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
             hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
     }

@@ -3,6 +3,11 @@ import TensorCore
 
 /// Per-item features stored under their content key, so an unchanged item is never extracted
 /// twice (across epochs, stages and runs): `cache/<modality>/<key[0..2]>/<key>.bin`.
+///
+/// An entry is the features followed by the SHA-256 of those bytes (64 hex digits), checked on
+/// every read: a missing, torn or foreign entry is a miss, and the item is extracted again. So
+/// entries are written atomically but without fsync: two fsyncs per item made the disk, not the
+/// extractors, the bottleneck of extraction (300 items: 4.4 s of which 0.85 s CPU).
 struct ItemCache: Sendable {
     let root: URL
 
@@ -11,11 +16,22 @@ struct ItemCache: Sendable {
     }
 
     func read(_ modality: String, _ key: String) -> Data? {
-        try? Data(contentsOf: url(modality, key))
+        guard let entry = try? Data(contentsOf: url(modality, key)), entry.count >= Self.checkLength else { return nil }
+        let features = entry.prefix(entry.count - Self.checkLength)
+        guard Data(Self.check(features).utf8) == entry.suffix(Self.checkLength) else { return nil }
+        return Data(features)
     }
 
     func write(_ modality: String, _ key: String, _ data: Data) throws {
-        try AtomicFile.write(data, to: url(modality, key))
+        try AtomicFile.write(data + Data(Self.check(data).utf8), to: url(modality, key), durable: false)
+    }
+
+    static let checkLength = 64
+
+    private static func check(_ data: Data) -> String {
+        var h = SHA256()
+        h.update(data)
+        return h.finalize()
     }
 
     /// The content key of one item's features: what produced them and the bytes they came from.

@@ -19,8 +19,42 @@ struct TextExtraction {
         var summary: PipelineRunner.ModalitySummary
     }
 
-    /// Fits on `trainItems`, or uses `fitted` (a trained model's vectorizer) when given.
-    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil) throws -> Result {
+    /// Fits on `trainItems`, or uses `vectorizer` or `fitted` (a trained model's vectorizer) when given.
+    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil,
+             vectorizer given: TextVectorizer? = nil) throws -> Result {
+        var (documents, rejected, failures) = try self.documents(catalog, itemsFile: itemsFile)
+        let vectorizer: TextVectorizer
+        if let given {
+            vectorizer = given
+        } else if let fitted {
+            vectorizer = try TextVectorizer(fitted: fitted)
+        } else {
+            let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
+            vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
+        }
+        let bags = vectorizer.transform(documents, threads: threads)
+        var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)
+        for (item, result) in bags.enumerated() {
+            switch result {
+            case .failure(let error):
+                failures.append(ItemFailure(item: catalog.ids[item], modality: "text", path: nil,
+                                            errorClass: error.failureClass, message: error.message))
+            case .success(let bag) where bag.isEmpty && !rejected.contains(item):
+                summary.absent += 1
+            default: break
+            }
+        }
+        failures.sort { (catalog.ids.firstIndex(of: $0.item) ?? 0) < (catalog.ids.firstIndex(of: $1.item) ?? 0) }
+        summary.failed = failures.count
+        for f in failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+        let kept = bags.enumerated().map { item, bag -> TextBag? in rejected.contains(item) ? nil : try? bag.get() }
+        return Result(vectorizer: vectorizer, rows: SparseRows(kept, columns: vectorizer.featureCount),
+                      failures: failures, summary: summary)
+    }
+
+    /// Every item's document; items whose text fields hold invalid UTF-8 under `invalid_utf8:
+    /// reject` lose those fields and are listed in `rejected`, with their failures.
+    func documents(_ catalog: Catalog, itemsFile: String) throws -> (documents: [TextDocument], rejected: Set<Int>, failures: [ItemFailure]) {
         let columns = try spec.options.fields.map { field -> Int in
             guard let c = catalog.columnIndex(field.name) else {
                 let near = nearestKey(to: field.name, among: catalog.columns)
@@ -45,30 +79,6 @@ struct TextExtraction {
             }
             return TextDocument(item: catalog.ids[item], fields: fields)
         }
-        let vectorizer: TextVectorizer
-        if let fitted {
-            vectorizer = try TextVectorizer(fitted: fitted)
-        } else {
-            let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
-            vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
-        }
-        let bags = vectorizer.transform(documents, threads: threads)
-        var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)
-        for (item, result) in bags.enumerated() {
-            switch result {
-            case .failure(let error):
-                failures.append(ItemFailure(item: catalog.ids[item], modality: "text", path: nil,
-                                            errorClass: error.failureClass, message: error.message))
-            case .success(let bag) where bag.isEmpty && !rejected.contains(item):
-                summary.absent += 1
-            default: break
-            }
-        }
-        failures.sort { (catalog.ids.firstIndex(of: $0.item) ?? 0) < (catalog.ids.firstIndex(of: $1.item) ?? 0) }
-        summary.failed = failures.count
-        for f in failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
-        let kept = bags.enumerated().map { item, bag -> TextBag? in rejected.contains(item) ? nil : try? bag.get() }
-        return Result(vectorizer: vectorizer, rows: SparseRows(kept, columns: vectorizer.featureCount),
-                      failures: failures, summary: summary)
+        return (documents, rejected, failures)
     }
 }

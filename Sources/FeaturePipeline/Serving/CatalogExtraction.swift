@@ -9,12 +9,19 @@ import TensorCore
 /// so new items with content are embedded from their content. Without a run, the extractors run
 /// with seeded, frozen weights (text bag, audio projection, item fields) fitted on the whole
 /// catalog, and an item's vector is their concatenation (zeros where a modality is missing).
+///
+/// The catalog is streamed: `CatalogFit` learns what needs the whole catalog in passes that keep
+/// only counts, then chunks of `chunkSize` items are extracted in parallel (`threads` workers,
+/// BLAS on one thread each), encoded and appended to the output files (`EmbeddingFiles`), so
+/// memory does not grow with the number of items.
 public struct CatalogExtraction {
     public var spec: PipelineSpec
     public var run: URL?
     public var output: URL
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var quiet = false
+    /// Items per chunk; a multiple of the fused model's inference batch (2048) keeps its batches.
+    var chunkSize = CatalogChunks.defaultSize
 
     public init(spec: PipelineSpec, run: URL?, output: URL) {
         self.spec = spec
@@ -31,37 +38,74 @@ public struct CatalogExtraction {
 
     public func execute() throws -> Summary {
         let progress = ProgressReporter.automatic(quiet: quiet)
-        var report = LoadReport()
-        let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
-        let cache = ItemCache(root: output.appendingPathComponent("cache"))
-        var rng = SeededGenerator(seed: spec.seed, stream: "extract")
-        let vectors: Tensor
-        let features: CatalogFeatures
-        var modalityBlocks: [(String, Tensor, [Bool])] = []
-        if let run {
-            let trained = try TrainedRun(directory: run)
-            var trainedSpec = trained.runner.spec
-            trainedSpec.data = spec.data  // the run's features and model, this file's catalog
-            features = try CatalogFeatures(catalog, .init(
-                spec: trainedSpec, threads: threads, cache: cache, progress: progress,
-                fitItems: Set(catalog.ids.indices), fittedText: trained.description.text))
-            let encoders = ItemEncoderSet(spec: trainedSpec, catalog: catalog, features: features.file,
-                                          fitItems: Array(catalog.ids.indices), saved: trained.description, textState: nil, rng: &rng)
-            try encoders.load(from: trained.model)
-            let known = Dictionary(trained.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            let idRows = catalog.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
-            vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: idRows)
-            modalityBlocks = Self.blocks(encoders, count: catalog.count)
-        } else {
-            features = try CatalogFeatures(catalog, .init(
-                spec: spec, threads: threads, cache: cache, progress: progress, fitItems: Set(catalog.ids.indices), fittedText: nil))
-            let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file,
-                                          fitItems: Array(catalog.ids.indices), saved: nil, textState: features.fittedText, rng: &rng)
-            modalityBlocks = Self.blocks(encoders, count: catalog.count)
-            vectors = modalityBlocks.isEmpty ? Tensor(shape: [catalog.count, 0]) : concatenateColumns(modalityBlocks.map(\.1))
+        let trained: TrainedRun?
+        do {
+            trained = try run.map { try TrainedRun(directory: $0) }
+        } catch {
+            try CatalogChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
+            throw error
         }
-        try write(vectors, blocks: modalityBlocks, catalog: catalog, failures: features.errorLines)
-        return Summary(items: catalog.count, dimension: vectors.shape[1], failures: features.failures.count, usedModel: run != nil)
+        var featureSpec = spec
+        var given = ItemEncoderSet.Fitted()
+        if let trained {
+            featureSpec = trained.runner.spec
+            featureSpec.data = spec.data  // the run's features and model, this file's catalog
+            given = .init(itemFields: trained.description.itemFields, text: trained.description.text,
+                          audioScaler: trained.description.audioScaler)
+        }
+        var context = CatalogFeatures.Context(
+            spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")),
+            progress: progress, fitItems: [], fittedText: nil)
+        let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context)
+        context.vectorizer = fit.vectorizer
+        context.applyFailPolicy = false
+        let modalities = featureSpec.features.modalities
+        for modality in ["image", "audio"] where modalities.contains(modality) {
+            // The audio scaler's pass already extracted (and cached) every sound and reported it.
+            let silent = modality == "audio" && given.audioScaler == nil
+            context.tasks[modality] = (silent ? ProgressReporter(style: .quiet) : progress).task("extract \(modality)", total: fit.ids.count)
+        }
+
+        let files = try EmbeddingFiles(output: output)
+        let known = trained.map { t in Dictionary(t.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
+        let rng = SeededGenerator(seed: spec.seed, stream: "extract")
+        var failurePolicy = FailurePolicy(spec: featureSpec)
+        var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
+        var failureCount = 0
+        var chunks = CatalogChunks(data: spec.data, size: chunkSize)
+        chunks.columns = fit.columns
+        try chunks.forEach { chunk, _ in
+            let features = try CatalogFeatures(chunk, context)
+            var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
+            let encoders = ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
+                                          fitted: fit.fitted, rng: &chunkRng)
+            if let trained { try encoders.load(from: trained.model) }
+            let blocks = Self.blocks(encoders, count: chunk.count)
+            let vectors: Tensor
+            if let trained, let known {
+                let idRows = chunk.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
+                vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: idRows)
+            } else {
+                vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
+            }
+            try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures, modalities: modalities)
+            for (modality, s) in features.modalities {
+                let c = counts[modality] ?? (0, 0, 0)
+                counts[modality] = (c.extracted + s.extracted, c.cached + s.cached, c.failed + s.failed)
+            }
+            failureCount += features.failures.count
+            if let error = failurePolicy.record(features.failures) { throw error }
+        }
+        for modality in ["image", "audio"] {
+            guard let task = context.tasks[modality], let s = counts[modality] else { continue }
+            task.finish("\(s.extracted) extracted, \(s.cached) cached, \(s.failed) failed")
+        }
+        if let error = failurePolicy.finalError { throw error }
+        try files.commit(metadata: [
+            "item_ids": try StageCodecs.jsonText(fit.ids), "format": "pipeline-embeddings-1",
+            "source": run == nil ? "frozen-extractors" : "trained-model"])
+        return Summary(items: fit.ids.count, dimension: trained?.model.dimension ?? files.dimension ?? 0,
+                       failures: failureCount, usedModel: run != nil)
     }
 
     /// Each encoder's output for every entity (zeros where absent) and its presence.
@@ -78,18 +122,31 @@ public struct CatalogExtraction {
             return (encoder.name, block, present)
         }
     }
+}
 
-    private func write(_ vectors: Tensor, blocks: [(String, Tensor, [Bool])], catalog: Catalog, failures: Data) throws {
-        try NumpyFile.write(vectors, to: output.appendingPathComponent("item_embeddings.npy"))
-        try AtomicFile.write(catalog.ids.joined(separator: "\n") + "\n", to: output.appendingPathComponent("item_ids.txt"))
-        var entries = [Safetensors.Entry(name: "item_embeddings", tensor: vectors)]
-        for (name, tensor, present) in blocks {
-            entries.append(.init(name: name, tensor: tensor))
-            entries.append(.init(name: "\(name).present", dtype: .uint8, shape: [present.count], bytes: present.map { $0 ? 1 : 0 }))
-        }
-        try Safetensors.write(entries, metadata: ["item_ids": try StageCodecs.jsonText(catalog.ids), "format": "pipeline-embeddings-1",
-                                                  "source": run == nil ? "frozen-extractors" : "trained-model"],
-                              to: output.appendingPathComponent("item_embeddings.safetensors"))
-        try AtomicFile.write(failures, to: output.appendingPathComponent("errors.jsonl"))
+/// `on_error: fail` over a streamed catalog: the error is that of the first rejected item of the
+/// first modality (text, image, audio) whose policy is `fail`, as when the modalities ran one
+/// after the other over the whole catalog. It is known before the end once no earlier modality
+/// with `fail` can still have a rejected item.
+struct FailurePolicy {
+    /// Modalities with `on_error: fail`, in extraction order.
+    let failing: [String]
+    private var first: [String: ItemFailure] = [:]
+
+    init(spec: PipelineSpec) {
+        let f = spec.features
+        failing = [("text", f.text?.onError), ("image", f.image?.onError), ("audio", f.audio?.onError)]
+            .filter { $0.1 == .fail }.map(\.0)
+    }
+
+    /// Records a chunk's failures; returns the final error when it is already certain.
+    mutating func record(_ failures: [ItemFailure]) -> PipelineError? {
+        for f in failures where failing.contains(f.modality) && first[f.modality] == nil { first[f.modality] = f }
+        guard let leader = failing.first, let failure = first[leader] else { return nil }
+        return CatalogFeatures.failPolicyError(failure)
+    }
+
+    var finalError: PipelineError? {
+        failing.lazy.compactMap { first[$0] }.first.map(CatalogFeatures.failPolicyError)
     }
 }
