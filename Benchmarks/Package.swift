@@ -12,6 +12,11 @@ let package = Package(
     targets: [
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
         .executableTarget(name: "BenchAudio", dependencies: [.product(name: "AudioFeatures", package: "pipeline")]),
+        .target(
+            name: "FusionWorkload",
+            dependencies: [.product(name: "Recommender", package: "pipeline"), .product(name: "NeuralNet", package: "pipeline"),
+                           .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(name: "BenchFusion", dependencies: ["FusionWorkload", .product(name: "TensorCore", package: "pipeline")]),
         .executableTarget(
             name: "BenchTrainStep",
             dependencies: [.product(name: "NeuralNet", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
