@@ -11,7 +11,7 @@ import TensorCore
 /// multi-hot genres field (8-d mean bag) → item and user towers (32) → μ + biases + ⟨w, v⟩ +
 /// MLP 96-128-64-1; with `history`, also the mean-pooled history and the user statistics (the
 /// defaults of `pipeline run`). Dropouts are off, so the PyTorch mirror computes the same thing.
-public final class FusionWorkload {
+public final class FusionWorkload: @unchecked Sendable {
     public let data: FusionData
     public let set: RatingSet
     public let behavior: UserBehavior
