@@ -49,15 +49,23 @@ public final class AtomicFileWriter {
 
     /// Copies another writer's bytes (not yet committed) to the end of this file.
     public func append(contentsOf other: AtomicFileWriter) throws {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var offset = 0
-        while offset < other.size {
-            let n = buffer.withUnsafeMutableBytes { pread(other.fd, $0.baseAddress!, min($0.count, other.size - offset), off_t(offset)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw AtomicFileError.cannotWrite(url.path, "cannot read back \(other.temporary.path): \(AtomicFile.errnoText())") }
-            try buffer.withUnsafeBytes { try append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            offset += n
+        for offset in stride(from: 0, to: other.size, by: 1 << 20) {
+            try append(try other.read(at: offset, count: min(1 << 20, other.size - offset)))
         }
+    }
+
+    /// Reads back `count` bytes appended earlier, from `offset`.
+    public func read(at offset: Int, count: Int) throws -> [UInt8] {
+        precondition(offset >= 0 && offset + count <= size, "read of \(count) bytes at \(offset) past the \(size) written")
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw AtomicFileError.cannotWrite(url.path, "cannot read back \(temporary.path): \(AtomicFile.errnoText())") }
+            done += n
+        }
+        return bytes
     }
 
     /// Flushes the temporary to disk and renames it over `url`.

@@ -35,6 +35,15 @@ struct CatalogFeatures {
         var tasks: [String: ProgressTask] = [:]
         /// Whether `on_error: fail` throws here; a streamed catalog applies it once at the end.
         var applyFailPolicy = true
+        /// This catalog's audio features, already extracted (a streamed catalog's scaler pass).
+        var audio: ExtractedAudio? = nil
+    }
+
+    /// Pooled audio features of a set of items: (items, width), zeros where absent, and the failures.
+    struct ExtractedAudio {
+        var features: Tensor
+        var present: [UInt8]
+        var failures: [ItemFailure]
     }
 
     init(_ catalog: Catalog, _ context: Context) throws {
@@ -63,7 +72,13 @@ struct CatalogFeatures {
             entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
             try record("image", image.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
-        if let audio = spec.features.audio {
+        if let audio = spec.features.audio, let given = context.audio {
+            entries.append(.init(name: "audio.features", tensor: given.features))
+            entries.append(StageCodecs.bytesEntry("audio.present", .uint8, given.present))
+            var summary = PipelineRunner.ModalitySummary(items: catalog.count, failed: given.failures.count)
+            for f in given.failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+            try record("audio", audio.onError, given.failures, summary: summary, context)
+        } else if let audio = spec.features.audio {
             let extractor = try AudioFeatureExtractor(options: audio.options)
             let result = media(catalog, context, modality: "audio", column: audio.field, maxBytes: audio.options.maxBytes) { bytes, name in
                 FloatBytes.encode(try extractor.extract(bytes: bytes, name: name))

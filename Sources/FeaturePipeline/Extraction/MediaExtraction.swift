@@ -50,7 +50,7 @@ struct MediaExtraction {
             do {
                 let url = try locator.locate(value)
                 path = url.path
-                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+                let size = Self.fileSize(url.path)
                 if size > maxBytes {
                     throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(size) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
                 }
@@ -80,5 +80,13 @@ struct MediaExtraction {
             }
         }
         return result
+    }
+
+    /// The file's size in bytes, 0 when it cannot be read (reading it then fails with the reason).
+    /// `stat` itself: FileManager's attributes also look up the owner's and group's names, which
+    /// opened /etc/passwd and /etc/group for every item.
+    static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 }

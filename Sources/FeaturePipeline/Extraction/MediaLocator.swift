@@ -8,6 +8,9 @@ struct MediaLocator: Sendable {
     let root: URL
     let allowOutsideRoot: Bool
     private let resolvedRoot: String
+    /// Folders already resolved: the items of a catalog share a few, and resolving every path
+    /// component again for every item cost more stat calls than the rest of the extraction.
+    private let folders = ResolvedFolders()
 
     init(root: URL, allowOutsideRoot: Bool) {
         self.root = root
@@ -22,7 +25,7 @@ struct MediaLocator: Sendable {
             throw ExtractionError(failureClass: .missing, message: "\(standardized.path): no such file (hint: paths are relative to \(root.path))")
         }
         if !allowOutsideRoot {
-            let resolved = standardized.resolvingSymlinksInPath().path
+            let resolved = folders.resolve(standardized)
             guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
                 throw ExtractionError(
                     failureClass: .unsupported,
@@ -30,5 +33,24 @@ struct MediaLocator: Sendable {
             }
         }
         return standardized
+    }
+}
+
+/// `resolvingSymlinksInPath` of files, with their folders' resolutions remembered: a file that is
+/// not itself a symbolic link resolves to its folder's resolution plus its name.
+private final class ResolvedFolders: @unchecked Sendable {
+    private var known: [String: String] = [:]
+    private let lock = NSLock()
+
+    func resolve(_ file: URL) -> String {
+        var info = stat()
+        guard lstat(file.path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { return file.resolvingSymlinksInPath().path }
+        let folder = file.deletingLastPathComponent()
+        let resolved = lock.withLock { known[folder.path] } ?? {
+            let path = folder.resolvingSymlinksInPath().path
+            lock.withLock { known[folder.path] = path }
+            return path
+        }()
+        return (resolved == "/" ? "" : resolved) + "/" + file.lastPathComponent
     }
 }

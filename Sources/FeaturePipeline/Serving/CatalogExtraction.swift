@@ -56,14 +56,13 @@ public struct CatalogExtraction {
         var context = CatalogFeatures.Context(
             spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")),
             progress: progress, fitItems: [], fittedText: nil)
-        let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context)
+        let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
         context.vectorizer = fit.vectorizer
         context.applyFailPolicy = false
         let modalities = featureSpec.features.modalities
-        for modality in ["image", "audio"] where modalities.contains(modality) {
-            // The audio scaler's pass already extracted (and cached) every sound and reported it.
-            let silent = modality == "audio" && given.audioScaler == nil
-            context.tasks[modality] = (silent ? ProgressReporter(style: .quiet) : progress).task("extract \(modality)", total: fit.ids.count)
+        // The audio scaler's pass already extracted every sound (and reported it): the chunks read them back.
+        for modality in ["image", "audio"] where modalities.contains(modality) && !(modality == "audio" && fit.audio != nil) {
+            context.tasks[modality] = progress.task("extract \(modality)", total: fit.ids.count)
         }
 
         let files = try EmbeddingFiles(output: output)
@@ -74,13 +73,15 @@ public struct CatalogExtraction {
         var failureCount = 0
         var chunks = CatalogChunks(data: spec.data, size: chunkSize)
         chunks.columns = fit.columns
-        try chunks.forEach { chunk, _ in
+        try chunks.forEach { chunk, first in
+            var context = context
+            context.audio = try fit.audio?.read(first..<(first + chunk.count))
             let features = try CatalogFeatures(chunk, context)
             var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
             let encoders = ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
                                           fitted: fit.fitted, rng: &chunkRng)
             if let trained { try encoders.load(from: trained.model) }
-            let blocks = Self.blocks(encoders, count: chunk.count)
+            let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
             let vectors: Tensor
             if let trained, let known {
                 let idRows = chunk.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
@@ -108,12 +109,22 @@ public struct CatalogExtraction {
                        failures: failureCount, usedModel: run != nil)
     }
 
-    /// Each encoder's output for every entity (zeros where absent) and its presence.
-    static func blocks(_ set: ItemEncoderSet, count: Int) -> [(String, Tensor, [Bool])] {
+    /// Each encoder's output for every entity (zeros where absent) and its presence. The conv
+    /// stack, the one costly encoder, runs on `threads` contiguous parts of the rows at once; each
+    /// part holds an even number of images, so the stack's groups of two are those of one pass.
+    static func blocks(_ set: ItemEncoderSet, count: Int, threads: Int = 1) -> [(String, Tensor, [Bool])] {
         set.encoders.map { encoder in
             let present = (0..<count).map { encoder.isPresent($0) }
             let rows = present.indices.filter { present[$0] }
-            let encoded = encoder.infer(rows)
+            let encoded: Tensor
+            if let images = encoder as? ImageEncoder, threads > 1, rows.count >= 4 * threads {
+                let step = (rows.count / threads + 1) & ~1
+                let parts = stride(from: 0, to: rows.count, by: step).map { Array(rows[$0..<min(rows.count, $0 + step)]) }
+                let outputs = parallelMap(count: parts.count, threads: threads) { images.infer(parts[$0]) }  // infer is pure
+                encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
+            } else {
+                encoded = encoder.infer(rows)
+            }
             let width = encoder.outputDimension
             var block = Tensor(shape: [count, width])
             for (k, r) in rows.enumerated() {

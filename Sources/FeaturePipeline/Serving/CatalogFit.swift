@@ -13,11 +13,13 @@ struct CatalogFit {
     var columns: [String] = []
     var fitted: ItemEncoderSet.Fitted
     var vectorizer: TextVectorizer?
+    /// The sounds extracted to fit the audio scaler, for the embedding pass to read back.
+    var audio: AudioSpill?
 
     /// Pass 1 reads the table alone (ids, item fields, text counts; a second table pass counts
     /// documents with unknown terms when the vocabulary has an unknown id); pass 2 extracts the
-    /// sounds, through the item cache, only to fit the audio scaler.
-    init(spec: PipelineSpec, given: ItemEncoderSet.Fitted, threads: Int, context: CatalogFeatures.Context) throws {
+    /// sounds (through the item cache) to fit the audio scaler, and spills them for the embedding pass.
+    init(spec: PipelineSpec, given: ItemEncoderSet.Fitted, threads: Int, context: CatalogFeatures.Context, output: URL) throws {
         fitted = given
         let features = spec.features
         let itemsFile = spec.data.items.path.lastPathComponent
@@ -54,8 +56,10 @@ struct CatalogFit {
         } else if let given = given.text {
             vectorizer = try TextVectorizer(fitted: given)
         }
-        if let audio = features.audio, given.audioScaler == nil {
-            fitted.audioScaler = try Self.fitAudioScaler(spec, audio, columns: columns, count: ids.count, context: context)
+        if features.audio != nil, given.audioScaler == nil {
+            let spill = try AudioSpill(output: output)
+            fitted.audioScaler = try Self.fitAudioScaler(spec, columns: columns, count: ids.count, context: context, spill: spill)
+            self.audio = spill
         }
     }
 
@@ -66,8 +70,8 @@ struct CatalogFit {
     }
 
     /// Mean and deviation of the pooled audio features of every item that has them, in catalog order.
-    private static func fitAudioScaler(_ spec: PipelineSpec, _ audio: AudioSpec, columns: [String], count: Int,
-                                       context: CatalogFeatures.Context) throws -> FeatureScaler {
+    private static func fitAudioScaler(_ spec: PipelineSpec, columns: [String], count: Int,
+                                       context: CatalogFeatures.Context, spill: AudioSpill) throws -> FeatureScaler {
         var audioOnly = spec
         audioOnly.features.text = nil
         audioOnly.features.image = nil
@@ -90,6 +94,7 @@ struct CatalogFit {
                     accumulator!.add(UnsafeBufferPointer(rebasing: p[(r * width)..<((r + 1) * width)]))
                 }
             }
+            try spill.append(matrix, present: present, failures: features.failures, ids: chunk.ids)
             let summary = features.modalities["audio"]
             extracted += summary?.extracted ?? 0
             cached += summary?.cached ?? 0
