@@ -9,7 +9,7 @@ the 2-thread speed-up (wall and CPU-normalised) and the ratio of peak RSS betwee
 
 Run (from the repository root, with a release binary):
     /work/venv/bin/python scripts/bench/extract_bench.py [--pipeline .build/release/pipeline]
-        [--data /tmp/pipeline-bench] [--sizes 10000 100000] [--threads 1 2] [--rounds 1]
+        [--data /tmp/pipeline-bench] [--sizes 10000 100000] [--threads 1 2] [--rounds 1] [--output-root /dev/shm]
 """
 import argparse
 import os
@@ -40,8 +40,8 @@ def catalog(pipeline, data, size):
     return folder
 
 
-def extract(pipeline, folder, threads):
-    out = folder / f"extract-{threads}"
+def extract(pipeline, folder, threads, output_root=None):
+    out = (output_root / folder.name if output_root else folder) / f"extract-{threads}"
     shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run(["/usr/bin/time", "-v", pipeline, "extract", str(folder / "pipeline.yaml"), "--output", str(out),
                            "--threads", str(threads), "--quiet"], check=True, capture_output=True, text=True, env=env)
@@ -62,6 +62,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--output-root", type=pathlib.Path, default=None,
+                        help="write the outputs and the item cache there (e.g. /dev/shm) instead of beside the catalog")
     args = parser.parse_args()
     folders = {n: catalog(args.pipeline, args.data, n) for n in args.sizes}
     runs = {(n, t): [] for n in args.sizes for t in args.threads}
@@ -69,7 +71,7 @@ def main():
     for r in range(args.rounds):
         for n in args.sizes:
             for t in args.threads:
-                result = extract(args.pipeline, folders[n], t)
+                result = extract(args.pipeline, folders[n], t, args.output_root)
                 runs[(n, t)].append(result)
                 print(f"round {r + 1}: {n} items, {t} thread(s): wall {result['wall']:.1f} s, CPU {result['cpu']:.1f} s, "
                       f"peak RSS {result['rss_mb']:.0f} MB   ({uptime()})", flush=True)
