@@ -11,19 +11,22 @@ public enum AtomicFile {
     /// Prefix of temporaries; `sweepTemporaries(in:)` removes leftovers of killed runs.
     public static let temporaryPrefix = ".tmp-"
 
-    public static func write(_ data: Data, to url: URL) throws {
-        try data.withUnsafeBytes { try write(bytes: $0, to: url) }
+    /// - Parameter durable: fsync the file and its folder before and after the rename (the
+    ///   default). Without it the rename is still atomic for other processes and after a kill,
+    ///   but a power loss may leave an empty or partial file: only for caches that validate
+    ///   what they read.
+    public static func write(_ data: Data, to url: URL, durable: Bool = true) throws {
+        try data.withUnsafeBytes { try write(bytes: $0, to: url, durable: durable) }
     }
 
     public static func write(_ string: String, to url: URL) throws {
         try write(Data(string.utf8), to: url)
     }
 
-    public static func write(bytes: UnsafeRawBufferPointer, to url: URL) throws {
+    public static func write(bytes: UnsafeRawBufferPointer, to url: URL, durable: Bool = true) throws {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tmp = dir.appendingPathComponent(
-            "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        let tmp = temporary(for: url)
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
         var ok = false
@@ -42,10 +45,16 @@ public enum AtomicFile {
             offset += n
         }
         FaultInjection.pause()  // crash tests kill here: the temporary is written, not yet renamed
-        guard fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
         guard rename(tmp.path, url.path) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
         ok = true
-        syncDirectory(dir)
+        if durable { syncDirectory(dir) }
+    }
+
+    /// A hidden temporary beside `url`: `.tmp-<name>.<pid>.<random>`, which the sweep recognises.
+    static func temporary(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(
+            "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
     }
 
     /// Removes temporaries left in `dir` (recursively) by a process that was killed mid-write.
@@ -62,7 +71,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func syncDirectory(_ dir: URL) {
+    static func syncDirectory(_ dir: URL) {
         let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 {
             fsync(fd)
@@ -70,7 +79,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
+    static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 public enum AtomicFileError: Error, CustomStringConvertible {

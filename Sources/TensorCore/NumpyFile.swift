@@ -34,6 +34,15 @@ public enum NumpyFile {
 
     public static func encode(dtype: DType, shape: [Int], littleEndianBytes: UnsafeRawBufferPointer) -> Data {
         precondition(littleEndianBytes.count == Tensor.elementCount(shape) * dtype.size, "byte count does not fit shape")
+        var data = Data(header(dtype: dtype, shape: shape))
+        data.append(contentsOf: littleEndianBytes)
+        return data
+    }
+
+    /// Everything before the elements: magic, version, header length and the padded header, a
+    /// multiple of 64 bytes. A writer that learns the shape only at the end writes a placeholder
+    /// of the same length first (2-d shapes always take 128 bytes) and patches it.
+    public static func header(dtype: DType, shape: [Int]) -> [UInt8] {
         let shapeText: String
         switch shape.count {
         case 0: shapeText = "()"
@@ -43,12 +52,8 @@ public enum NumpyFile {
         var header = "{'descr': '\(dtype.numpyCode)', 'fortran_order': False, 'shape': \(shapeText), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data([0x93] + Swift.Array("NUMPY".utf8) + [1, 0])
         let len = UInt16(header.utf8.count)
-        data.append(contentsOf: [UInt8(len & 0xFF), UInt8(len >> 8)])
-        data.append(contentsOf: header.utf8)
-        data.append(contentsOf: littleEndianBytes)
-        return data
+        return [0x93] + Swift.Array("NUMPY".utf8) + [1, 0, UInt8(len & 0xFF), UInt8(len >> 8)] + Swift.Array(header.utf8)
     }
 
     public static func write(_ tensor: Tensor, to url: URL) throws {

@@ -50,14 +50,34 @@ public enum Safetensors {
     /// File bytes for `entries` and `metadata`, laid out as the reference implementation does
     /// (data ordered by dtype, widest first, then by name), so both write identical bytes.
     public static func encode(_ entries: [Entry], metadata: [String: String] = [:]) -> Data {
-        precondition(Set(entries.map(\.name)).count == entries.count, "duplicate tensor names")
-        let entries = entries.sorted { (referenceOrder($0.dtype), $1.name) > (referenceOrder($1.dtype), $0.name) }
+        let (data, order) = header(entries.map { Layout(name: $0.name, dtype: $0.dtype, shape: $0.shape) }, metadata: metadata)
+        var file = Data(data)
+        for k in order { file.append(contentsOf: entries[k].bytes) }
+        return file
+    }
+
+    /// Name, dtype and shape of a tensor whose bytes are written separately.
+    public struct Layout: Sendable {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public init(name: String, dtype: DType, shape: [Int]) { self.name = name; self.dtype = dtype; self.shape = shape }
+        var byteCount: Int { Tensor.elementCount(shape) * dtype.size }
+    }
+
+    /// The 8-byte size and the padded JSON header for tensors of these layouts, and the order in
+    /// which their bytes must follow (indices into `layouts`), for writers that stream the data.
+    public static func header(_ layouts: [Layout], metadata: [String: String] = [:]) -> (bytes: [UInt8], order: [Int]) {
+        precondition(Set(layouts.map(\.name)).count == layouts.count, "duplicate tensor names")
+        let order = layouts.indices.sorted { a, b in
+            (referenceOrder(layouts[a].dtype), layouts[b].name) > (referenceOrder(layouts[b].dtype), layouts[a].name)
+        }
         var offset = 0
         var fields: [(String, String)] = []
-        for e in entries {
+        for e in order.map({ layouts[$0] }) {
             let shape = "[" + e.shape.map(String.init).joined(separator: ",") + "]"
-            fields.append((e.name, "{\"dtype\":\"\(e.dtype.safetensorsCode)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}"))
-            offset += e.bytes.count
+            fields.append((e.name, "{\"dtype\":\"\(e.dtype.safetensorsCode)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + e.byteCount)]}"))
+            offset += e.byteCount
         }
         if !metadata.isEmpty {
             let pairs = metadata.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonString($0.value))" }
@@ -66,12 +86,11 @@ public enum Safetensors {
         fields.sort { $0.0 < $1.0 }
         var header = "{" + fields.map { "\(jsonString($0.0)):\($0.1)" }.joined(separator: ",") + "}"
         header += String(repeating: " ", count: (8 - header.utf8.count % 8) % 8)
-        var data = Data()
+        var bytes: [UInt8] = []
         var size = UInt64(header.utf8.count).littleEndian
-        withUnsafeBytes(of: &size) { data.append(contentsOf: $0) }
-        data.append(contentsOf: header.utf8)
-        for e in entries { data.append(contentsOf: e.bytes) }
-        return data
+        withUnsafeBytes(of: &size) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: header.utf8)
+        return (bytes, order)
     }
 
     public static func write(_ entries: [Entry], metadata: [String: String] = [:], to url: URL) throws {

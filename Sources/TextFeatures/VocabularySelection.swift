@@ -10,44 +10,116 @@ struct VocabularySelection {
     let vocabulary: TermTable
 
     init(chunks: [CountedChunk], options: TextOptions) throws {
-        var n = 0
-        for chunk in chunks {
-            for case .counted in chunk.outcomes { n += 1 }
-        }
-        if let h = options.hashing {
-            var df = [Int](repeating: 0, count: h.bucketCount)
-            for chunk in chunks { for (b, c) in chunk.documentFrequency.enumerated() { df[b] += Int(c) } }
-            let buckets = df.indices.filter { df[$0] > 0 }
-            let bucketDF = buckets.map { df[$0] }
-            fitted = Self.state(options, n: n, terms: [], df: bucketDF, buckets: buckets, dropped: 0)
+        var merged = MergedCounts(options: options)
+        let remaps = chunks.map { merged.merge($0) }
+        let choice = try merged.choose()
+        guard options.hashing == nil else {
+            (fitted, vocabulary) = (choice.state(unknownDF: 0), TermTable())
             finalIDs = chunks.map { _ in [] }
-            vocabulary = TermTable()
             return
         }
-
-        // Merge: chunk 0's table grows with the other chunks' terms, in chunk order.
-        var table = chunks.first?.table ?? TermTable()
-        var remaps: [[Int32]] = []
-        for (c, chunk) in chunks.enumerated() {
-            if c == 0 { remaps.append(Array(0..<Int32(chunk.table.count))); continue }
-            remaps.append((0..<chunk.table.count).map { table.insert(Array(chunk.table.key($0))) })
-        }
-        var df = [Int](repeating: 0, count: table.count)
-        var total = [Double](repeating: 0, count: table.count)
-        for (c, chunk) in chunks.enumerated() {
-            // Terms met only in a failed document were never counted (df 0).
-            for local in 0..<min(chunk.table.count, chunk.documentFrequency.count) {
-                let g = Int(remaps[c][local])
-                df[g] += Int(chunk.documentFrequency[local])
-                total[g] += chunk.totalCount[local]
+        let maps = remaps.map { $0.map { choice.global[Int($0)] } }
+        var unknownDF = 0
+        if options.vocabulary.unknown {
+            for (c, chunk) in chunks.enumerated() {
+                for d in chunk.outcomes.indices where chunk.offsets[d] < chunk.offsets[d + 1] {
+                    if chunk.ids[chunk.offsets[d]..<chunk.offsets[d + 1]].contains(where: { maps[c][Int($0)] == choice.unknown }) {
+                        unknownDF += 1
+                    }
+                }
             }
         }
+        fitted = choice.state(unknownDF: unknownDF)
+        finalIDs = maps
+        vocabulary = choice.vocabulary
+    }
+}
 
-        // Every document rejected (max_tokens with reject, invalid UTF-8): say so, rather than
-        // blame min_df and max_df for a vocabulary that had nothing to start from.
-        if n == 0, let first = chunks.lazy.flatMap(\.outcomes).compactMap({ if case .failed(let e) = $0 { e } else { nil } }).first {
-            throw TextFitError.everyDocumentFailed(documents: chunks.reduce(0) { $0 + $1.outcomes.count }, first: first)
+/// Document frequencies and total counts of every term met so far, merged chunk after chunk in
+/// order: terms keep the id of their first appearance, so merging the same chunks one at a time
+/// or all at once gives the same table.
+struct MergedCounts {
+    let options: TextOptions
+    var table = TermTable()
+    var df: [Int] = []
+    var total: [Double] = []
+    /// Documents counted (failed ones excluded).
+    var documents = 0
+    /// Documents met, failed ones included, and the first failure (for the every-document error).
+    var documentsMet = 0
+    var firstFailure: TextItemError?
+
+    init(options: TextOptions) {
+        self.options = options
+        if let h = options.hashing { df = [Int](repeating: 0, count: h.bucketCount) }
+    }
+
+    /// Adds a chunk's counts; returns its chunk-local id → merged id (empty with hashing).
+    mutating func merge(_ chunk: CountedChunk) -> [Int32] {
+        for outcome in chunk.outcomes {
+            switch outcome {
+            case .counted: documents += 1
+            case .failed(let e): firstFailure = firstFailure ?? e
+            }
         }
+        documentsMet += chunk.outcomes.count
+        if options.hashing != nil {
+            for (b, c) in chunk.documentFrequency.enumerated() { df[b] += Int(c) }
+            return []
+        }
+        let remap: [Int32]
+        if table.count == 0 {
+            table = chunk.table
+            remap = Array(0..<Int32(chunk.table.count))
+        } else {
+            remap = (0..<chunk.table.count).map { table.insert(Array(chunk.table.key($0))) }
+        }
+        df += [Int](repeating: 0, count: table.count - df.count)
+        total += [Double](repeating: 0, count: table.count - total.count)
+        // Terms met only in a failed document were never counted (df 0).
+        for local in 0..<min(chunk.table.count, chunk.documentFrequency.count) {
+            let g = Int(remap[local])
+            df[g] += Int(chunk.documentFrequency[local])
+            total[g] += chunk.totalCount[local]
+        }
+        return remap
+    }
+
+    /// The chosen vocabulary and every merged term's final id (`global`).
+    struct Choice {
+        let options: TextOptions
+        let documents: Int
+        /// Merged id → final id: rank for kept terms, `unknown` for rare ones, -1 for too common.
+        let global: [Int32]
+        let unknown: Int32
+        let terms: [String]
+        let keptDF: [Int]
+        let buckets: [Int]
+        let dropped: Int
+        let vocabulary: TermTable
+
+        /// The fitted state, given how many documents hold an unknown term.
+        func state(unknownDF: Int) -> FittedText {
+            let df = keptDF + (options.hashing == nil && options.vocabulary.unknown ? [unknownDF] : [])
+            let smooth = options.smoothIDF
+            let idf = options.weighting == .tfidf ? df.map { FittedText.idf(documentFrequency: $0, documentCount: documents, smooth: smooth) } : []
+            return FittedText(
+                options: options, documentCount: documents, terms: terms, documentFrequencies: df, buckets: buckets, idf: idf,
+                unseenIDF: FittedText.idf(documentFrequency: 0, documentCount: documents, smooth: smooth), droppedAsTooCommon: dropped)
+        }
+    }
+
+    func choose() throws -> Choice {
+        let n = documents
+        if options.hashing != nil {
+            let buckets = df.indices.filter { df[$0] > 0 }
+            return Choice(options: options, documents: n, global: [], unknown: -1, terms: [], keptDF: buckets.map { df[$0] },
+                          buckets: buckets, dropped: 0, vocabulary: TermTable())
+        }
+        // Every document rejected (max_tokens with reject, invalid UTF-8): say so, rather than
+        // blame min_df and max_df for a vocabulary that had nothing to start from. (Hashing needs
+        // no fit: its run goes on and reports the failed modality.)
+        if n == 0, let firstFailure { throw TextFitError.everyDocumentFailed(documents: documentsMet, first: firstFailure) }
         let v = options.vocabulary
         let maxCount = v.maxDF * Double(n)
         guard maxCount >= Double(v.minDF) else {
@@ -64,27 +136,10 @@ struct VocabularySelection {
         kept.sort { a, b in total[a] != total[b] ? total[a] > total[b] : table.keyPrecedes(a, b) }
         if let m = v.maxSize, kept.count > m { kept.removeLast(kept.count - m) }
 
-        // Global id → final id: kept terms in rank order; rare ones → unknown; too common → dropped.
+        // Merged id → final id: kept terms in rank order; rare ones → unknown; too common → dropped.
         let unknown: Int32 = v.unknown ? Int32(kept.count) : -1
         var global = (0..<table.count).map { Double(df[$0]) > maxCount ? Int32(-1) : unknown }
         for (rank, g) in kept.enumerated() { global[g] = Int32(rank) }
-        let maps = remaps.map { $0.map { global[Int($0)] } }
-
-        var finalDF = kept.map { df[$0] }
-        if v.unknown {
-            var unknownDF = 0
-            for (c, chunk) in chunks.enumerated() {
-                for d in chunk.outcomes.indices where chunk.offsets[d] < chunk.offsets[d + 1] {
-                    if chunk.ids[chunk.offsets[d]..<chunk.offsets[d + 1]].contains(where: { maps[c][Int($0)] == unknown }) {
-                        unknownDF += 1
-                    }
-                }
-            }
-            finalDF.append(unknownDF)
-        }
-        let terms = kept.map { String(decoding: table.key($0), as: UTF8.self) }
-        fitted = Self.state(options, n: n, terms: terms, df: finalDF, buckets: [], dropped: dropped)
-        finalIDs = maps
         var chosen = TermTable(capacity: kept.count)
         table.arena.withUnsafeBufferPointer { arena in
             for g in kept {
@@ -92,14 +147,8 @@ struct VocabularySelection {
                 _ = chosen.insert(key, hash: table.hashes[g])
             }
         }
-        vocabulary = chosen
-    }
-
-    private static func state(_ options: TextOptions, n: Int, terms: [String], df: [Int], buckets: [Int], dropped: Int) -> FittedText {
-        let smooth = options.smoothIDF
-        let idf = options.weighting == .tfidf ? df.map { FittedText.idf(documentFrequency: $0, documentCount: n, smooth: smooth) } : []
-        return FittedText(
-            options: options, documentCount: n, terms: terms, documentFrequencies: df, buckets: buckets, idf: idf,
-            unseenIDF: FittedText.idf(documentFrequency: 0, documentCount: n, smooth: smooth), droppedAsTooCommon: dropped)
+        return Choice(options: options, documents: n, global: global, unknown: unknown,
+                      terms: kept.map { String(decoding: table.key($0), as: UTF8.self) }, keptDF: kept.map { df[$0] },
+                      buckets: [], dropped: dropped, vocabulary: chosen)
     }
 }

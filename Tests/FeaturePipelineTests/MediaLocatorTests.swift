@@ -120,4 +120,25 @@ import Testing
         #expect(failure(locator, "nothing.png")?.0 == .missing)
         #expect(failure(locator, "nothing.png")?.1.contains("no such file") == true)
     }
+
+    /// The second lookup of a folder comes from the remembered resolutions: it must refuse and
+    /// accept exactly what the first did (links to files and to folders, in and out).
+    @Test func rememberedFoldersAnswerAsTheFirstLookup() throws {
+        let tree = try Tree()
+        defer { tree.remove() }
+        try tree.link("sub/out.png", to: tree.top.appendingPathComponent("outside.png").path)
+        try tree.link("out", to: tree.top.appendingPathComponent("media-evil").path)
+        try tree.link("in", to: tree.root.appendingPathComponent("sub").path)
+        try Data([4, 4]).write(to: tree.root.appendingPathComponent("sub/x.png"))
+        let strict = tree.locator(), open = tree.locator(allowOutside: true)
+        for _ in 0..<2 {
+            for inside in ["a.png", "sub/x.png", "in/x.png", tree.root.path + "/sub/x.png"] {
+                #expect(throws: Never.self, "\(inside)") { try strict.locate(inside) }
+            }
+            for outside in ["../outside.png", tree.top.path + "/outside.png", "sub/out.png", "out/b.png"] {
+                #expect(failure(strict, outside)?.0 == .unsupported, "\(outside)")
+                #expect(throws: Never.self, "\(outside)") { try open.locate(outside) }
+            }
+        }
+    }
 }

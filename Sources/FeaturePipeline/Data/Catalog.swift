@@ -41,31 +41,9 @@ public enum DataLoader {
                                        limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
         let idColumn = try table.column(data.itemId, role: "item id", key: "data.items.id")
         var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
-        var seen = Set<String>()
-        var badFields: [Int: [String]] = [:]
-        for (row, column) in table.invalidUTF8 { badFields[row, default: []].append(table.columns[column]) }
-        for (r, row) in table.rows.enumerated() {
-            guard let id = row[idColumn]?.trimmedSpaces, !id.isEmpty else {
-                report.emptyItemIds += 1
-                continue
-            }
-            guard seen.insert(id).inserted else {
-                report.duplicateItemIds += 1
-                continue
-            }
-            if let bad = badFields[r] {
-                catalog.invalidUTF8[catalog.ids.count] = bad
-                report.invalidUTF8Fields += bad.count
-            }
-            catalog.ids.append(id)
-            catalog.values.append(row)
-            catalog.lines.append(table.lines[r])
-        }
-        guard !catalog.ids.isEmpty else {
-            throw DataError(file: table.source, message: "no items (every row lacks an id in column '\(data.itemId)')",
-                            hint: "check data.items.id and the file's header")
-        }
-        report.items = catalog.count
+        var admission = ItemAdmission()
+        admission.admit(table, idColumn: idColumn, into: &catalog, report: &report)
+        try admission.finish(table.source, data, report: &report)
         return catalog
     }
 
@@ -107,5 +85,47 @@ public enum DataLoader {
         }
         report.userRows = catalog.count
         return catalog
+    }
+}
+
+/// Which rows of an items file become items: the first row of each non-empty id, in file order.
+/// Shared by `loadCatalog` and the streaming reader of `pipeline extract`, which admits one batch
+/// of rows at a time.
+struct ItemAdmission {
+    private var seen = Set<String>()
+    private(set) var count = 0
+
+    /// Appends the admitted rows of `table` to `catalog` (item indices continue from it).
+    /// `idColumn` is nil while a JSON Lines stream has not met the id key yet.
+    mutating func admit(_ table: DataTable, idColumn: Int?, into catalog: inout Catalog, report: inout LoadReport) {
+        var badFields: [Int: [String]] = [:]
+        for (row, column) in table.invalidUTF8 { badFields[row, default: []].append(table.columns[column]) }
+        for (r, row) in table.rows.enumerated() {
+            guard let c = idColumn, c < row.count, let id = row[c]?.trimmedSpaces, !id.isEmpty else {
+                report.emptyItemIds += 1
+                continue
+            }
+            guard seen.insert(id).inserted else {
+                report.duplicateItemIds += 1
+                continue
+            }
+            if let bad = badFields[r] {
+                catalog.invalidUTF8[catalog.ids.count] = bad
+                report.invalidUTF8Fields += bad.count
+            }
+            catalog.ids.append(id)
+            catalog.values.append(row)
+            catalog.lines.append(table.lines[r])
+            count += 1
+        }
+    }
+
+    /// Fails when no row was admitted; sets the item count.
+    func finish(_ source: String, _ data: DataSpec, report: inout LoadReport) throws {
+        guard count > 0 else {
+            throw DataError(file: source, message: "no items (every row lacks an id in column '\(data.itemId)')",
+                            hint: "check data.items.id and the file's header")
+        }
+        report.items = count
     }
 }

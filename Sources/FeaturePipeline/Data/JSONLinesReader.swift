@@ -15,32 +15,46 @@ public enum JSONLinesReader {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
             lineNumber += 1
             defer { start = end + 1 }
-            let slice = bytes[start..<end]
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            try limit?.check(table.rows.count, source: source, line: lineNumber)
-            guard let object = try? decoder.decode(JSONValue.self, from: Data(slice)) else {
-                throw DataError(file: source, line: lineNumber, message: "not valid JSON (or not valid UTF-8)",
-                                hint: "each line must be one JSON object such as {\"item_id\": \"a1\", \"title\": \"…\"}")
-            }
-            guard case .object(let dict) = object else {
-                throw DataError(file: source, line: lineNumber, message: "the line is JSON but not an object",
-                                hint: "write one {\"key\": value, …} object per line")
-            }
-            var row = [String?](repeating: nil, count: table.columns.count)
-            for key in dict.keys.sorted() {
-                if columnIndex[key] == nil {
-                    columnIndex[key] = table.columns.count
-                    table.columns.append(key)
-                    row.append(nil)
-                }
-                row[columnIndex[key]!] = try text(of: dict[key]!, key: key, line: lineNumber, source: source)
-            }
-            table.rows.append(row)
-            table.lines.append(lineNumber)
+            try parseLine(bytes[start..<end], number: lineNumber, decoder: decoder, columnIndex: &columnIndex,
+                          limit: limit, kept: table.rows.count, into: &table)
         }
+        padRows(&table)
+        return table
+    }
+
+    /// Appends the object on one line (without its newline) to `table`; blank lines are skipped.
+    /// New keys become new columns, so earlier rows may be shorter than `table.columns`.
+    /// `kept` rows were kept before this one (for `limit`, data.max_items).
+    static func parseLine(_ slice: ArraySlice<UInt8>, number lineNumber: Int, decoder: JSONDecoder,
+                          columnIndex: inout [String: Int], limit: RowLimit?, kept: Int, into table: inout DataTable) throws {
+        let source = table.source
+        if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        try limit?.check(kept, source: source, line: lineNumber)
+        guard let object = try? decoder.decode(JSONValue.self, from: Data(slice)) else {
+            throw DataError(file: source, line: lineNumber, message: "not valid JSON (or not valid UTF-8)",
+                            hint: "each line must be one JSON object such as {\"item_id\": \"a1\", \"title\": \"…\"}")
+        }
+        guard case .object(let dict) = object else {
+            throw DataError(file: source, line: lineNumber, message: "the line is JSON but not an object",
+                            hint: "write one {\"key\": value, …} object per line")
+        }
+        var row = [String?](repeating: nil, count: table.columns.count)
+        for key in dict.keys.sorted() {
+            if columnIndex[key] == nil {
+                columnIndex[key] = table.columns.count
+                table.columns.append(key)
+                row.append(nil)
+            }
+            row[columnIndex[key]!] = try text(of: dict[key]!, key: key, line: lineNumber, source: source)
+        }
+        table.rows.append(row)
+        table.lines.append(lineNumber)
+    }
+
+    /// Pads every row with nil to the width of the header.
+    static func padRows(_ table: inout DataTable) {
         let width = table.columns.count
         table.rows = table.rows.map { $0.count < width ? $0 + [String?](repeating: nil, count: width - $0.count) : $0 }
-        return table
     }
 
     private static func text(of value: JSONValue, key: String, line: Int, source: String) throws -> String? {

@@ -30,6 +30,22 @@ struct CatalogFeatures {
         var fitItems: Set<Int>
         /// A trained model's vectorizer: transform only.
         var fittedText: FittedText?
+        /// A vectorizer already built (a streamed catalog's chunks share one): transform only.
+        var vectorizer: TextVectorizer? = nil
+        /// Progress tasks of the whole catalog when this is one chunk of it (they are advanced,
+        /// not finished, here); without one a modality gets its own task.
+        var tasks: [String: ProgressTask] = [:]
+        /// Whether `on_error: fail` throws here; a streamed catalog applies it once at the end.
+        var applyFailPolicy = true
+        /// This catalog's audio features, already extracted (a streamed catalog's scaler pass).
+        var audio: ExtractedAudio? = nil
+    }
+
+    /// Pooled audio features of a set of items: (items, width), zeros where absent, and the failures.
+    struct ExtractedAudio {
+        var features: Tensor
+        var present: [UInt8]
+        var failures: [ItemFailure]
     }
 
     init(_ catalog: Catalog, _ context: Context) throws {
@@ -37,10 +53,10 @@ struct CatalogFeatures {
         if let text = spec.features.text {
             let result = try TextExtraction(spec: text, threads: context.threads)
                 .run(catalog, trainItems: context.fitItems, itemsFile: spec.data.items.path.lastPathComponent,
-                     fitted: context.fittedText)
+                     fitted: context.fittedText, vectorizer: context.vectorizer)
             entries += result.rows.safetensorsEntries(prefix: "text")
             fittedText = result.vectorizer.fitted
-            record("text", text.onError, result.failures, summary: result.summary)
+            record("text", text.onError, result.failures, summary: result.summary, context)
         }
         if let image = spec.features.image {
             let preprocessor = ImagePreprocessor(options: image.options)
@@ -56,9 +72,15 @@ struct CatalogFeatures {
             entries.append(.init(name: "image.pixels", dtype: .uint8, shape: [catalog.count, image.options.height, image.options.width, 3],
                                  bytes: pixels))
             entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            record("image", image.onError, result.failures, summary: result.summary(items: catalog.count))
+            record("image", image.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
-        if let audio = spec.features.audio {
+        if let audio = spec.features.audio, let given = context.audio {
+            entries.append(.init(name: "audio.features", tensor: given.features))
+            entries.append(StageCodecs.bytesEntry("audio.present", .uint8, given.present))
+            var summary = PipelineRunner.ModalitySummary(items: catalog.count, failed: given.failures.count)
+            for f in given.failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+            record("audio", audio.onError, given.failures, summary: summary, context)
+        } else if let audio = spec.features.audio {
             let extractor = try AudioFeatureExtractor(options: audio.options)
             let result = media(catalog, context, modality: "audio", column: audio.field, maxBytes: audio.options.maxBytes) { bytes, name in
                 FloatBytes.encode(try extractor.extract(bytes: bytes, name: name))
@@ -71,16 +93,14 @@ struct CatalogFeatures {
             }
             entries.append(.init(name: "audio.features", tensor: matrix))
             entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
-            record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count))
+            record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
         skippedItems = Array(Set(skippedItems)).sorted()
         // `fail`: the first bad file in catalog order, whichever modality it belongs to (ties in
         // the order text, image, audio).
         let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         if let first = stoppingFailures.min(by: { position[$0.item, default: 0] < position[$1.item, default: 0] }) {
-            throw PipelineError(
-                what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
-                hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
+            throw Self.failPolicyError(first)
         }
     }
 
@@ -92,6 +112,7 @@ struct CatalogFeatures {
             modality: modality, column: column, configuration: spec.resolvedModalities[modality] ?? "", maxBytes: maxBytes,
             locator: MediaLocator(root: spec.data.mediaRoot, allowOutsideRoot: spec.data.allowOutsideRoot),
             cache: context.cache, threads: context.threads)
+        if let shared = context.tasks[modality] { return extraction.run(catalog, progress: shared, extract) }
         let task = context.progress.task("extract \(modality)", total: catalog.count)
         let result = extraction.run(catalog, progress: task, extract)
         task.finish("\(result.extracted) extracted, \(result.cached) cached, \(result.failures.count) failed")
@@ -101,11 +122,18 @@ struct CatalogFeatures {
     /// Files a modality's failures (in catalog order) and applies its policy; for `fail` its
     /// first failure is kept, and the run stops once every modality was extracted.
     private mutating func record(_ modality: String, _ policy: OnError, _ bad: [ItemFailure],
-                                 summary: PipelineRunner.ModalitySummary) {
+                                 summary: PipelineRunner.ModalitySummary, _ context: Context) {
         failures += bad
         modalities[modality] = summary
         if policy == .skip { skippedItems += bad.map(\.item) }
-        if policy == .fail, let first = bad.first { stoppingFailures.append(first) }
+        if policy == .fail, context.applyFailPolicy, let first = bad.first { stoppingFailures.append(first) }
+    }
+
+    /// The error of `on_error: fail` for the first rejected item of a modality.
+    static func failPolicyError(_ first: ItemFailure) -> PipelineError {
+        PipelineError(
+            what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
+            hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
     }
 
     /// errors.jsonl: one JSON object per rejected item input.

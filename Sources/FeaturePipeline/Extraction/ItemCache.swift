@@ -1,21 +1,65 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import TensorCore
 
 /// Per-item features stored under their content key, so an unchanged item is never extracted
 /// twice (across epochs, stages and runs): `cache/<modality>/<key[0..2]>/<key>.bin`.
+///
+/// An entry is the features followed by the SHA-256 of those bytes (64 hex digits), checked on
+/// every read: a missing, torn or foreign entry is a miss, and the item is extracted again. So
+/// entries are written in place, without a temporary, a rename or fsync: two fsyncs per item made
+/// the disk, not the extractors, the bottleneck of extraction (300 items: 4.4 s of which 0.85 s
+/// CPU), and creating and renaming a temporary doubled the file-system work per item.
 struct ItemCache: Sendable {
     let root: URL
+    private let rootPath: String
 
-    func url(_ modality: String, _ key: String) -> URL {
-        root.appendingPathComponent("\(modality)/\(key.prefix(2))/\(key).bin")
+    init(root: URL) {
+        self.root = root
+        rootPath = root.path
+    }
+
+    /// The entry's path (a plain string: building a URL per item cost more than extracting some items).
+    func path(_ modality: String, _ key: String) -> String {
+        "\(rootPath)/\(modality)/\(key.prefix(2))/\(key).bin"
     }
 
     func read(_ modality: String, _ key: String) -> Data? {
-        try? Data(contentsOf: url(modality, key))
+        guard let entry = FileManager.default.contents(atPath: path(modality, key)), entry.count >= Self.checkLength else { return nil }
+        let features = entry.prefix(entry.count - Self.checkLength)
+        guard Data(Self.check(features).utf8) == entry.suffix(Self.checkLength) else { return nil }
+        return Data(features)
     }
 
     func write(_ modality: String, _ key: String, _ data: Data) throws {
-        try AtomicFile.write(data, to: url(modality, key))
+        let target = path(modality, key)
+        let entry = data + Data(Self.check(data).utf8)
+        var fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {  // the first entry of its folder
+            try FileManager.default.createDirectory(atPath: String(target[..<target.lastIndex(of: "/")!]), withIntermediateDirectories: true)
+            fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else { throw AtomicFileError.cannotWrite(target, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        try entry.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw AtomicFileError.cannotWrite(target, String(cString: strerror(errno))) }
+                offset += n
+            }
+        }
+    }
+
+    static let checkLength = 64
+
+    private static func check(_ data: Data) -> String {
+        var h = SHA256()
+        h.update(data)
+        return h.finalize()
     }
 
     /// The content key of one item's features: what produced them and the bytes they came from.

@@ -12,6 +12,9 @@ struct MediaLocator: Sendable {
     let root: URL
     let allowOutsideRoot: Bool
     private let resolvedRoot: String
+    /// Folders already resolved: the items of a catalog share a few, and resolving every path
+    /// component again for every item cost more stat calls than the rest of the extraction.
+    private let folders = ResolvedFolders()
 
     /// A located file and its size in bytes (of the file a symlink points to, not of the link).
     struct MediaFile: Sendable {
@@ -31,7 +34,7 @@ struct MediaLocator: Sendable {
         // The root is checked before existence, so a refused path is refused whether or not it
         // exists: the catalog cannot probe the file system outside the root.
         if !allowOutsideRoot {
-            let resolved = standardized.resolvingSymlinksInPath().path
+            let resolved = folders.resolve(standardized)
             guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
                 throw ExtractionError(
                     failureClass: .unsupported,
@@ -51,5 +54,24 @@ struct MediaLocator: Sendable {
             throw ExtractionError(failureClass: .unsupported,
                                   message: "\(standardized.path): not a regular file (a pipe, socket or device) (hint: copy the data into a file)")
         }
+    }
+}
+
+/// `resolvingSymlinksInPath` of files, with their folders' resolutions remembered: a file that is
+/// not itself a symbolic link resolves to its folder's resolution plus its name.
+private final class ResolvedFolders: @unchecked Sendable {
+    private var known: [String: String] = [:]
+    private let lock = NSLock()
+
+    func resolve(_ file: URL) -> String {
+        var info = stat()
+        guard lstat(file.path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { return file.resolvingSymlinksInPath().path }
+        let folder = file.deletingLastPathComponent()
+        let resolved = lock.withLock { known[folder.path] } ?? {
+            let path = folder.resolvingSymlinksInPath().path
+            lock.withLock { known[folder.path] = path }
+            return path
+        }()
+        return (resolved == "/" ? "" : resolved) + "/" + file.lastPathComponent
     }
 }

@@ -19,34 +19,14 @@ struct TextExtraction {
         var summary: PipelineRunner.ModalitySummary
     }
 
-    /// Fits on `trainItems`, or uses `fitted` (a trained model's vectorizer) when given.
-    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil) throws -> Result {
-        let columns = try spec.options.fields.map { field -> Int in
-            guard let c = catalog.columnIndex(field.name) else {
-                let near = nearestKey(to: field.name, among: catalog.columns)
-                throw PipelineError(
-                    what: "features.text.fields: no column '\(field.name)' in \(itemsFile) (columns: \(catalog.columns.joined(separator: ", ")))",
-                    hint: near.map { "did you mean '\($0)'?" } ?? "name columns of the items file")
-            }
-            return c
-        }
-        var failures: [ItemFailure] = []
-        var rejected = Set<Int>()
-        let documents = (0..<catalog.count).map { item -> TextDocument in
-            var fields = columns.map { catalog.value(item: item, column: $0) }
-            if spec.options.invalidUTF8 == .reject, let bad = catalog.invalidUTF8[item] {
-                for (k, field) in spec.options.fields.enumerated() where bad.contains(field.name) {
-                    fields[k] = nil
-                    rejected.insert(item)
-                    failures.append(ItemFailure(
-                        item: catalog.ids[item], modality: "text", path: nil, errorClass: .corrupt,
-                        message: "\(itemsFile):\(catalog.lines[item]): column '\(field.name)' holds invalid UTF-8 (hint: fix the bytes, or set features.text.invalid_utf8: replace)"))
-                }
-            }
-            return TextDocument(item: catalog.ids[item], fields: fields)
-        }
+    /// Fits on `trainItems`, or uses `vectorizer` or `fitted` (a trained model's vectorizer) when given.
+    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil,
+             vectorizer given: TextVectorizer? = nil) throws -> Result {
+        var (documents, rejected, failures) = try self.documents(catalog, itemsFile: itemsFile)
         let vectorizer: TextVectorizer
-        if let fitted {
+        if let given {
+            vectorizer = given
+        } else if let fitted {
             vectorizer = try TextVectorizer(fitted: fitted)
         } else {
             let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
@@ -79,5 +59,35 @@ struct TextExtraction {
         let kept = bags.enumerated().map { item, bag -> TextBag? in rejected.contains(item) ? nil : try? bag.get() }
         return Result(vectorizer: vectorizer, rows: SparseRows(kept, columns: vectorizer.featureCount),
                       failures: failures, summary: summary)
+    }
+
+    /// Every item's document; items whose text fields hold invalid UTF-8 under `invalid_utf8:
+    /// reject` lose those fields and are listed in `rejected`, with their failures.
+    func documents(_ catalog: Catalog, itemsFile: String) throws -> (documents: [TextDocument], rejected: Set<Int>, failures: [ItemFailure]) {
+        let columns = try spec.options.fields.map { field -> Int in
+            guard let c = catalog.columnIndex(field.name) else {
+                let near = nearestKey(to: field.name, among: catalog.columns)
+                throw PipelineError(
+                    what: "features.text.fields: no column '\(field.name)' in \(itemsFile) (columns: \(catalog.columns.joined(separator: ", ")))",
+                    hint: near.map { "did you mean '\($0)'?" } ?? "name columns of the items file")
+            }
+            return c
+        }
+        var failures: [ItemFailure] = []
+        var rejected = Set<Int>()
+        let documents = (0..<catalog.count).map { item -> TextDocument in
+            var fields = columns.map { catalog.value(item: item, column: $0) }
+            if spec.options.invalidUTF8 == .reject, let bad = catalog.invalidUTF8[item] {
+                for (k, field) in spec.options.fields.enumerated() where bad.contains(field.name) {
+                    fields[k] = nil
+                    rejected.insert(item)
+                    failures.append(ItemFailure(
+                        item: catalog.ids[item], modality: "text", path: nil, errorClass: .corrupt,
+                        message: "\(itemsFile):\(catalog.lines[item]): column '\(field.name)' holds invalid UTF-8 (hint: fix the bytes, or set features.text.invalid_utf8: replace)"))
+                }
+            }
+            return TextDocument(item: catalog.ids[item], fields: fields)
+        }
+        return (documents, rejected, failures)
     }
 }

@@ -15,9 +15,23 @@ struct ItemEncoderSet {
     var text: FittedText?
     var audioScaler: FeatureScaler?
 
+    /// States fitted elsewhere (a saved model, or a pass over a whole catalog read as a stream);
+    /// nil ones are fitted here on `fitItems`.
+    struct Fitted {
+        var itemFields: TabularState?
+        var text: FittedText?
+        var audioScaler: FeatureScaler?
+    }
+
     init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], saved: ModelDescription?,
          textState: FittedText?, rng: inout SeededGenerator) {
-        itemFields = saved?.itemFields
+        self.init(spec: spec, catalog: catalog, features: features, fitItems: fitItems,
+                  fitted: Fitted(itemFields: saved?.itemFields, text: saved?.text ?? textState, audioScaler: saved?.audioScaler),
+                  rng: &rng)
+    }
+
+    init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], fitted: Fitted, rng: inout SeededGenerator) {
+        itemFields = fitted.itemFields
         if itemFields != nil || !spec.features.itemFields.isEmpty {
             let column = { (name: String) -> [String?] in catalogColumn(catalog, name) }
             let state = itemFields ?? TabularState.fit(fields: spec.features.itemFields, column: column, fitRows: fitItems)
@@ -26,7 +40,7 @@ struct ItemEncoderSet {
             isModality.append(false)
         }
 
-        text = saved?.text ?? textState
+        text = fitted.text
         if let spec = spec.features.text, let f = features, let indptr = f["text.indptr"], let indices = f["text.indices"],
             let data = f["text.data"]
         {
@@ -46,7 +60,7 @@ struct ItemEncoderSet {
             isModality.append(true)
         }
 
-        audioScaler = saved?.audioScaler
+        audioScaler = fitted.audioScaler
         if let audio = spec.features.audio, let matrix = features?["audio.features"]?.tensor(),
             let present = features?["audio.present"]?.bytes.map({ $0 != 0 })
         {

@@ -42,18 +42,38 @@ public struct FeatureScaler: Sendable, Codable, Equatable {
     /// Fits on the rows `rows` of `features` (rows, width).
     public static func fit(_ features: Tensor, rows: [Int]) -> FeatureScaler {
         let width = features.shape[1]
-        var mean = [Double](repeating: 0, count: width), sq = [Double](repeating: 0, count: width)
-        for r in rows {
-            for j in 0..<width {
-                let v = Double(features.storage[r * width + j])
+        var accumulator = Accumulator(width: width)
+        features.withUnsafeBufferPointer { p in
+            for r in rows { accumulator.add(UnsafeBufferPointer(rebasing: p[(r * width)..<((r + 1) * width)])) }
+        }
+        return accumulator.scaler()
+    }
+
+    /// `fit` over rows that arrive one at a time, in order: the same sums, so the same scaler.
+    struct Accumulator {
+        var mean: [Double], sq: [Double]
+        var rows = 0
+
+        init(width: Int) {
+            mean = [Double](repeating: 0, count: width)
+            sq = mean
+        }
+
+        mutating func add(_ row: UnsafeBufferPointer<Float>) {
+            for j in 0..<mean.count {
+                let v = Double(row[j])
                 mean[j] += v
                 sq[j] += v * v
             }
+            rows += 1
         }
-        let n = Double(max(rows.count, 1))
-        return FeatureScaler(
-            mean: mean.map { Float($0 / n) },
-            std: zip(mean, sq).map { m, s in Float(max((s / n - (m / n) * (m / n)).squareRoot(), 1e-6)) })
+
+        func scaler() -> FeatureScaler {
+            let n = Double(max(rows, 1))
+            return FeatureScaler(
+                mean: mean.map { Float($0 / n) },
+                std: zip(mean, sq).map { m, s in Float(max((s / n - (m / n) * (m / n)).squareRoot(), 1e-6)) })
+        }
     }
 
     public func apply(_ features: Tensor) -> Tensor {

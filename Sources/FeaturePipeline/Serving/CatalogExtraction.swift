@@ -9,12 +9,19 @@ import TensorCore
 /// so new items with content are embedded from their content. Without a run, the extractors run
 /// with seeded, frozen weights (text bag, audio projection, item fields) fitted on the whole
 /// catalog, and an item's vector is their concatenation (zeros where a modality is missing).
+///
+/// The catalog is streamed: `CatalogFit` learns what needs the whole catalog in passes that keep
+/// only counts, then chunks of `chunkSize` items are extracted in parallel (`threads` workers,
+/// BLAS on one thread each), encoded and appended to the output files (`EmbeddingFiles`), so
+/// memory does not grow with the number of items.
 public struct CatalogExtraction {
     public var spec: PipelineSpec
     public var run: URL?
     public var output: URL
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var quiet = false
+    /// Items per chunk; a multiple of the fused model's inference batch (2048) keeps its batches.
+    var chunkSize = CatalogChunks.defaultSize
 
     public init(spec: PipelineSpec, run: URL?, output: URL) {
         self.spec = spec
@@ -31,45 +38,92 @@ public struct CatalogExtraction {
 
     public func execute() throws -> Summary {
         let progress = ProgressReporter.automatic(quiet: quiet)
-        var report = LoadReport()
-        let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
-        let cache = ItemCache(root: output.appendingPathComponent("cache"))
-        var rng = SeededGenerator(seed: spec.seed, stream: "extract")
-        let vectors: Tensor
-        let features: CatalogFeatures
-        var modalityBlocks: [(String, Tensor, [Bool])] = []
-        if let run {
-            let trained = try TrainedRun(directory: run)
-            var trainedSpec = trained.runner.spec
-            trainedSpec.data = spec.data  // the run's features and model, this file's catalog
-            features = try CatalogFeatures(catalog, .init(
-                spec: trainedSpec, threads: threads, cache: cache, progress: progress,
-                fitItems: Set(catalog.ids.indices), fittedText: trained.description.text))
-            let encoders = ItemEncoderSet(spec: trainedSpec, catalog: catalog, features: features.file,
-                                          fitItems: Array(catalog.ids.indices), saved: trained.description, textState: nil, rng: &rng)
-            try encoders.load(from: trained.model)
-            let known = Dictionary(trained.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-            let idRows = catalog.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
-            vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: idRows)
-            modalityBlocks = Self.blocks(encoders, count: catalog.count)
-        } else {
-            features = try CatalogFeatures(catalog, .init(
-                spec: spec, threads: threads, cache: cache, progress: progress, fitItems: Set(catalog.ids.indices), fittedText: nil))
-            let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file,
-                                          fitItems: Array(catalog.ids.indices), saved: nil, textState: features.fittedText, rng: &rng)
-            modalityBlocks = Self.blocks(encoders, count: catalog.count)
-            vectors = modalityBlocks.isEmpty ? Tensor(shape: [catalog.count, 0]) : concatenateColumns(modalityBlocks.map(\.1))
+        let trained: TrainedRun?
+        do {
+            trained = try run.map { try TrainedRun(directory: $0) }
+        } catch {
+            try CatalogChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
+            throw error
         }
-        try write(vectors, blocks: modalityBlocks, catalog: catalog, failures: features.errorLines)
-        return Summary(items: catalog.count, dimension: vectors.shape[1], failures: features.failures.count, usedModel: run != nil)
+        var featureSpec = spec
+        var given = ItemEncoderSet.Fitted()
+        if let trained {
+            featureSpec = trained.runner.spec
+            featureSpec.data = spec.data  // the run's features and model, this file's catalog
+            given = .init(itemFields: trained.description.itemFields, text: trained.description.text,
+                          audioScaler: trained.description.audioScaler)
+        }
+        var context = CatalogFeatures.Context(
+            spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")),
+            progress: progress, fitItems: [], fittedText: nil)
+        let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
+        context.vectorizer = fit.vectorizer
+        context.applyFailPolicy = false
+        let modalities = featureSpec.features.modalities
+        // The audio scaler's pass already extracted every sound (and reported it): the chunks read them back.
+        for modality in ["image", "audio"] where modalities.contains(modality) && !(modality == "audio" && fit.audio != nil) {
+            context.tasks[modality] = progress.task("extract \(modality)", total: fit.ids.count)
+        }
+
+        let files = try EmbeddingFiles(output: output)
+        let known = trained.map { t in Dictionary(t.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
+        let rng = SeededGenerator(seed: spec.seed, stream: "extract")
+        let failurePolicy = FailurePolicy(spec: featureSpec)
+        var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
+        var failureCount = 0
+        var chunks = CatalogChunks(data: spec.data, size: chunkSize)
+        chunks.columns = fit.columns
+        try chunks.forEach { chunk, first in
+            var context = context
+            context.audio = try fit.audio?.read(first..<(first + chunk.count))
+            let features = try CatalogFeatures(chunk, context)
+            var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
+            let encoders = ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
+                                          fitted: fit.fitted, rng: &chunkRng)
+            if let trained { try encoders.load(from: trained.model) }
+            let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
+            let vectors: Tensor
+            if let trained, let known {
+                let idRows = chunk.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
+                vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: idRows)
+            } else {
+                vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
+            }
+            try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures, modalities: modalities)
+            for (modality, s) in features.modalities {
+                let c = counts[modality] ?? (0, 0, 0)
+                counts[modality] = (c.extracted + s.extracted, c.cached + s.cached, c.failed + s.failed)
+            }
+            failureCount += features.failures.count
+            if let error = failurePolicy.error(features.failures, ids: chunk.ids) { throw error }
+        }
+        for modality in ["image", "audio"] {
+            guard let task = context.tasks[modality], let s = counts[modality] else { continue }
+            task.finish("\(s.extracted) extracted, \(s.cached) cached, \(s.failed) failed")
+        }
+        try files.commit(metadata: [
+            "item_ids": try StageCodecs.jsonText(fit.ids), "format": "pipeline-embeddings-1",
+            "source": run == nil ? "frozen-extractors" : "trained-model"])
+        return Summary(items: fit.ids.count, dimension: trained?.model.dimension ?? files.dimension ?? 0,
+                       failures: failureCount, usedModel: run != nil)
     }
 
-    /// Each encoder's output for every entity (zeros where absent) and its presence.
-    static func blocks(_ set: ItemEncoderSet, count: Int) -> [(String, Tensor, [Bool])] {
+    /// Each encoder's output for every entity (zeros where absent) and its presence. The conv
+    /// stack, the one costly encoder, runs on `threads` contiguous parts of the rows at once; each
+    /// part holds an even number of images, so the stack's groups of two are those of one pass.
+    static func blocks(_ set: ItemEncoderSet, count: Int, threads: Int = 1) -> [(String, Tensor, [Bool])] {
         set.encoders.map { encoder in
             let present = (0..<count).map { encoder.isPresent($0) }
             let rows = present.indices.filter { present[$0] }
-            let encoded = encoder.infer(rows)
+            let encoded: Tensor
+            if let images = encoder as? ImageEncoder, threads > 1, rows.count >= 4 * threads {
+                let step = (rows.count / threads + 1) & ~1
+                let parts = stride(from: 0, to: rows.count, by: step).map { Array(rows[$0..<min(rows.count, $0 + step)]) }
+                let outputs = parallelMap(count: parts.count, threads: threads) { images.infer(parts[$0]) }  // infer is pure
+                encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
+            } else {
+                encoded = encoder.infer(rows)
+            }
             let width = encoder.outputDimension
             var block = Tensor(shape: [count, width])
             for (k, r) in rows.enumerated() {
@@ -78,18 +132,28 @@ public struct CatalogExtraction {
             return (encoder.name, block, present)
         }
     }
+}
 
-    private func write(_ vectors: Tensor, blocks: [(String, Tensor, [Bool])], catalog: Catalog, failures: Data) throws {
-        try NumpyFile.write(vectors, to: output.appendingPathComponent("item_embeddings.npy"))
-        try AtomicFile.write(catalog.ids.joined(separator: "\n") + "\n", to: output.appendingPathComponent("item_ids.txt"))
-        var entries = [Safetensors.Entry(name: "item_embeddings", tensor: vectors)]
-        for (name, tensor, present) in blocks {
-            entries.append(.init(name: name, tensor: tensor))
-            entries.append(.init(name: "\(name).present", dtype: .uint8, shape: [present.count], bytes: present.map { $0 ? 1 : 0 }))
-        }
-        try Safetensors.write(entries, metadata: ["item_ids": try StageCodecs.jsonText(catalog.ids), "format": "pipeline-embeddings-1",
-                                                  "source": run == nil ? "frozen-extractors" : "trained-model"],
-                              to: output.appendingPathComponent("item_embeddings.safetensors"))
-        try AtomicFile.write(failures, to: output.appendingPathComponent("errors.jsonl"))
+/// `on_error: fail` over a streamed catalog: the error is that of the first rejected item in
+/// catalog order among the modalities whose policy is `fail` (ties in the order text, image,
+/// audio), as in `pipeline run`. Chunks arrive in order, so the first chunk with one decides.
+struct FailurePolicy {
+    /// Modalities with `on_error: fail`.
+    let failing: Set<String>
+
+    init(spec: PipelineSpec) {
+        let f = spec.features
+        failing = Set([("text", f.text?.onError), ("image", f.image?.onError), ("audio", f.audio?.onError)]
+            .filter { $0.1 == .fail }.map(\.0))
+    }
+
+    /// The error for a chunk's failures (the chunk's item ids in order), if one is fatal.
+    func error(_ failures: [ItemFailure], ids: [String]) -> PipelineError? {
+        let fatal = failures.filter { failing.contains($0.modality) }
+        guard !fatal.isEmpty else { return nil }
+        let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let rank = ["text": 0, "image": 1, "audio": 2]
+        let first = fatal.min { (position[$0.item, default: 0], rank[$0.modality, default: 3]) < (position[$1.item, default: 0], rank[$1.modality, default: 3]) }
+        return first.map(CatalogFeatures.failPolicyError)
     }
 }

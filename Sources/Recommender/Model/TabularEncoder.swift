@@ -18,28 +18,56 @@ public struct TabularState: Sendable, Codable, Equatable {
 
     /// Fits on the rows `fitRows` of `column(field)` (the training entities).
     public static func fit(fields: [TabularField], column: (String) -> [String?], fitRows: [Int]) -> TabularState {
-        var scalers: [Numeric?] = []
-        var vocabularies: [[String]] = []
-        for field in fields {
-            let values = column(field.name)
-            switch field.kind {
-            case .numeric:
-                let xs = fitRows.compactMap { values[$0].flatMap { numericValue($0, log: field.log) } }
-                let mean = xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
-                let variance = xs.isEmpty ? 1 : xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count)
-                scalers.append(Numeric(mean: mean, std: max(variance.squareRoot(), 1e-9)))
-                vocabularies.append([])
-            case .categorical, .multiHot:
-                var counts: [String: Int] = [:]
-                for r in fitRows {
-                    for token in tokens(values[r], field) { counts[token, default: 0] += 1 }
+        var accumulator = Accumulator(fields: fields)
+        let columns = fields.map { column($0.name) }
+        for r in fitRows { accumulator.add { f in columns[f][r] } }
+        return accumulator.state()
+    }
+
+    /// `fit` over entities that arrive one at a time (a catalog read as a stream): numeric values
+    /// and category counts are kept, so the state is the same as `fit` on all the rows in order.
+    public struct Accumulator: Sendable {
+        public let fields: [TabularField]
+        var numbers: [[Double]]
+        var counts: [[String: Int]]
+
+        public init(fields: [TabularField]) {
+            self.fields = fields
+            numbers = fields.map { _ in [] }
+            counts = fields.map { _ in [:] }
+        }
+
+        /// Adds one entity; `value(f)` is its value of `fields[f]`.
+        public mutating func add(_ value: (Int) -> String?) {
+            for (f, field) in fields.enumerated() {
+                switch field.kind {
+                case .numeric:
+                    if let x = value(f).flatMap({ numericValue($0, log: field.log) }) { numbers[f].append(x) }
+                case .categorical, .multiHot:
+                    for token in tokens(value(f), field) { counts[f][token, default: 0] += 1 }
                 }
-                let known = counts.filter { $0.value >= field.minCount }.keys.sorted()
-                scalers.append(nil)
-                vocabularies.append(["<oov>"] + known)
             }
         }
-        return TabularState(fields: fields, scalers: scalers, vocabularies: vocabularies)
+
+        public func state() -> TabularState {
+            var scalers: [Numeric?] = []
+            var vocabularies: [[String]] = []
+            for (f, field) in fields.enumerated() {
+                switch field.kind {
+                case .numeric:
+                    let xs = numbers[f]
+                    let mean = xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
+                    let variance = xs.isEmpty ? 1 : xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(xs.count)
+                    scalers.append(Numeric(mean: mean, std: max(variance.squareRoot(), 1e-9)))
+                    vocabularies.append([])
+                case .categorical, .multiHot:
+                    let known = counts[f].filter { $0.value >= field.minCount }.keys.sorted()
+                    scalers.append(nil)
+                    vocabularies.append(["<oov>"] + known)
+                }
+            }
+            return TabularState(fields: fields, scalers: scalers, vocabularies: vocabularies)
+        }
     }
 
     static func numericValue(_ text: String, log: Bool) -> Double? {
