@@ -43,6 +43,7 @@ struct TableChecks: Sendable {
         data.interactions.table.path = url
         data.users?.table.path = url
 
+        if let finding = streamingDiffers(url, blockSize: 1 + bytes.count % 13) { return finding }
         var report = LoadReport()
         var catalog: Catalog?, log: InteractionLog?
         do { catalog = try DataLoader.loadCatalog(data, report: &report) } catch { if let p = rejection(error, url) { return p } }
@@ -64,6 +65,22 @@ struct TableChecks: Sendable {
             return error is DataError ? nil : "unexpected error \(type(of: error)): \(error)"
         }
         return nil
+    }
+
+    /// The streaming reader of `pipeline extract` must see the same table, or the same error, as
+    /// the whole-file reader of `pipeline run`, whatever the block size.
+    func streamingDiffers(_ url: URL, blockSize: Int) -> String? {
+        func outcome(_ read: () throws -> DataTable) -> String {
+            do {
+                let t = try read()
+                return "\(t.columns) \(t.rows) \(t.lines) \(t.invalidUTF8.map { [$0.row, $0.column] })"
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        let whole = outcome { try DataTable.read(url, format: .auto) }
+        let streamed = outcome { try DataTable.readStreamed(url, format: .auto, blockSize: blockSize) }
+        return whole == streamed ? nil : "blocks of \(blockSize) bytes read \(streamed.prefix(300)), the whole file \(whole.prefix(300))"
     }
 
     /// nil for a proper rejection: a `DataError` about this file.

@@ -25,16 +25,7 @@ import Testing
     }
 
     static func streamed(_ url: URL, blockSize: Int) throws -> DataTable {
-        let stream = try TableStream(url, format: .auto, blockSize: blockSize)
-        var whole = DataTable(source: url.path, columns: [])
-        while let part = try stream.next() {
-            for (r, c) in part.invalidUTF8 { whole.invalidUTF8.append((whole.rows.count + r, c)) }
-            whole.rows += part.rows
-            whole.lines += part.lines
-        }
-        whole.columns = stream.columns
-        if url.pathExtension == "jsonl" { JSONLinesReader.padRows(&whole) }
-        return whole
+        try DataTable.readStreamed(url, format: .auto, blockSize: blockSize)
     }
 
     @Test(arguments: ["items.csv", "items.jsonl"], [1, 2, 3, 5, 64, 1 << 20])
