@@ -28,10 +28,10 @@ import Testing
         let extractor = try AudioFeatureExtractor(options: AudioOptions())
         let urls = Array(repeating: AudioGolden.parityClips.map(AudioGolden.clip), count: 4).flatMap { $0 }
         let sequential = try urls.map { try extractor.extract($0) }
-        final class Results: @unchecked Sendable { var v: [[Float]]; init(_ n: Int) { v = Array(repeating: [], count: n) } }
-        let parallel = Results(urls.count)
-        DispatchQueue.concurrentPerform(iterations: urls.count) { i in parallel.v[i] = try! extractor.extract(urls[i]) }
-        #expect(parallel.v == sequential)
+        // parallelMap, as the product runs items (each thread writes its own slot; a shared array
+        // written from every thread was a data race, found by ThreadSanitizer).
+        let parallel = parallelMap(count: urls.count, threads: 4) { i in try! extractor.extract(urls[i]) }
+        #expect(parallel == sequential)
         #expect(try extractor.extract(urls[0]) == sequential[0])  // and again: deterministic
     }
 

@@ -41,10 +41,8 @@ import Testing
         let smashed = try AudioDecoderTestFiles.write([UInt8](repeating: 0xEE, count: 12) + Array("RIFFWAVE".utf8), name: "s.wav")
         let urls = Array(repeating: [text, cut, AudioGolden.clip("tone440_8000_mono.ogg"), smashed], count: 10).flatMap { $0 }
         let sequential = urls.map { AudioProbe.probe($0).errorClass }
-        final class Results: @unchecked Sendable { var v: [FailureClass?]; init(_ n: Int) { v = Array(repeating: nil, count: n) } }
-        let parallel = Results(urls.count)
-        DispatchQueue.concurrentPerform(iterations: urls.count) { i in parallel.v[i] = AudioProbe.probe(urls[i]).errorClass }
-        #expect(parallel.v == sequential)
+        let parallel = parallelMap(count: urls.count, threads: 4) { i in AudioProbe.probe(urls[i]).errorClass }
+        #expect(parallel == sequential)
         #expect(Set(sequential.compactMap { $0 }).count >= 2)
     }
 
