@@ -26,20 +26,21 @@ let package = Package(
         .systemLibrary(name: "RawBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // MARK: Throughput drivers compared side by side with Python peers by scripts/bench-peers
-        .executableTarget(name: "BenchAudio", dependencies: [.product(name: "AudioFeatures", package: "pipeline")]),
+        .target(name: "BenchSupport"),
+        .executableTarget(name: "BenchAudio", dependencies: ["BenchSupport", .product(name: "AudioFeatures", package: "pipeline")]),
         .target(
             name: "FusionWorkload",
             dependencies: [.product(name: "Recommender", package: "pipeline"), .product(name: "NeuralNet", package: "pipeline"),
                            .product(name: "TensorCore", package: "pipeline")]),
-        .executableTarget(name: "BenchMatmul", dependencies: ["RawBLAS", .product(name: "TensorCore", package: "pipeline")]),
-        .executableTarget(name: "BenchFusion", dependencies: ["FusionWorkload", .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(name: "BenchMatmul", dependencies: ["BenchSupport", "RawBLAS", .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(name: "BenchFusion", dependencies: ["BenchSupport", "FusionWorkload", .product(name: "TensorCore", package: "pipeline")]),
         .executableTarget(
             name: "BenchTrainStep",
-            dependencies: [.product(name: "NeuralNet", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
+            dependencies: ["BenchSupport", .product(name: "NeuralNet", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
         .executableTarget(
             name: "BenchText",
-            dependencies: [.product(name: "TextFeatures", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
-        .executableTarget(name: "BenchImage", dependencies: [
+            dependencies: ["BenchSupport", .product(name: "TextFeatures", package: "pipeline"), .product(name: "TensorCore", package: "pipeline")]),
+        .executableTarget(name: "BenchImage", dependencies: ["BenchSupport",
             .product(name: "ImageFeatures", package: "pipeline"), .product(name: "NeuralNet", package: "pipeline"),
             .product(name: "TensorCore", package: "pipeline")]),
     ]

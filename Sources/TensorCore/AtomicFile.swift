@@ -24,14 +24,24 @@ public enum AtomicFile {
     }
 
     public static func write(bytes: UnsafeRawBufferPointer, to url: URL, durable: Bool = true) throws {
-        let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tmp = temporary(for: url)
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        try write(bytes: bytes, toPath: url.path, durable: durable)
+    }
+
+    /// `write(bytes:to:durable:)` for a plain path: writers of one small file per item (the item
+    /// cache) skip building a URL, and the folder is created only when it does not exist yet.
+    public static func write(bytes: UnsafeRawBufferPointer, toPath path: String, durable: Bool = true) throws {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let tmp = temporaryPath(for: path)
+        var fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == ENOENT {  // the first file of its folder
+            try FileManager.default.createDirectory(atPath: dir.isEmpty ? "/" : dir, withIntermediateDirectories: true)
+            fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
         var ok = false
         defer {
-            if !ok { unlink(tmp.path) }
+            if !ok { unlink(tmp) }
         }
         var offset = 0
         while offset < bytes.count {
@@ -40,21 +50,27 @@ public enum AtomicFile {
                 if errno == EINTR { continue }
                 let message = errnoText()
                 close(fd)
-                throw AtomicFileError.cannotWrite(url.path, message)
+                throw AtomicFileError.cannotWrite(path, message)
             }
             offset += n
         }
         FaultInjection.pause()  // crash tests kill here: the temporary is written, not yet renamed
-        guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
-        guard rename(tmp.path, url.path) == 0 else { throw AtomicFileError.cannotWrite(url.path, errnoText()) }
+        guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
+        guard rename(tmp, path) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
         ok = true
-        if durable { syncDirectory(dir) }
+        if durable { syncDirectory(dir.isEmpty ? "/" : dir) }
     }
 
     /// A hidden temporary beside `url`: `.tmp-<name>.<pid>.<random>`, which the sweep recognises.
     static func temporary(for url: URL) -> URL {
-        url.deletingLastPathComponent().appendingPathComponent(
-            "\(temporaryPrefix)\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        URL(fileURLWithPath: temporaryPath(for: url.path))
+    }
+
+    static func temporaryPath(for path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(folder)\(temporaryPrefix)\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// Removes temporaries left in `dir` (recursively) by a process that was killed mid-write.
@@ -71,8 +87,8 @@ public enum AtomicFile {
         }
     }
 
-    static func syncDirectory(_ dir: URL) {
-        let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    static func syncDirectory(_ dir: String) {
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 {
             fsync(fd)
             close(fd)

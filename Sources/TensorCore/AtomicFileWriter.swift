@@ -81,7 +81,7 @@ public final class AtomicFileWriter {
             unlink(temporary.path)
             throw AtomicFileError.cannotWrite(url.path, AtomicFile.errnoText())
         }
-        AtomicFile.syncDirectory(url.deletingLastPathComponent())
+        AtomicFile.syncDirectory(url.deletingLastPathComponent().path)
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer, at start: Int) throws {

@@ -7,6 +7,7 @@ import AudioFeatures
 import CFFTW
 import CSndfile
 import CSoxr
+import BenchSupport
 import Foundation
 import TensorCore
 
@@ -38,15 +39,6 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
-
-/// CPU seconds used by this process (all threads): robust to other jobs taking the cores.
-func cpuSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Wall and CPU seconds of `body`.

@@ -5,21 +5,10 @@
 // Usage: BenchFusion [--write DIR] [--steps N] [--warmup N] [--users N] [--items N] [--ratings N]
 //                    [--history] [--epoch]
 // --epoch times one pass over every batch (steps = ratings / 256) instead of --steps.
+import BenchSupport
 import Foundation
 import FusionWorkload
 import TensorCore
-
-func option(_ name: String, default value: Int) -> Int {
-    let args = CommandLine.arguments
-    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return value }
-    return v
-}
-
-func cpuSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
 
 BLAS.setThreads(1)
 let arguments = CommandLine.arguments

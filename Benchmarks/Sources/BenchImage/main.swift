@@ -5,6 +5,7 @@
 // decode + resize), memory (one file decoded from memory, as tjbench), conv (the stack alone),
 // layers (per-layer times), convgemm (sgemm alone on the layers' shapes), sgemm (1024³).
 import Dispatch
+import BenchSupport
 import Foundation
 import ImageFeatures
 import NeuralNet
@@ -43,15 +44,6 @@ let encoder = ConvStackEncoder(options: options, rng: &rng)
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
-/// CPU seconds used by the whole process (all threads): the shared machine's other jobs do not inflate it.
-func cpuTime() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
-func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
-
 /// Runs `work(shard)` on `threads` workers over `count` items split into contiguous shards.
 func parallel(_ count: Int, threads: Int, _ work: @Sendable (Range<Int>) -> Void) {
     DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -65,10 +57,10 @@ func measure(_ label: String, count: Int, _ body: () -> Void) {
     var rates: [Double] = [], cpuRates: [Double] = []
     body()   // warm-up: page cache, allocator, BLAS buffers
     for r in 0..<arguments.repeats {
-        let start = now(), cpuStart = cpuTime()
+        let start = now(), cpuStart = cpuSeconds()
         body()
         rates.append(Double(count) / (now() - start))
-        cpuRates.append(Double(count) / (cpuTime() - cpuStart))
+        cpuRates.append(Double(count) / (cpuSeconds() - cpuStart))
         print(String(format: "%@ run %d: %.1f images/s, %.1f images per CPU-second", label, r + 1, rates.last!, cpuRates.last!))
     }
     print(String(format: "%@ median: %.1f images/s (threads %d); best %.1f; per CPU-second median %.1f",

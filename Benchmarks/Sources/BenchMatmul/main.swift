@@ -3,30 +3,17 @@
 // Prints the median of each side over the rounds, in wall clock and in thread CPU time, and the ratio.
 //
 // Usage: BenchMatmul [--n 1024] [--rounds 41]
+import BenchSupport
 import Foundation
 import RawBLAS
 import TensorCore
 
-func option(_ name: String, default value: Int) -> Int {
-    let args = CommandLine.arguments
-    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return value }
-    return v
-}
-
-func threadSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
 /// (wall, thread CPU) seconds of `body`.
 func timed(_ body: () -> Void) -> (Double, Double) {
-    let cpu = threadSeconds()
+    let cpu = threadCPUSeconds()
     let wall = ContinuousClock().measure(body)
-    return (Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18, threadSeconds() - cpu)
+    return (Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18, threadCPUSeconds() - cpu)
 }
-
-func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 BLAS.setThreads(1)
 let n = option("--n", default: 1024), rounds = option("--rounds", default: 41)

@@ -6,6 +6,7 @@
 //   default: TextOptions() (NFKC, CJK bigrams)
 //   sklearn-fit, sklearn-transform: the two halves of the sklearn configuration alone
 //   scan:    the physical floor: UTF-8 validation of the same bytes plus one pass over each document
+import BenchSupport
 import Foundation
 import TensorCore
 import TextFeatures
@@ -35,13 +36,6 @@ var options = TextOptions()
 if config.hasPrefix("sklearn") {
     options.tokenizer.normalize = .none
     options.tokenizer.cjk = .none
-}
-
-/// CPU seconds used by this process so far (all threads).
-func cpuSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Wall and CPU seconds taken by `body` (a plain function, outside main-actor code, so closures

@@ -4,6 +4,7 @@
 //
 // Usage: swift run -c release BenchTrainStep [--steps N] [--warmup N] [--phases]
 // --phases adds thread-CPU time per phase of the step (a few clock reads per step).
+import BenchSupport
 import Foundation
 import NeuralNet
 import TensorCore
@@ -60,26 +61,14 @@ struct Phases {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    static func threadSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
-
-    mutating func start() { if enabled { last = Self.threadSeconds() } }
+    mutating func start() { if enabled { last = threadCPUSeconds() } }
 
     mutating func end(_ name: String) {
         guard enabled else { return }
-        let now = Self.threadSeconds()
+        let now = threadCPUSeconds()
         if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += now - last } else { totals.append((name, now - last)) }
         last = now
     }
-}
-
-func option(_ name: String, default value: Int) -> Int {
-    let args = CommandLine.arguments
-    guard let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) else { return value }
-    return v
 }
 
 BLAS.setThreads(1)
@@ -91,13 +80,6 @@ let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
 var phases = Phases(enabled: CommandLine.arguments.contains("--phases"))
 var untimed = Phases(enabled: false)
 for s in 0..<warmup { _ = model.trainStep(data.batches[s % data.batches.count], adam, &untimed) }
-/// Seconds of CPU time this process has used: on a shared machine it counts only our own work.
-func cpuSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
 let clock = ContinuousClock()
 var lossSum = 0.0
 let cpuStart = cpuSeconds()

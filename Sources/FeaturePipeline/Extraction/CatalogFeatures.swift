@@ -35,7 +35,9 @@ struct CatalogFeatures {
         /// Progress tasks of the whole catalog when this is one chunk of it (they are advanced,
         /// not finished, here); without one a modality gets its own task.
         var tasks: [String: ProgressTask] = [:]
-        /// Whether `on_error: fail` throws here; a streamed catalog applies it once at the end.
+        /// Whether `on_error: fail` throws here. Off in `pipeline extract`'s audio pass, which runs
+        /// over the whole catalog ahead of the other modalities: the chunks of the embedding pass,
+        /// taken in order, then stop at the first bad file in catalog order, as `pipeline run` does.
         var applyFailPolicy = true
         /// This catalog's audio features, already extracted (a streamed catalog's scaler pass).
         var audio: ExtractedAudio? = nil
@@ -100,7 +102,9 @@ struct CatalogFeatures {
         // the order text, image, audio).
         let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         if let first = stoppingFailures.min(by: { position[$0.item, default: 0] < position[$1.item, default: 0] }) {
-            throw Self.failPolicyError(first)
+            throw PipelineError(
+                what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
+                hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
         }
     }
 
@@ -127,13 +131,6 @@ struct CatalogFeatures {
         modalities[modality] = summary
         if policy == .skip { skippedItems += bad.map(\.item) }
         if policy == .fail, context.applyFailPolicy, let first = bad.first { stoppingFailures.append(first) }
-    }
-
-    /// The error of `on_error: fail` for the first rejected item of a modality.
-    static func failPolicyError(_ first: ItemFailure) -> PipelineError {
-        PipelineError(
-            what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
-            hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")
     }
 
     /// errors.jsonl: one JSON object per rejected item input.

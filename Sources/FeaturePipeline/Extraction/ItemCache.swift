@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import TensorCore
 
 /// Per-item features stored under their content key, so an unchanged item is never extracted
@@ -35,34 +32,8 @@ struct ItemCache: Sendable {
     }
 
     func write(_ modality: String, _ key: String, _ data: Data) throws {
-        let target = path(modality, key)
-        let folder = target[..<target.lastIndex(of: "/")!]
-        // AtomicFile's naming (.tmp-<name>.<pid>.<random>), so its sweep removes a killed run's leftovers.
-        let temporary = "\(folder)/\(AtomicFile.temporaryPrefix)\(key).bin.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
         let entry = data + Data(Self.check(data).utf8)
-        var fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 && errno == ENOENT {  // the first entry of its folder
-            try FileManager.default.createDirectory(atPath: String(folder), withIntermediateDirectories: true)
-            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        }
-        guard fd >= 0 else { throw AtomicFileError.cannotWrite(target, String(cString: strerror(errno))) }
-        var written = false
-        defer { if !written { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            try entry.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw AtomicFileError.cannotWrite(target, String(cString: strerror(errno))) }
-                    offset += n
-                }
-            }
-        }
-        FaultInjection.pause()  // crash tests kill here: the entry is written, not yet in sight
-        guard rename(temporary, target) == 0 else { throw AtomicFileError.cannotWrite(target, String(cString: strerror(errno))) }
-        written = true
+        try entry.withUnsafeBytes { try AtomicFile.write(bytes: $0, toPath: path(modality, key), durable: false) }
     }
 
     static let checkLength = 64

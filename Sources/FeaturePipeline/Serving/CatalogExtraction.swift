@@ -58,7 +58,6 @@ public struct CatalogExtraction {
             progress: progress, fitItems: [], fittedText: nil)
         let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
         context.vectorizer = fit.vectorizer
-        context.applyFailPolicy = false
         let modalities = featureSpec.features.modalities
         // The audio scaler's pass already extracted every sound (and reported it): the chunks read them back.
         for modality in ["image", "audio"] where modalities.contains(modality) && !(modality == "audio" && fit.audio != nil) {
@@ -68,7 +67,6 @@ public struct CatalogExtraction {
         let files = try EmbeddingFiles(output: output)
         let known = trained.map { t in Dictionary(t.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
         let rng = SeededGenerator(seed: spec.seed, stream: "extract")
-        let failurePolicy = FailurePolicy(spec: featureSpec)
         var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
         var failureCount = 0
         var chunks = CatalogChunks(data: spec.data, size: chunkSize)
@@ -95,7 +93,6 @@ public struct CatalogExtraction {
                 counts[modality] = (c.extracted + s.extracted, c.cached + s.cached, c.failed + s.failed)
             }
             failureCount += features.failures.count
-            if let error = failurePolicy.error(features.failures, ids: chunk.ids) { throw error }
         }
         for modality in ["image", "audio"] {
             guard let task = context.tasks[modality], let s = counts[modality] else { continue }
@@ -131,29 +128,5 @@ public struct CatalogExtraction {
             }
             return (encoder.name, block, present)
         }
-    }
-}
-
-/// `on_error: fail` over a streamed catalog: the error is that of the first rejected item in
-/// catalog order among the modalities whose policy is `fail` (ties in the order text, image,
-/// audio), as in `pipeline run`. Chunks arrive in order, so the first chunk with one decides.
-struct FailurePolicy {
-    /// Modalities with `on_error: fail`.
-    let failing: Set<String>
-
-    init(spec: PipelineSpec) {
-        let f = spec.features
-        failing = Set([("text", f.text?.onError), ("image", f.image?.onError), ("audio", f.audio?.onError)]
-            .filter { $0.1 == .fail }.map(\.0))
-    }
-
-    /// The error for a chunk's failures (the chunk's item ids in order), if one is fatal.
-    func error(_ failures: [ItemFailure], ids: [String]) -> PipelineError? {
-        let fatal = failures.filter { failing.contains($0.modality) }
-        guard !fatal.isEmpty else { return nil }
-        let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let rank = ["text": 0, "image": 1, "audio": 2]
-        let first = fatal.min { (position[$0.item, default: 0], rank[$0.modality, default: 3]) < (position[$1.item, default: 0], rank[$1.modality, default: 3]) }
-        return first.map(CatalogFeatures.failPolicyError)
     }
 }
