@@ -94,6 +94,35 @@ import Testing
         #expect(catalog.ids == ["i1", "i2"] && report.duplicateItemIds == 1 && report.emptyItemIds == 1)
         #expect(catalog.value(item: 0, column: 1) == "a", "the first row of a repeated id wins")
     }
+
+    /// A later pass of `pipeline extract` admits rows by the first pass's verdicts (the rows it
+    /// rejected as repeated ids) instead of remembering ids: same items, values and counts,
+    /// whatever the blocks the rows arrive in.
+    @Test func aReplayedPassAdmitsTheRowsTheFirstPassAdmitted() throws {
+        let rows = ["item_id,title"] + (0..<60).map { i in i % 11 == 4 ? ",empty" : "i\((i * 7) % 23),t\(i)" }
+        let table = try CSVReader.read(Array((rows.joined(separator: "\n") + "\n").utf8), source: "items.csv")
+        func admit(_ admission: inout ItemAdmission, blocks: Int) -> (Catalog, LoadReport) {
+            var catalog = Catalog(source: "items.csv", ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
+            var report = LoadReport()
+            let step = (table.rows.count + blocks - 1) / blocks
+            for start in stride(from: 0, to: table.rows.count, by: step) {
+                var block = DataTable(source: "items.csv", columns: table.columns)
+                block.rows = Array(table.rows[start..<min(start + step, table.rows.count)])
+                block.lines = Array(table.lines[start..<min(start + step, table.rows.count)])
+                admission.admit(block, idColumn: 0, into: &catalog, report: &report)
+            }
+            return (catalog, report)
+        }
+        var first = ItemAdmission()
+        let (catalog, report) = admit(&first, blocks: 1)
+        #expect(catalog.ids == first.ids && catalog.ids.count == 23 && Set(catalog.ids).count == 23)
+        #expect(report.duplicateItemIds == first.duplicateRows.count && report.duplicateItemIds == 60 - 6 - 23)
+        #expect(catalog.value(item: 0, column: 1) == "t0", "the first row of a repeated id wins")
+        var replay = ItemAdmission(replaying: first.duplicateRows)
+        let (again, againReport) = admit(&replay, blocks: 7)
+        #expect(again == catalog && againReport == report)
+        #expect(replay.ids.isEmpty, "a replayed pass keeps no ids")
+    }
 }
 
 /// A fresh temporary folder.

@@ -14,6 +14,9 @@ struct CatalogChunks {
     /// are then missing, as in the whole file); with `columns` set, every chunk lists exactly those.
     var ensure: [String] = []
     var columns: [String]?
+    /// The rows a first pass over the file rejected as repeated ids (`Totals.duplicateRows`):
+    /// with them a later pass admits the same rows without remembering every id.
+    var duplicateRows: [Int]?
 
     init(data: DataSpec, size: Int = CatalogChunks.defaultSize) {
         self.data = data
@@ -26,6 +29,9 @@ struct CatalogChunks {
         var report = LoadReport()
         var columns: [String] = []
         var items = 0
+        /// The admitted ids in file order (empty when the pass replayed `duplicateRows`).
+        var ids: [String] = []
+        var duplicateRows: [Int] = []
     }
 
     /// Calls `body(chunk, first)` for every chunk in order, then checks what `loadCatalog` checks
@@ -34,7 +40,7 @@ struct CatalogChunks {
     func forEach(_ body: (Catalog, Int) throws -> Void) throws -> Totals {
         let stream = try TableStream(data.items.path, format: data.items.format, delimiter: data.items.delimiter,
                                      limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
-        var admission = ItemAdmission()
+        var admission = duplicateRows.map { ItemAdmission(replaying: $0) } ?? ItemAdmission()
         var totals = Totals()
         var pending = Catalog(source: stream.source, ids: [], columns: [], values: [], lines: [], invalidUTF8: [:])
         var first = 0
@@ -55,6 +61,8 @@ struct CatalogChunks {
         _ = try DataTable(source: stream.source, columns: stream.columns).column(data.itemId, role: "item id", key: "data.items.id")
         try admission.finish(stream.source, data, report: &totals.report)
         totals.items = admission.count
+        totals.ids = admission.ids
+        totals.duplicateRows = admission.duplicateRows
         return totals
     }
 }

@@ -71,6 +71,7 @@ public struct CatalogExtraction {
         var failureCount = 0
         var chunks = CatalogChunks(data: spec.data, size: chunkSize)
         chunks.columns = fit.columns
+        chunks.duplicateRows = fit.duplicateRows
         try chunks.forEach { chunk, first in
             var context = context
             context.audio = try fit.audio?.read(first..<(first + chunk.count))

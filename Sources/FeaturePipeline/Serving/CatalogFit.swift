@@ -11,6 +11,8 @@ import TextFeatures
 struct CatalogFit {
     var ids: [String] = []
     var columns: [String] = []
+    /// Rows of the items file rejected as repeated ids, for later passes to replay.
+    var duplicateRows: [Int] = []
     var fitted: ItemEncoderSet.Fitted
     var vectorizer: TextVectorizer?
     /// The sounds extracted to fit the audio scaler, for the embedding pass to read back.
@@ -30,7 +32,6 @@ struct CatalogFit {
         chunks.ensure = (textSpec?.options.fields.map(\.name) ?? []) + features.itemFields.map(\.name)
 
         let totals = try chunks.forEach { chunk, _ in
-            ids += chunk.ids
             if var accumulator = fields {
                 let columns = accumulator.fields.map { chunk.columnIndex($0.name) }
                 for item in 0..<chunk.count { accumulator.add { f in columns[f].flatMap { chunk.value(item: item, column: $0) } } }
@@ -39,6 +40,8 @@ struct CatalogFit {
             if let textSpec, text != nil { text!.add(try Self.fitDocuments(chunk, textSpec, itemsFile)) }
         }
         columns = totals.columns
+        ids = totals.ids
+        duplicateRows = totals.duplicateRows
         if let textSpec {  // the error of a text field no row has, listing every column
             let whole = Catalog(source: spec.data.items.path.path, ids: [], columns: columns, values: [], lines: [], invalidUTF8: [:])
             _ = try TextExtraction(spec: textSpec, threads: threads).documents(whole, itemsFile: itemsFile)
@@ -49,6 +52,7 @@ struct CatalogFit {
             if accumulator.needsSecondPass {
                 var again = CatalogChunks(data: spec.data)
                 again.columns = columns
+                again.duplicateRows = duplicateRows
                 try again.forEach { chunk, _ in accumulator.countUnknown(try Self.fitDocuments(chunk, textSpec, itemsFile)) }
             }
             vectorizer = try accumulator.vectorizer()
@@ -58,7 +62,8 @@ struct CatalogFit {
         }
         if features.audio != nil, given.audioScaler == nil {
             let spill = try AudioSpill(output: output)
-            fitted.audioScaler = try Self.fitAudioScaler(spec, columns: columns, count: ids.count, context: context, spill: spill)
+            fitted.audioScaler = try Self.fitAudioScaler(spec, columns: columns, duplicateRows: duplicateRows, count: ids.count,
+                                                         context: context, spill: spill)
             self.audio = spill
         }
     }
@@ -70,7 +75,7 @@ struct CatalogFit {
     }
 
     /// Mean and deviation of the pooled audio features of every item that has them, in catalog order.
-    private static func fitAudioScaler(_ spec: PipelineSpec, columns: [String], count: Int,
+    private static func fitAudioScaler(_ spec: PipelineSpec, columns: [String], duplicateRows: [Int], count: Int,
                                        context: CatalogFeatures.Context, spill: AudioSpill) throws -> FeatureScaler {
         var audioOnly = spec
         audioOnly.features.text = nil
@@ -82,6 +87,7 @@ struct CatalogFit {
         context.tasks = ["audio": task]
         var chunks = CatalogChunks(data: spec.data)
         chunks.columns = columns
+        chunks.duplicateRows = duplicateRows
         var accumulator: FeatureScaler.Accumulator?
         var extracted = 0, cached = 0, failed = 0
         try chunks.forEach { chunk, _ in
