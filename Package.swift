@@ -32,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CMalloc"),  // glibc's mallopt (malloc.h is not in the Glibc module)
         // libpng and libjpeg error exits longjmp; setjmp cannot be called from Swift (docs/images.md).
         .target(name: "CImageCodecs", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
 
@@ -70,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "pipeline",
             dependencies: [
-                "FeaturePipeline", "CatalogGenerator",
+                "FeaturePipeline", "CatalogGenerator", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

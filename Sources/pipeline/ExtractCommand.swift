@@ -25,6 +25,7 @@ struct ExtractCommand: AsyncParsableCommand {
 
     func run() async throws {
         common.bootstrap()
+        ProcessSetup.returnLargeBuffersToSystem()
         try await reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
             let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("extract")

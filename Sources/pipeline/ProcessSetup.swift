@@ -1,6 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
+    import CMalloc
     import Glibc
 #endif
 
@@ -14,5 +15,20 @@ enum ProcessSetup {
         setenv("OPENBLAS_NUM_THREADS", "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with BLAS as it is.
+    }
+
+    /// glibc adapts its malloc thresholds to the program: each time a block it had mapped on its
+    /// own is freed, the mmap threshold rises to that block's size (up to 32 MiB) and the heap-trim
+    /// threshold to twice it. Once a streamed extraction's first chunk freed its multi-megabyte
+    /// matrices, that much freed heap stayed resident and the peak grew with the run (83 MB at
+    /// 100 000 items, 64 MB at 10 000). Fixed thresholds turn the adaptation off: blocks of 4 MiB
+    /// and more (a chunk's matrices) get mappings of their own, returned when freed; smaller ones
+    /// (an item's decode and spectrogram buffers) come from the heap, which keeps at most 8 MiB
+    /// free at its top so that they are reused without system calls (docs/benchmarks.md).
+    static func returnLargeBuffersToSystem() {
+        #if canImport(Glibc)
+            _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
+            _ = mallopt(M_TRIM_THRESHOLD, 8 << 20)
+        #endif
     }
 }
