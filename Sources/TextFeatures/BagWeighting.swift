@@ -21,42 +21,49 @@ struct BagWeighting: Sendable {
     }
 
     /// The bag of `ids`/`counts`, each id first sent through `map` when given (ids < 0 are
-    /// skipped; repeated ids are summed first). `scratch` is reused between calls.
+    /// skipped; repeated ids are summed first). `scratch` is reused between calls. One bag per
+    /// document in the transform's hot loop: buffers are written through pointers, so the loop
+    /// pays no bounds, uniqueness or growth checks.
     func bag(
         ids: UnsafeBufferPointer<Int32>, counts: UnsafeBufferPointer<Float>, map: UnsafeBufferPointer<Int32>? = nil,
         status: TextBag.Status, truncated: Bool, scratch: inout BagScratch
     ) -> TextBag {
-        // Sort (id, position) packed in one word: a plain integer sort, no closure.
-        scratch.order.removeAll(keepingCapacity: true)
-        scratch.weights.removeAll(keepingCapacity: true)
-        for k in 0..<ids.count {
-            let id = map?[Int(ids[k])] ?? ids[k]
-            if id >= 0 { scratch.order.append(UInt64(id) << 32 | UInt64(k)) }
+        scratch.reserve(ids.count)
+        return scratch.order.withUnsafeMutableBufferPointer { order in
+            scratch.weights.withUnsafeMutableBufferPointer { raw in
+                // Sort (id, position) packed in one word: a plain integer sort, no closure.
+                var m = 0
+                for k in 0..<ids.count {
+                    let id = map?[Int(ids[k])] ?? ids[k]
+                    if id >= 0 { order[m] = UInt64(id) << 32 | UInt64(k); m += 1 }
+                }
+                sortSmallFirst(UnsafeMutableBufferPointer(rebasing: order[0..<m]))
+                var sum = 0.0
+                let outIDs = [Int32](unsafeUninitializedCapacity: m) { out, written in
+                    var n = 0, i = 0
+                    while i < m {
+                        let id = Int32(order[i] >> 32)
+                        var c = Double(counts[Int(order[i] & 0xFFFF_FFFF)])
+                        i += 1
+                        while i < m && Int32(order[i] >> 32) == id { c += Double(counts[Int(order[i] & 0xFFFF_FFFF)]); i += 1 }
+                        guard c != 0 else { continue }
+                        let w = weight(count: c, id: id)
+                        out[n] = id
+                        raw[n] = w
+                        sum += w * w
+                        n += 1
+                    }
+                    written = n
+                }
+                let norm = normalize && sum > 0 ? sum.squareRoot() : 1
+                let weights = [Float](unsafeUninitializedCapacity: outIDs.count) { out, n in
+                    for j in 0..<outIDs.count { out[j] = Float(raw[j] / norm) }
+                    n = outIDs.count
+                }
+                let finalStatus: TextBag.Status = outIDs.isEmpty ? (status == .missing ? .missing : .empty) : .present
+                return TextBag(ids: outIDs, weights: weights, status: finalStatus, truncated: truncated)
+            }
         }
-        sortSmallFirst(&scratch.order)
-        var outIDs: [Int32] = []
-        outIDs.reserveCapacity(scratch.order.count)
-        var sum = 0.0
-        let order = scratch.order
-        var i = 0
-        while i < order.count {
-            let id = Int32(order[i] >> 32)
-            var c = Double(counts[Int(order[i] & 0xFFFF_FFFF)])
-            i += 1
-            while i < order.count && Int32(order[i] >> 32) == id { c += Double(counts[Int(order[i] & 0xFFFF_FFFF)]); i += 1 }
-            guard c != 0 else { continue }
-            let w = weight(count: c, id: id)
-            outIDs.append(id)
-            scratch.weights.append(w)
-            sum += w * w
-        }
-        let norm = normalize && sum > 0 ? sum.squareRoot() : 1
-        let weights = [Float](unsafeUninitializedCapacity: outIDs.count) { out, n in
-            for j in 0..<outIDs.count { out[j] = Float(scratch.weights[j] / norm) }
-            n = outIDs.count
-        }
-        let finalStatus: TextBag.Status = outIDs.isEmpty ? (status == .missing ? .missing : .empty) : .present
-        return TextBag(ids: outIDs, weights: weights, status: finalStatus, truncated: truncated)
     }
 
     @inline(__always) func weight(count c: Double, id: Int32) -> Double {
@@ -74,18 +81,24 @@ struct BagWeighting: Sendable {
 struct BagScratch {
     var order: [UInt64] = []
     var weights: [Double] = []
+
+    /// Room for `n` terms (the buffers only grow).
+    mutating func reserve(_ n: Int) {
+        guard order.count < n else { return }
+        let size = max(n, 2 * order.count, 64)
+        order = [UInt64](repeating: 0, count: size)
+        weights = [Double](repeating: 0, count: size)
+    }
 }
 
 /// Sorts ascending: insertion sort for the short arrays of one document's terms (fewer moves and
 /// no recursion), the standard sort beyond 32 elements.
-@inline(__always) func sortSmallFirst(_ a: inout [UInt64]) {
-    guard a.count <= 32 else { a.sort(); return }
-    a.withUnsafeMutableBufferPointer { p in
-        for i in 1..<max(1, p.count) {
-            let x = p[i]
-            var j = i
-            while j > 0 && p[j - 1] > x { p[j] = p[j - 1]; j -= 1 }
-            p[j] = x
-        }
+@inline(__always) func sortSmallFirst(_ p: UnsafeMutableBufferPointer<UInt64>) {
+    guard p.count <= 32 else { var p = p; p.sort(); return }
+    for i in 1..<max(1, p.count) {
+        let x = p[i]
+        var j = i
+        while j > 0 && p[j - 1] > x { p[j] = p[j - 1]; j -= 1 }
+        p[j] = x
     }
 }

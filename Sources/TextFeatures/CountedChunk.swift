@@ -47,18 +47,29 @@ struct CountedChunk: Sendable {
             offsets.append(ids.count)
             return
         }
-        for (id, c) in zip(counter.ids, counter.counts) where c != 0 {
-            let i = Int(id)
-            if i >= documentFrequency.count {
-                let grow = max(i + 1, 2 * documentFrequency.count) - documentFrequency.count
-                documentFrequency += [Int32](repeating: 0, count: grow)
-                totalCount += [Double](repeating: 0, count: grow)
-            }
-            documentFrequency[i] += 1
-            if options.hashing == nil { totalCount[i] += Double(c) }
+        let (termIDs, termCounts) = (counter.ids, counter.counts)
+        if let top = termIDs.max(), Int(top) >= documentFrequency.count {
+            let grow = max(Int(top) + 1, 2 * documentFrequency.count) - documentFrequency.count
+            documentFrequency += [Int32](repeating: 0, count: grow)
+            totalCount += [Double](repeating: 0, count: grow)
         }
-        ids += counter.ids
-        counts += counter.counts
+        // Per term of every document: through pointers, without bounds or uniqueness checks.
+        let summing = options.hashing == nil
+        termIDs.withUnsafeBufferPointer { termIDs in
+            termCounts.withUnsafeBufferPointer { termCounts in
+                documentFrequency.withUnsafeMutableBufferPointer { df in
+                    totalCount.withUnsafeMutableBufferPointer { total in
+                        for k in 0..<termIDs.count where termCounts[k] != 0 {
+                            let i = Int(termIDs[k])
+                            df[i] += 1
+                            if summing { total[i] += Double(termCounts[k]) }
+                        }
+                    }
+                }
+            }
+        }
+        ids += termIDs
+        counts += termCounts
         offsets.append(ids.count)
     }
 }
