@@ -99,9 +99,10 @@ struct CatalogFeatures {
         }
         skippedItems = Array(Set(skippedItems)).sorted()
         // `fail`: the first bad file in catalog order, whichever modality it belongs to (ties in
-        // the order text, image, audio).
-        let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        if let first = stoppingFailures.min(by: { position[$0.item, default: 0] < position[$1.item, default: 0] }) {
+        // the order text, image, audio). Item positions are looked up only when there is one.
+        if !stoppingFailures.isEmpty {
+            let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let first = stoppingFailures.min { position[$0.item, default: 0] < position[$1.item, default: 0] }!
             throw PipelineError(
                 what: "item \(first.item): \(first.modality) \(first.path ?? "") rejected (\(first.errorClass.rawValue)): \(first.message)",
                 hint: "fix or remove the file, or set features.\(first.modality).on_error: skip or fallback")

@@ -65,7 +65,6 @@ public struct CatalogExtraction {
         }
 
         let files = try EmbeddingFiles(output: output)
-        let known = trained.map { t in Dictionary(t.set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
         let rng = SeededGenerator(seed: spec.seed, stream: "extract")
         var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
         var failureCount = 0
@@ -82,9 +81,8 @@ public struct CatalogExtraction {
             if let trained { try encoders.load(from: trained.model) }
             let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
             let vectors: Tensor
-            if let trained, let known {
-                let idRows = chunk.ids.map { id in known[id].map { trained.model.idRow(ofItem: $0) } ?? trained.model.unknownItemRow }
-                vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: idRows)
+            if let trained {
+                vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: trained.idRows(ofItems: chunk.ids))
             } else {
                 vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
             }

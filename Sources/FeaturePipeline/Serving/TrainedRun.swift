@@ -12,6 +12,8 @@ public final class TrainedRun {
     let split: DataSplit
     private lazy var userVectors: Tensor = model.userVectors()
     private lazy var itemVectors: Tensor = model.itemVectors()
+    /// The run's item ids → their index (first occurrence).
+    private lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
     public init(directory: URL) throws {
         self.directory = directory
@@ -85,9 +87,13 @@ public final class TrainedRun {
         let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
                                       saved: description, textState: nil, rng: &rng)
         try encoders.load(from: model)
-        let known = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let idRows = catalog.ids.map { id in known[id].map { model.idRow(ofItem: $0) } ?? model.unknownItemRow }
-        return model.itemVectors(encoders: encoders.encoders, idRows: idRows)
+        return model.itemVectors(encoders: encoders.encoders, idRows: idRows(ofItems: catalog.ids))
+    }
+
+    /// The id-embedding row of each item: its own for an id the run was trained with, the
+    /// unknown-item row for any other (a new item is then embedded from its content).
+    func idRows(ofItems ids: [String]) -> [Int] {
+        ids.map { id in itemPositions[id].map { model.idRow(ofItem: $0) } ?? model.unknownItemRow }
     }
 
     public struct Recommendation: Codable, Sendable {
