@@ -38,7 +38,9 @@ let package = Package(
 
         // MARK: Numeric core
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedInDebug),
-        .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: optimisedInDebug),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "CKernels"], swiftSettings: optimisedInDebug),
+        // AVX2 + FMA kernels behind a CPU check (Swift emits baseline x86-64 only; docs/images.md).
+        .target(name: "CKernels"),
 
         // MARK: Modality extractors
         .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),

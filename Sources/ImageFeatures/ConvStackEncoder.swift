@@ -71,31 +71,55 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
     /// Images per pass through the stack in `infer`: small groups keep every activation in L2
     /// (measured: 1 image per pass costs less CPU per image than 16 or 64).
     static let inferenceGroup = 2
+    /// Workspaces kept for reuse: one per thread that is inferring, at most a few.
+    private let workspaces = WorkspacePool()
 
     public func infer(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4, "ConvStackEncoder expects NHWC input (N, H, W, 3), got \(input.shape)")
-        let n = input.shape[0], group = ConvStackEncoder.inferenceGroup
-        if n <= group { return inferGroup(input) }
-        let perImage = input.count / max(n, 1)
-        var out = Tensor(shape: [n, outputDimension])
-        for first in stride(from: 0, to: n, by: group) {
-            let count = min(group, n - first)
-            let slice = Array(input.storage[(first * perImage)..<((first + count) * perImage)])
-            let y = inferGroup(Tensor(shape: [count] + input.shape.dropFirst(), storage: slice))
-            out.storage.replaceSubrange((first * outputDimension)..<((first + count) * outputDimension), with: y.storage)
+        precondition(input.rank == 4 && input.shape[3] == 3, "ConvStackEncoder expects NHWC input (N, H, W, 3), got \(input.shape)")
+        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
+        let group = ConvStackEncoder.inferenceGroup, channels = convolutions.last!.outputChannels
+        let workspace = workspaces.take(height: h, width: w) ?? ConvStackWorkspace(self, height: h, width: w, images: group)
+        defer { workspaces.give(workspace) }
+        let pooled = [Float](unsafeUninitializedCapacity: n * channels) { out, initialized in
+            input.withUnsafeBufferPointer { x in
+                for first in Swift.stride(from: 0, to: n, by: group) {
+                    let count = min(group, n - first)
+                    inferGroup(x.baseAddress! + first * h * w * 3, images: count, workspace, into: out.baseAddress! + first * channels)
+                }
+            }
+            initialized = n * channels
         }
-        return out
+        let features = Tensor(shape: [n, channels], storage: pooled)
+        return projection?.infer(features) ?? features
     }
 
-    private func inferGroup(_ input: Tensor) -> Tensor {
-        var x = input
+    /// `images` images at `x` through every layer and the global average, into `out` (images × channels).
+    private func inferGroup(_ x: UnsafePointer<Float>, images: Int, _ workspace: ConvStackWorkspace,
+                            into out: UnsafeMutablePointer<Float>) {
+        var (current, h, w) = (x, workspace.height, workspace.width)
         for (conv, pool) in zip(convolutions, pools) {
-            x = conv.infer(x)
-            if let pool { x = pool.infer(x) }
-            relu(&x)
+            let convolved = workspace.buffer(after: current)
+            conv.convolve(current, images: images, height: h, width: w, into: convolved, scratch: workspace.scratch)
+            (h, w) = conv.outputSize(height: h, width: w)
+            let c = conv.outputChannels
+            withBias(of: conv) { b in
+                if let pool {
+                    let next = workspace.buffer(after: convolved)
+                    ConvEpilogue.poolBiasReLU(convolved, images: images, height: h, width: w, channels: c, window: pool.kernelSize,
+                                              bias: b, into: next)
+                    (h, w) = pool.outputSize(height: h, width: w)
+                    current = UnsafePointer(next)
+                } else {
+                    ConvEpilogue.biasReLU(convolved, rows: images * h * w, channels: c, bias: b)
+                    current = UnsafePointer(convolved)
+                }
+            }
         }
-        x = globalPool.infer(x)
-        return projection?.infer(x) ?? x
+        ConvEpilogue.globalAverage(current, images: images, pixels: h * w, channels: convolutions.last!.outputChannels, into: out)
+    }
+
+    private func withBias(of conv: Conv2d, _ body: (UnsafePointer<Float>?) -> Void) {
+        if let bias = conv.bias { bias.value.withUnsafeBufferPointer { body($0.baseAddress!) } } else { body(nil) }
     }
 
     private func relu(_ x: inout Tensor) {

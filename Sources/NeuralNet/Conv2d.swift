@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// 2-D convolution on channels-last (NHWC) tensors, computed as im2col + sgemm.
@@ -45,7 +46,7 @@ public final class Conv2d: Layer, @unchecked Sendable {
         ((height + 2 * padding - kernelSize) / stride + 1, (width + 2 * padding - kernelSize) / stride + 1)
     }
 
-    private var patchSize: Int { kernelSize * kernelSize * inputChannels }
+    var patchSize: Int { kernelSize * kernelSize * inputChannels }
 
     public func forward(_ input: Tensor) -> Tensor {
         cachedInput = input
@@ -54,37 +55,62 @@ public final class Conv2d: Layer, @unchecked Sendable {
 
     public func infer(_ input: Tensor) -> Tensor {
         let g = geometry(of: input)
-        let k = patchSize, cout = outputChannels
-        // The output starts as the bias broadcast over rows; sgemm then adds cols · Wᵀ (beta = 1).
-        let rows = g.n * g.ho * g.wo
-        let start = [Float](unsafeUninitializedCapacity: rows * cout) { buffer, initialized in
-            let y = buffer.baseAddress!
-            if let bias {
-                bias.value.withUnsafeBufferPointer { b in
-                    let bp = b.baseAddress!
-                    for r in 0..<rows { let d = y + r * cout; for j in 0..<cout { d[j] = bp[j] } }
-                }
-            } else {
-                y.initialize(repeating: 0, count: rows * cout)
+        let rows = g.n * g.ho * g.wo, cout = outputChannels
+        let scratch = Conv2dScratch(self, height: g.h, width: g.w, images: g.n)
+        let values = [Float](unsafeUninitializedCapacity: rows * cout) { y, initialized in
+            input.withUnsafeBufferPointer { x in
+                convolve(x.baseAddress!, images: g.n, height: g.h, width: g.w, into: y.baseAddress!, scratch: scratch)
             }
             initialized = rows * cout
+            if let bias { bias.value.withUnsafeBufferPointer { addBias($0.baseAddress!, rows: rows, to: y.baseAddress!) } }
         }
-        var out = Tensor(shape: [g.n, g.ho, g.wo, cout], storage: start)
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.chunk * g.ho * g.wo * k)  // im2col writes every entry
-        defer { cols.deallocate() }
-        input.withUnsafeBufferPointer { x in
-            weight.value.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { y in
-                    for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
-                        let count = min(g.chunk, g.n - first)
-                        im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: cols)
-                        BLAS.gemm(transA: false, transB: true, m: count * g.ho * g.wo, n: cout, k: k, a: cols, lda: k,
-                                  b: w.baseAddress!, ldb: k, beta: 1, c: y.baseAddress! + first * g.ho * g.wo * cout, ldc: cout)
-                    }
-                }
-            }
+        return Tensor(shape: [g.n, g.ho, g.wo, cout], storage: values)
+    }
+
+    /// The convolution without the bias, on raw NHWC memory: `images` images of height × width ×
+    /// inputChannels at `x` → (images, Ho, Wo, outputChannels) at `y`. `scratch` must have been
+    /// made for this layer and this height and width; reusing it across calls keeps its pages warm.
+    public func convolve(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
+                         scratch: Conv2dScratch) {
+        let entry = scratch.entry(self, height: height, width: width)
+        let (ho, wo) = outputSize(height: height, width: width)
+        let k = patchSize, pixels = ho * wo
+        if let taps = entry.taps { return convolveDirect(x, images: images, height: height, width: width, into: y, entry, taps) }
+        for first in Swift.stride(from: 0, to: images, by: entry.chunk) {
+            let count = min(entry.chunk, images - first)
+            im2col(x + first * height * width * inputChannels, images: count, height: height, width: width,
+                   padded: entry.padded, into: scratch.cols)
+            BLAS.gemm(transA: false, transB: true, m: count * pixels, n: outputChannels, k: k, a: scratch.cols, lda: k,
+                      b: weight.value.storage, ldb: k, beta: 0, c: y + first * pixels * outputChannels, ldc: outputChannels)
         }
-        return out
+    }
+
+    /// Whether the CPU runs the AVX2 + FMA kernels of CKernels.
+    public static let hasDirectKernel = ck_has_avx2_fma() != 0
+
+    /// Layers with few inputs per output (the RGB input layer: 27) leave sgemm on skinny tiles and
+    /// im2col writing 9 copies of the image; the direct kernel reads the padded image in place.
+    /// Measured on the default stack's first layer (64×64×3 → 16): 85 µs → see docs/images.md.
+    public var suitsDirectKernel: Bool { Conv2d.hasDirectKernel && patchSize <= 32 && outputChannels % 8 == 0 }
+
+    private func convolveDirect(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
+                                _ entry: Conv2dScratch.Entry, _ taps: UnsafeMutablePointer<Float>) {
+        let k = patchSize, cout = outputChannels
+        let (ho, wo) = outputSize(height: height, width: width)
+        weight.value.withUnsafeBufferPointer { w in   // (cout, k) → (k, cout)
+            for co in 0..<cout { for t in 0..<k { taps[t * cout + co] = w[co * k + t] } }
+        }
+        for i in 0..<images {
+            pad(x + i * height * width * inputChannels, height: height, width: width, into: entry.padded)
+            ck_conv_direct(entry.padded, Int32(width + 2 * padding), Int32(inputChannels), taps, Int32(cout), Int32(kernelSize),
+                           Int32(stride), Int32(ho), Int32(wo), y + i * ho * wo * cout)
+        }
+    }
+
+    /// y[r, c] += bias[c] for `rows` rows of outputChannels values.
+    private func addBias(_ b: UnsafePointer<Float>, rows: Int, to y: UnsafeMutablePointer<Float>) {
+        let cout = outputChannels
+        for r in 0..<rows { let d = y + r * cout; for j in 0..<cout { d[j] += b[j] } }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -94,26 +120,25 @@ public final class Conv2d: Layer, @unchecked Sendable {
         precondition(gradOutput.shape == [g.n, g.ho, g.wo, cout],
                      "Conv2d.backward: gradOutput \(gradOutput.shape), expected [\(g.n), \(g.ho), \(g.wo), \(cout)]")
         var gradInput = Tensor(shape: input.shape)
-        var cols = [Float](repeating: 0, count: g.chunk * g.ho * g.wo * k)
-        var dCols = cols
+        let scratch = Conv2dScratch(self, height: g.h, width: g.w, images: g.n, directKernel: false)
+        let entry = scratch.entry(self, height: g.h, width: g.w)
+        var dCols = [Float](repeating: 0, count: entry.chunk * g.ho * g.wo * k)
         input.withUnsafeBufferPointer { x in
             gradOutput.withUnsafeBufferPointer { dy in
                 weight.value.withUnsafeBufferPointer { w in
                     weight.grad.withUnsafeMutableBufferPointer { dw in
                         gradInput.withUnsafeMutableBufferPointer { dx in
-                            cols.withUnsafeMutableBufferPointer { c in
-                                dCols.withUnsafeMutableBufferPointer { dc in
-                                    for first in Swift.stride(from: 0, to: g.n, by: g.chunk) {
-                                        let count = min(g.chunk, g.n - first), rows = count * g.ho * g.wo
-                                        let dyChunk = dy.baseAddress! + first * g.ho * g.wo * cout
-                                        im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, g, into: c.baseAddress!)
-                                        BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: rows, a: dyChunk, lda: cout,
-                                                  b: c.baseAddress!, ldb: k, beta: 1, c: dw.baseAddress!, ldc: k)
-                                        BLAS.gemm(transA: false, transB: false, m: rows, n: k, k: cout, a: dyChunk, lda: cout,
-                                                  b: w.baseAddress!, ldb: k, c: dc.baseAddress!, ldc: k)
-                                        col2im(dc.baseAddress!, images: count, g,
-                                               into: dx.baseAddress! + first * g.h * g.w * inputChannels)
-                                    }
+                            dCols.withUnsafeMutableBufferPointer { dc in
+                                for first in Swift.stride(from: 0, to: g.n, by: entry.chunk) {
+                                    let count = min(entry.chunk, g.n - first), rows = count * g.ho * g.wo
+                                    let dyChunk = dy.baseAddress! + first * g.ho * g.wo * cout
+                                    im2col(x.baseAddress! + first * g.h * g.w * inputChannels, images: count, height: g.h,
+                                           width: g.w, padded: entry.padded, into: scratch.cols)
+                                    BLAS.gemm(transA: true, transB: false, m: cout, n: k, k: rows, a: dyChunk, lda: cout,
+                                              b: scratch.cols, ldb: k, beta: 1, c: dw.baseAddress!, ldc: k)
+                                    BLAS.gemm(transA: false, transB: false, m: rows, n: k, k: cout, a: dyChunk, lda: cout,
+                                              b: w.baseAddress!, ldb: k, c: dc.baseAddress!, ldc: k)
+                                    col2im(dc.baseAddress!, images: count, g, into: dx.baseAddress! + first * g.h * g.w * inputChannels)
                                 }
                             }
                         }
@@ -125,7 +150,7 @@ public final class Conv2d: Layer, @unchecked Sendable {
         return gradInput
     }
 
-    struct Geometry { let n, h, w, ho, wo, chunk: Int }
+    struct Geometry { let n, h, w, ho, wo: Int }
 
     private func geometry(of input: Tensor) -> Geometry {
         precondition(input.rank == 4 && input.shape[3] == inputChannels,
@@ -133,29 +158,23 @@ public final class Conv2d: Layer, @unchecked Sendable {
         let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
         let (ho, wo) = outputSize(height: h, width: w)
         precondition(ho > 0 && wo > 0, "Conv2d k \(kernelSize) s \(stride) p \(padding): input \(h)×\(w) gives an empty output")
-        let perImage = ho * wo * patchSize
-        return Geometry(n: n, h: h, w: w, ho: ho, wo: wo, chunk: max(1, min(n, Conv2d.chunkElements / max(perImage, 1))))
+        return Geometry(n: n, h: h, w: w, ho: ho, wo: wo)
     }
 
     /// Copies the patches of `images` NHWC images into rows of `cols`: row (i, oy, ox), column
-    /// (ky, kx, ci). Each image is first copied into a zero-bordered buffer, so the copies below
-    /// need no bounds tests; the copies are short inline loops, since a memcpy call per 9-float
-    /// patch row costs more than the copy itself.
-    private func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
+    /// (ky, kx, ci). Each image is first copied into `padded`, so the copies below need no bounds
+    /// tests; they are short inline loops, since a memcpy call per 9-float patch row costs more
+    /// than the copy itself.
+    private func im2col(_ x: UnsafePointer<Float>, images: Int, height h: Int, width w: Int,
+                        padded: UnsafeMutablePointer<Float>, into cols: UnsafeMutablePointer<Float>) {
         let cin = inputChannels, ks = kernelSize, rowLength = ks * cin, s = stride
-        let paddedWidth = g.w + 2 * padding, paddedHeight = g.h + 2 * padding
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedWidth * paddedHeight * cin)
-        defer { padded.deallocate() }
-        padded.initialize(repeating: 0, count: paddedWidth * paddedHeight * cin)
+        let (ho, wo) = outputSize(height: h, width: w)
+        let paddedWidth = w + 2 * padding
         var row = cols
         for i in 0..<images {
-            let image = x + i * g.h * g.w * cin
-            for y in 0..<g.h {
-                let src = image + y * g.w * cin, dst = padded + ((y + padding) * paddedWidth + padding) * cin
-                for j in 0..<(g.w * cin) { dst[j] = src[j] }
-            }
-            for oy in 0..<g.ho {
-                for ox in 0..<g.wo {
+            pad(x + i * h * w * cin, height: h, width: w, into: padded)
+            for oy in 0..<ho {
+                for ox in 0..<wo {
                     for ky in 0..<ks {
                         let src = padded + ((oy * s + ky) * paddedWidth + ox * s) * cin
                         for j in 0..<rowLength { row[j] = src[j] }
@@ -163,6 +182,15 @@ public final class Conv2d: Layer, @unchecked Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Copies one image into the interior of `padded`, whose zero border is never written.
+    private func pad(_ image: UnsafePointer<Float>, height h: Int, width w: Int, into padded: UnsafeMutablePointer<Float>) {
+        let cin = inputChannels, paddedWidth = w + 2 * padding
+        for y in 0..<h {
+            let src = image + y * w * cin, dst = padded + ((y + padding) * paddedWidth + padding) * cin
+            for j in 0..<(w * cin) { dst[j] = src[j] }
         }
     }
 

@@ -43,6 +43,31 @@ import Testing
         #expect(layer.infer(x) == y)
     }
 
+    /// The direct (im2col-free) kernel of small layers against the definition and against im2col + sgemm:
+    /// widths that leave pixel tails, channel counts that leave 8-wide tails, stride 2, a 5×5 gray layer.
+    @Test(.enabled(if: Conv2d.hasDirectKernel, "the direct kernel needs AVX2 + FMA"),
+          arguments: [(3, 16, 13, 3, 1, 1), (3, 8, 7, 3, 2, 1), (3, 24, 9, 3, 1, 0), (1, 32, 11, 5, 1, 2), (2, 40, 6, 3, 1, 1)])
+    func directKernelMatchesReferenceAndSgemm(cin: Int, cout: Int, size: Int, kernel: Int, stride: Int, padding: Int) {
+        var rng = SeededGenerator(seed: 4)
+        let layer = Conv2d(inputChannels: cin, outputChannels: cout, kernelSize: kernel, stride: stride, padding: padding, rng: &rng)
+        #expect(layer.suitsDirectKernel)
+        let s = Conv2d.Reference.Shape(n: 3, h: size, w: size + 2, cin: cin, cout: cout, kernel: kernel, stride: stride, padding: padding)
+        let x = Tensor.normal(shape: [s.n, s.h, s.w, cin], using: &rng)
+        func run(direct: Bool) -> [Float] {
+            let scratch = Conv2dScratch(layer, height: s.h, width: s.w, images: s.n, directKernel: direct)
+            return [Float](unsafeUninitializedCapacity: s.n * s.ho * s.wo * cout) { y, count in
+                x.withUnsafeBufferPointer { layer.convolve($0.baseAddress!, images: s.n, height: s.h, width: s.w, into: y.baseAddress!,
+                                                           scratch: scratch) }
+                count = s.n * s.ho * s.wo * cout
+            }
+        }
+        let direct = run(direct: true), sgemm = run(direct: false)
+        let reference = Conv2d.Reference.forward(x: doubles(x.storage), w: doubles(layer.weight.value.storage), b: nil, shape: s)
+        let c = closeness(direct, floats(reference), absolute: 1e-5, relative: 1e-5)
+        #expect(c.ok, "direct vs reference: \(c.detail)")
+        #expect(closeness(direct, sgemm, absolute: 1e-5, relative: 1e-5).ok)
+    }
+
     @Test(arguments: ConvGolden.shared.conv.indices)
     func matchesPyTorch(index: Int) {
         let g = ConvGolden.shared.conv[index]
