@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
         .target(
             name: "ImageFeatures",
-            dependencies: ["TensorCore", "NeuralNet", "CImageCodecs"],
+            dependencies: ["TensorCore", "NeuralNet", "CImageCodecs", "CKernels"],
             swiftSettings: optimisedInDebug),
         .target(
             name: "AudioFeatures",

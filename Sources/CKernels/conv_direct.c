@@ -47,22 +47,24 @@ TARGET static void block1x8(const float *in, int row_step, int cin, int kernel, 
 TARGET void ck_conv_direct(const float *padded, int padded_width, int cin, const float *taps, int cout, int kernel,
                            int stride, int out_height, int out_width, float *out) {
     const int row_step = padded_width * cin, pixel_step = stride * cin;
-    for (int oy = 0; oy < out_height; oy++) {
-        const float *in_row = padded + oy * stride * row_step;
-        float *out_row = out + (long)oy * out_width * cout;
-        int ox = 0;
-        for (; ox + 4 <= out_width; ox += 4) {
-            int co = 0;
-            for (; co + 16 <= cout; co += 16)
+    /* Channel blocks outermost: one block's taps (kernel² · cin · 16 floats) stay in L1 while every pixel reads them. */
+    int co = 0;
+    for (; co + 16 <= cout; co += 16)
+        for (int oy = 0; oy < out_height; oy++) {
+            const float *in_row = padded + oy * stride * row_step;
+            float *out_row = out + (long)oy * out_width * cout;
+            int ox = 0;
+            for (; ox + 4 <= out_width; ox += 4)
                 block4x16(in_row + ox * pixel_step, pixel_step, row_step, cin, kernel, taps + co, cout, out_row + ox * cout + co);
-            for (; co < cout; co += 8)
-                for (int p = 0; p < 4; p++)
-                    block1x8(in_row + (ox + p) * pixel_step, row_step, cin, kernel, taps + co, cout, out_row + (ox + p) * cout + co);
+            for (; ox < out_width; ox++)
+                for (int c = co; c < co + 16; c += 8)
+                    block1x8(in_row + ox * pixel_step, row_step, cin, kernel, taps + c, cout, out_row + ox * cout + c);
         }
-        for (; ox < out_width; ox++)
-            for (int co = 0; co < cout; co += 8)
-                block1x8(in_row + ox * pixel_step, row_step, cin, kernel, taps + co, cout, out_row + ox * cout + co);
-    }
+    for (; co < cout; co += 8)
+        for (int oy = 0; oy < out_height; oy++)
+            for (int ox = 0; ox < out_width; ox++)
+                block1x8(padded + oy * stride * row_step + ox * pixel_step, row_step, cin, kernel, taps + co, cout,
+                         out + ((long)oy * out_width + ox) * cout + co);
 }
 
 #else

@@ -1,4 +1,6 @@
+import CKernels
 import Foundation
+import Synchronization
 
 /// Separable antialiased resize of 8-bit RGB images, bit-exact with Pillow's `Image.resize`.
 ///
@@ -7,29 +9,65 @@ import Foundation
 /// by the scale (support = filter support · max(scale, 1)), which is what makes it antialiased.
 /// Weights are normalised, converted to fixed point with 22 fraction bits, and applied
 /// horizontally first (8-bit intermediate, rounded), then vertically.
+///
+/// On CPUs with AVX2 both passes run in CKernels' vector code (eight 32-bit sums per instruction,
+/// the same integer arithmetic, so the same bytes); elsewhere in the Swift loops below.
 public enum Resampler {
     static let precisionBits = 22
+    static let hasVectorKernels = ck_has_avx2_fma() != 0
 
     /// `image` resized to width × height with `filter`.
     public static func resize(_ image: RGBImage, width: Int, height: Int, filter: ResizeFilter) -> RGBImage {
+        resize(image, width: width, height: height, filter: filter, vectorised: hasVectorKernels)
+    }
+
+    static func resize(_ image: RGBImage, width: Int, height: Int, filter: ResizeFilter, vectorised: Bool) -> RGBImage {
         precondition(width > 0 && height > 0, "resize to \(width)×\(height): sizes must be positive")
         if image.width == width && image.height == height { return image }
-        let horizontal = Coefficients(inSize: image.width, outSize: width, filter: filter)
-        let vertical = Coefficients(inSize: image.height, outSize: height, filter: filter)
+        let horizontal = Coefficients.cached(inSize: image.width, outSize: width, filter: filter)
+        let vertical = Coefficients.cached(inSize: image.height, outSize: height, filter: filter)
         var source = image
         var rowOffset = 0
         if image.width != width {
             // Only the input rows the vertical pass will read.
             let first = vertical.bounds[0], last = vertical.bounds[2 * (height - 1)] + vertical.bounds[2 * height - 1]
-            source = horizontalPass(image, rows: first..<last, horizontal)
+            source = vectorised ? horizontalPassVector(image, rows: first..<last, horizontal)
+                                : horizontalPass(image, rows: first..<last, horizontal)
             rowOffset = first
         }
-        if image.height != height { source = verticalPass(source, rowOffset: rowOffset, vertical) }
+        if image.height != height {
+            source = vectorised ? verticalPassVector(source, rowOffset: rowOffset, vertical)
+                                : verticalPass(source, rowOffset: rowOffset, vertical)
+        }
         return source
     }
 
+    static func horizontalPassVector(_ image: RGBImage, rows: Range<Int>, _ c: Coefficients) -> RGBImage {
+        let outWidth = c.bounds.count / 2, stride = image.width * 3
+        let out = [UInt8](unsafeUninitializedCapacity: rows.count * outWidth * 3) { dst, count in
+            image.pixels.withUnsafeBufferPointer { src in
+                ck_resample_horizontal_rgb(src.baseAddress! + rows.lowerBound * stride, stride, src.baseAddress! + src.count,
+                                           rows.count, dst.baseAddress!, outWidth, c.bounds, c.weights, c.size)
+            }
+            count = rows.count * outWidth * 3
+        }
+        return RGBImage(width: outWidth, height: rows.count, pixels: out)
+    }
+
+    static func verticalPassVector(_ image: RGBImage, rowOffset: Int, _ c: Coefficients) -> RGBImage {
+        let outHeight = c.bounds.count / 2, rowLength = image.width * 3
+        let out = [UInt8](unsafeUninitializedCapacity: outHeight * rowLength) { dst, count in
+            image.pixels.withUnsafeBufferPointer { src in
+                ck_resample_vertical(src.baseAddress!, rowLength, rowOffset, dst.baseAddress!, outHeight,
+                                     c.bounds, c.weights, c.size)
+            }
+            count = outHeight * rowLength
+        }
+        return RGBImage(width: image.width, height: outHeight, pixels: out)
+    }
+
     /// Fixed-point weights of one axis: output i reads inputs bounds[2i] ..< bounds[2i] + bounds[2i+1].
-    struct Coefficients {
+    struct Coefficients: Sendable {
         let size: Int           // coefficients per output (ksize)
         var bounds: [Int]
         var weights: [Int32]
@@ -163,5 +201,23 @@ public enum Resampler {
             }
         }
         return RGBImage(width: image.width, height: outHeight, pixels: out)
+    }
+}
+
+extension Resampler.Coefficients {
+    private struct Key: Hashable { let inSize: Int, outSize: Int, filter: ResizeFilter }
+    /// A catalog's images come in a few sizes; their weights are computed once (a few µs each).
+    private static let cache = Mutex<[Key: Resampler.Coefficients]>([:])
+    private static let cacheLimit = 64
+
+    static func cached(inSize: Int, outSize: Int, filter: ResizeFilter) -> Resampler.Coefficients {
+        let key = Key(inSize: inSize, outSize: outSize, filter: filter)
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let made = Resampler.Coefficients(inSize: inSize, outSize: outSize, filter: filter)
+        cache.withLock { table in
+            if table.count >= cacheLimit { table.removeAll() }
+            table[key] = made
+        }
+        return made
     }
 }

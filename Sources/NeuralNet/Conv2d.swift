@@ -88,10 +88,12 @@ public final class Conv2d: Layer, @unchecked Sendable {
     /// Whether the CPU runs the AVX2 + FMA kernels of CKernels.
     public static let hasDirectKernel = ck_has_avx2_fma() != 0
 
-    /// Layers with few inputs per output (the RGB input layer: 27) leave sgemm on skinny tiles and
-    /// im2col writing 9 copies of the image; the direct kernel reads the padded image in place.
-    /// Measured on the default stack's first layer (64×64×3 → 16): 85 µs → see docs/images.md.
-    public var suitsDirectKernel: Bool { Conv2d.hasDirectKernel && patchSize <= 32 && outputChannels % 8 == 0 }
+    /// The direct kernel reads the padded image in place, where im2col + sgemm writes k² copies of
+    /// it and packs them again. On the default stack (per 64×64 image, one core) it took the layers
+    /// from 85 / 125 / 106 µs to 52 / 103 / 105 µs, the first one most (27 inputs per output leave
+    /// sgemm on skinny tiles). Up to 512 inputs per output one 16-channel block of weights stays
+    /// in L1 (docs/images.md); wider layers keep sgemm.
+    public var suitsDirectKernel: Bool { Conv2d.hasDirectKernel && patchSize <= 512 && outputChannels % 8 == 0 }
 
     private func convolveDirect(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                                 _ entry: Conv2dScratch.Entry, _ taps: UnsafeMutablePointer<Float>) {

@@ -24,6 +24,22 @@ import Testing
         #expect(mismatches == 0, "\(c.file) → \(c.width)×\(c.height) \(c.filter): \(mismatches) bytes differ from Pillow")
     }
 
+    /// The AVX2 passes give the bytes of the scalar passes (which the goldens pin to Pillow): every
+    /// filter, shrinking and enlarging, odd sizes, one-row images, saturated and dark pixels.
+    @Test(.enabled(if: Resampler.hasVectorKernels, "the vector passes need AVX2"),
+          arguments: [ResizeFilter.area, .bilinear, .bicubic, .lanczos])
+    func vectorPassesMatchScalarPasses(filter: ResizeFilter) {
+        var rng = SeededGenerator(seed: 11)
+        let shapes = [(160, 120, 64, 64), (97, 33, 10, 7), (5, 3, 17, 11), (640, 1, 64, 1), (1, 200, 1, 64), (33, 47, 32, 47)]
+        for (w, h, ow, oh) in shapes {
+            let pixels = (0..<(w * h * 3)).map { i in UInt8(truncatingIfNeeded: i % 7 == 0 ? 255 : i % 11 == 0 ? 0 : Int(rng.next() % 256)) }
+            let image = RGBImage(width: w, height: h, pixels: pixels)
+            let vector = Resampler.resize(image, width: ow, height: oh, filter: filter, vectorised: true)
+            let scalar = Resampler.resize(image, width: ow, height: oh, filter: filter, vectorised: false)
+            #expect(vector == scalar, "\(w)×\(h) → \(ow)×\(oh) \(filter)")
+        }
+    }
+
     @Test func sameSizeIsIdentity() throws {
         let source = try ImageDecoder().decode(contentsOf: Media.url("png_rgb8.png")).image
         #expect(Resampler.resize(source, width: 29, height: 19, filter: .lanczos) == source)
