@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: optimisedInDebug),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "CKernels"], swiftSettings: optimisedInDebug),
         // AVX2 + FMA kernels behind a CPU check (Swift emits baseline x86-64 only; docs/images.md).
-        .target(name: "CKernels"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
         // MARK: Modality extractors
         .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),

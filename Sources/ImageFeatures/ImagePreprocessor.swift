@@ -40,23 +40,23 @@ public struct ImagePreprocessor: Sendable {
     /// Normalised float pixels (N, height, width, 3) of images already at the target size.
     public func tensor(_ images: [RGBImage]) -> Tensor {
         let (h, w) = (options.height, options.width)
-        var out = Tensor(shape: [images.count, h, w, 3])
-        out.withUnsafeMutableBufferPointer { dst in
+        let values = [Float](unsafeUninitializedCapacity: images.count * h * w * 3) { dst, initialized in
             table.withUnsafeBufferPointer { lut in
                 for (n, image) in images.enumerated() {
                     precondition(image.width == w && image.height == h,
                                  "ImagePreprocessor.tensor: image \(n) is \(image.width)×\(image.height), expected \(w)×\(h)")
                     image.pixels.withUnsafeBufferPointer { src in
-                        let base = n * h * w * 3
+                        let out = dst.baseAddress! + n * h * w * 3
                         for p in 0..<(h * w) {
-                            dst[base + 3 * p] = lut[Int(src[3 * p])]
-                            dst[base + 3 * p + 1] = lut[256 + Int(src[3 * p + 1])]
-                            dst[base + 3 * p + 2] = lut[512 + Int(src[3 * p + 2])]
+                            out[3 * p] = lut[Int(src[3 * p])]
+                            out[3 * p + 1] = lut[256 + Int(src[3 * p + 1])]
+                            out[3 * p + 2] = lut[512 + Int(src[3 * p + 2])]
                         }
                     }
                 }
             }
+            initialized = images.count * h * w * 3
         }
-        return out
+        return Tensor(shape: [images.count, h, w, 3], storage: values)
     }
 }
