@@ -1,5 +1,5 @@
+import Foundation
 import NeuralNet
-import Synchronization
 import TensorCore
 
 /// Memory for one frozen pass through a `ConvStackEncoder` at one input size: each layer's
@@ -109,19 +109,19 @@ enum ConvEpilogue {
 }
 
 /// The workspaces an encoder keeps between `infer` calls, handed to one thread at a time.
-final class WorkspacePool: Sendable {
-    private let idle = Mutex<[ConvStackWorkspace]>([])
+/// (NSLock rather than Synchronization's Mutex: ThreadSanitizer sees pthread locks, not futexes.)
+final class WorkspacePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [ConvStackWorkspace] = []
     /// More than the threads that extract at once is only memory.
     private static let limit = 8
 
     /// An idle workspace made for height × width, if there is one.
     func take(height: Int, width: Int) -> ConvStackWorkspace? {
-        idle.withLock { list in
-            list.firstIndex { $0.height == height && $0.width == width }.map { list.remove(at: $0) }
-        }
+        lock.withLock { idle.firstIndex { $0.height == height && $0.width == width }.map { idle.remove(at: $0) } }
     }
 
     func give(_ workspace: ConvStackWorkspace) {
-        idle.withLock { list in if list.count < WorkspacePool.limit { list.append(workspace) } }
+        lock.withLock { if idle.count < WorkspacePool.limit { idle.append(workspace) } }
     }
 }

@@ -1,6 +1,5 @@
 import CKernels
 import Foundation
-import Synchronization
 
 /// Separable antialiased resize of 8-bit RGB images, bit-exact with Pillow's `Image.resize`.
 ///
@@ -207,16 +206,21 @@ public enum Resampler {
 extension Resampler.Coefficients {
     private struct Key: Hashable { let inSize: Int, outSize: Int, filter: ResizeFilter }
     /// A catalog's images come in a few sizes; their weights are computed once (a few µs each).
-    private static let cache = Mutex<[Key: Resampler.Coefficients]>([:])
+    /// NSLock rather than Synchronization's Mutex: ThreadSanitizer sees pthread locks, not futexes.
+    private final class Cache: @unchecked Sendable {
+        let lock = NSLock()
+        var table: [Key: Resampler.Coefficients] = [:]
+    }
+    private static let cache = Cache()
     private static let cacheLimit = 64
 
     static func cached(inSize: Int, outSize: Int, filter: ResizeFilter) -> Resampler.Coefficients {
         let key = Key(inSize: inSize, outSize: outSize, filter: filter)
-        if let hit = cache.withLock({ $0[key] }) { return hit }
+        if let hit = cache.lock.withLock({ cache.table[key] }) { return hit }
         let made = Resampler.Coefficients(inSize: inSize, outSize: outSize, filter: filter)
-        cache.withLock { table in
-            if table.count >= cacheLimit { table.removeAll() }
-            table[key] = made
+        cache.lock.withLock {
+            if cache.table.count >= cacheLimit { cache.table.removeAll() }
+            cache.table[key] = made
         }
         return made
     }
