@@ -1,4 +1,5 @@
 #include "kernels.h"
+#include <stdlib.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -11,8 +12,8 @@ int ck_has_avx2_fma(void) {
 #define TARGET __attribute__((target("avx2,fma")))
 
 /* Four output pixels x 16 channels: 8 accumulators, two weight vectors per tap, four broadcasts. */
-TARGET static void block4x16(const float *in, int pixel_step, int row_step, int cin, int kernel, const float *taps,
-                             int cout, float *out) {
+TARGET static void block4x16(const float *in, long pixel_step, long row_step, int cin, int kernel, const float *taps,
+                             long cout, float *out) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     const float *w = taps;
     for (int ky = 0; ky < kernel; ky++) {
@@ -34,7 +35,7 @@ TARGET static void block4x16(const float *in, int pixel_step, int row_step, int 
 }
 
 /* One output pixel x 8 channels: the tails. */
-TARGET static void block1x8(const float *in, int row_step, int cin, int kernel, const float *taps, int cout, float *out) {
+TARGET static void block1x8(const float *in, long row_step, int cin, int kernel, const float *taps, long cout, float *out) {
     __m256 a = _mm256_setzero_ps();
     const float *w = taps;
     for (int ky = 0; ky < kernel; ky++) {
@@ -46,14 +47,15 @@ TARGET static void block1x8(const float *in, int row_step, int cin, int kernel, 
 
 TARGET void ck_conv_direct(const float *padded, int padded_width, int cin, const float *taps, int cout, int kernel,
                            int stride, int out_height, int out_width, float *out) {
-    const int row_step = padded_width * cin, pixel_step = stride * cin;
+    /* Offsets in long: a padded input may pass 2^31 floats even when each argument fits in an int. */
+    const long row_step = (long)padded_width * cin, pixel_step = (long)stride * cin;
     /* Channel blocks outermost: one block's taps (kernel² · cin · 16 floats) stay in L1 while every pixel reads them. */
     int co = 0;
     for (; co + 16 <= cout; co += 16)
         for (int oy = 0; oy < out_height; oy++) {
-            const float *in_row = padded + oy * stride * row_step;
+            const float *in_row = padded + (long)oy * stride * row_step;
             float *out_row = out + (long)oy * out_width * cout;
-            int ox = 0;
+            long ox = 0;
             for (; ox + 4 <= out_width; ox += 4)
                 block4x16(in_row + ox * pixel_step, pixel_step, row_step, cin, kernel, taps + co, cout, out_row + ox * cout + co);
             for (; ox < out_width; ox++)
@@ -63,15 +65,17 @@ TARGET void ck_conv_direct(const float *padded, int padded_width, int cin, const
     for (; co < cout; co += 8)
         for (int oy = 0; oy < out_height; oy++)
             for (int ox = 0; ox < out_width; ox++)
-                block1x8(padded + oy * stride * row_step + ox * pixel_step, row_step, cin, kernel, taps + co, cout,
+                block1x8(padded + (long)oy * stride * row_step + ox * pixel_step, row_step, cin, kernel, taps + co, cout,
                          out + ((long)oy * out_width + ox) * cout + co);
 }
 
 #else
+/* Not x86: ck_has_avx2_fma() says no, so callers keep their portable path; a call anyway is a bug. */
 int ck_has_avx2_fma(void) { return 0; }
 void ck_conv_direct(const float *padded, int padded_width, int cin, const float *taps, int cout, int kernel,
                     int stride, int out_height, int out_width, float *out) {
     (void)padded; (void)padded_width; (void)cin; (void)taps; (void)cout; (void)kernel; (void)stride;
     (void)out_height; (void)out_width; (void)out;
+    abort();
 }
 #endif

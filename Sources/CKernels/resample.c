@@ -1,4 +1,5 @@
 #include "kernels.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define PRECISION_BITS 22
@@ -24,6 +25,8 @@ TARGET static inline __m128i clip8x8(__m256i acc) {
 
 static inline int load4(const unsigned char *p) { int v; memcpy(&v, p, 4); return v; }
 
+/* The scalar pass for the rows the vector loads may not cover (the last one): the same sums as
+ * Resampler.horizontalPass in Swift, which the Pillow goldens pin. */
 static void horizontal_row_scalar(const unsigned char *row, unsigned char *out, long out_width, const long *bounds,
                                   const int *weights, long ksize) {
     for (long x = 0; x < out_width; x++) {
@@ -93,9 +96,11 @@ TARGET void ck_resample_vertical(const unsigned char *src, long row_bytes, long 
 void ck_resample_horizontal_rgb(const unsigned char *src, long src_stride, const unsigned char *src_end, long rows,
                                 unsigned char *dst, long out_width, const long *bounds, const int *weights, long ksize) {
     (void)src; (void)src_stride; (void)src_end; (void)rows; (void)dst; (void)out_width; (void)bounds; (void)weights; (void)ksize;
+    abort();   /* not x86: callers check ck_has_avx2_fma() first */
 }
 void ck_resample_vertical(const unsigned char *src, long row_bytes, long row_offset, unsigned char *dst, long out_height,
                           const long *bounds, const int *weights, long ksize) {
     (void)src; (void)row_bytes; (void)row_offset; (void)dst; (void)out_height; (void)bounds; (void)weights; (void)ksize;
+    abort();
 }
 #endif

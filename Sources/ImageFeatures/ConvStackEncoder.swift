@@ -105,8 +105,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
             withBias(of: conv) { b in
                 if let pool {
                     let next = workspace.buffer(after: convolved)
-                    ConvEpilogue.poolBiasReLU(convolved, images: images, height: h, width: w, channels: c, window: pool.kernelSize,
-                                              bias: b, into: next)
+                    pool.infer(convolved, images: images, height: h, width: w, channels: c, addingBias: b, relu: true, into: next)
                     (h, w) = pool.outputSize(height: h, width: w)
                     current = UnsafePointer(next)
                 } else {
@@ -115,7 +114,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
                 }
             }
         }
-        ConvEpilogue.globalAverage(current, images: images, pixels: h * w, channels: convolutions.last!.outputChannels, into: out)
+        GlobalAvgPool2d.average(current, images: images, pixels: h * w, channels: convolutions.last!.outputChannels, into: out)
     }
 
     private func withBias(of conv: Conv2d, _ body: (UnsafePointer<Float>?) -> Void) {

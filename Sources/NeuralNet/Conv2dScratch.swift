@@ -7,7 +7,8 @@
 /// enough for L2. One thread at a time.
 public final class Conv2dScratch {
     struct Entry {
-        let layer: ObjectIdentifier
+        /// Held, not just identified: a freed layer's address could be reused by another.
+        let layer: Conv2d
         let height: Int, width: Int
         /// Images per im2col chunk: as many as keep the buffer near `Conv2d.chunkElements` floats.
         let chunk: Int
@@ -33,7 +34,7 @@ public final class Conv2dScratch {
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedCount)
             padded.initialize(repeating: 0, count: paddedCount)
             let taps = directKernel && conv.suitsDirectKernel ? UnsafeMutablePointer<Float>.allocate(capacity: conv.weight.value.count) : nil
-            entries.append(Entry(layer: ObjectIdentifier(conv), height: height, width: width, chunk: chunk, padded: padded, taps: taps))
+            entries.append(Entry(layer: conv, height: height, width: width, chunk: chunk, padded: padded, taps: taps))
         }
         self.entries = entries
         cols = .allocate(capacity: colsCount)
@@ -51,7 +52,7 @@ public final class Conv2dScratch {
 
     /// The entry made for `conv` at height × width.
     func entry(_ conv: Conv2d, height: Int, width: Int) -> Entry {
-        guard let entry = entries.first(where: { $0.layer == ObjectIdentifier(conv) && $0.height == height && $0.width == width })
+        guard let entry = entries.first(where: { $0.layer === conv && $0.height == height && $0.width == width })
         else { preconditionFailure("Conv2dScratch: not made for this layer at \(height)×\(width)") }
         return entry
     }

@@ -16,18 +16,25 @@ public final class GlobalAvgPool2d: Layer, @unchecked Sendable {
         return infer(input)
     }
 
+    /// out[i, ch] = the mean over the `pixels` pixels of image i, on raw NHWC memory.
+    public static func average(_ x: UnsafePointer<Float>, images: Int, pixels: Int, channels c: Int,
+                               into out: UnsafeMutablePointer<Float>) {
+        let scale = 1 / Float(max(pixels, 1))
+        for i in 0..<images {
+            let row = out + i * c
+            row.update(repeating: 0, count: c)
+            for p in 0..<pixels { Kernels.axpy(c, 1, x + (i * pixels + p) * c, row) }
+            for ch in 0..<c { row[ch] *= scale }
+        }
+    }
+
     public func infer(_ input: Tensor) -> Tensor {
         precondition(input.rank == 4, "GlobalAvgPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
         let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
         var out = Tensor(shape: [n, c])
-        let scale = 1 / Float(max(hw, 1))
         input.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
-                for b in 0..<n {
-                    let row = y.baseAddress! + b * c
-                    for p in 0..<hw { Kernels.axpy(c, 1, x.baseAddress! + (b * hw + p) * c, row) }
-                    for ch in 0..<c { row[ch] *= scale }
-                }
+                GlobalAvgPool2d.average(x.baseAddress!, images: n, pixels: hw, channels: c, into: y.baseAddress!)
             }
         }
         return out

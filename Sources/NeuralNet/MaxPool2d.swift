@@ -21,21 +21,31 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
 
     public var parameters: [Parameter] { [] }
 
+    /// Output size for an input of height × width; 0 where the window does not fit.
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
-        ((height - kernelSize) / stride + 1, (width - kernelSize) / stride + 1)
+        (height >= kernelSize ? (height - kernelSize) / stride + 1 : 0, width >= kernelSize ? (width - kernelSize) / stride + 1 : 0)
     }
 
     public func forward(_ input: Tensor) -> Tensor {
         var argmax: [Int32] = []
-        let out = pool(input, argmax: &argmax, recording: true)
+        let out = pool(input, argmax: &argmax)
         cachedShape = input.shape
         cachedArgmax = argmax
         return out
     }
 
     public func infer(_ input: Tensor) -> Tensor {
-        var unused: [Int32] = []
-        return pool(input, argmax: &unused, recording: false)
+        precondition(input.rank == 4, "MaxPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
+        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (ho, wo) = outputSize(height: h, width: w)
+        precondition(ho > 0 && wo > 0, "MaxPool2d(\(kernelSize)) on \(h)×\(w) gives an empty output")
+        let values = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, initialized in
+            input.withUnsafeBufferPointer { x in
+                infer(x.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: nil, relu: false, into: y.baseAddress!)
+            }
+            initialized = n * ho * wo * c
+        }
+        return Tensor(shape: [n, ho, wo, c], storage: values)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -53,15 +63,15 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
         return gradInput
     }
 
-    private func pool(_ input: Tensor, argmax: inout [Int32], recording: Bool) -> Tensor {
+    /// The training forward: the maxima and, per output, the input that won.
+    private func pool(_ input: Tensor, argmax: inout [Int32]) -> Tensor {
         precondition(input.rank == 4, "MaxPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
         let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (ho, wo) = outputSize(height: h, width: w)
         precondition(ho > 0 && wo > 0, "MaxPool2d(\(kernelSize)) on \(h)×\(w) gives an empty output")
         precondition(input.count < Int(Int32.max), "MaxPool2d: input \(input.shape) too large for Int32 indices")
-        if !recording && kernelSize == 2 && stride == 2 { return pool2x2(input, outputHeight: ho, outputWidth: wo) }
         var out = Tensor(shape: [n, ho, wo, c])
-        if recording { argmax = [Int32](repeating: 0, count: out.count) }
+        argmax = [Int32](repeating: 0, count: out.count)
         let ks = kernelSize, s = stride
         input.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
@@ -71,20 +81,16 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
                         let dst = y.baseAddress! + o
                         let first = ((b * h + oy * s) * w + ox * s) * c
                         for ch in 0..<c { dst[ch] = x[first + ch] }
-                        if recording { for ch in 0..<c { arg[o + ch] = Int32(first + ch) } }
+                        for ch in 0..<c { arg[o + ch] = Int32(first + ch) }
                         for ky in 0..<ks { for kx in 0..<ks where ky > 0 || kx > 0 {
                             let i = ((b * h + oy * s + ky) * w + ox * s + kx) * c
                             let src = x.baseAddress! + i
                             // Branch-free selects over the contiguous channels vectorise; NaN wins.
-                            if recording {
-                                let index = arg.baseAddress! + o
-                                for ch in 0..<c {
-                                    let v = src[ch], take = v > dst[ch] || v != v
-                                    dst[ch] = take ? v : dst[ch]
-                                    index[ch] = take ? Int32(i + ch) : index[ch]
-                                }
-                            } else {
-                                for ch in 0..<c { let v = src[ch]; dst[ch] = v > dst[ch] || v != v ? v : dst[ch] }
+                            let index = arg.baseAddress! + o
+                            for ch in 0..<c {
+                                let v = src[ch], take = v > dst[ch] || v != v
+                                dst[ch] = take ? v : dst[ch]
+                                index[ch] = take ? Int32(i + ch) : index[ch]
                             }
                         } }
                     } } }
@@ -96,35 +102,47 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
 }
 
 extension MaxPool2d {
-    /// Inference fast path for the common 2×2 window, stride 2: one pass over the channels of
-    /// each output pixel with four loads, instead of four passes.
-    private func pool2x2(_ input: Tensor, outputHeight ho: Int, outputWidth wo: Int) -> Tensor {
-        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let values = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, initialized in
-            input.withUnsafeBufferPointer { x in
-                for b in 0..<n { for oy in 0..<ho {
-                    let top = x.baseAddress! + ((b * h + 2 * oy) * w) * c, bottom = top + w * c
-                    let row = y.baseAddress! + ((b * ho + oy) * wo) * c
-                    for ox in 0..<wo {
-                        let t = top + 2 * ox * c, u = bottom + 2 * ox * c, d = row + ox * c
-                        var ch = 0
-                        while ch + 4 <= c {   // four channels per vector op
-                            let m = maxNaN(maxNaN(load4(t + ch), load4(t + c + ch)), maxNaN(load4(u + ch), load4(u + c + ch)))
-                            UnsafeMutableRawPointer(d + ch).storeBytes(of: m, as: SIMD4<Float>.self)
-                            ch += 4
-                        }
-                        while ch < c {
-                            let m0 = t[ch] > t[c + ch] || t[ch] != t[ch] ? t[ch] : t[c + ch]
-                            let m1 = u[ch] > u[c + ch] || u[ch] != u[ch] ? u[ch] : u[c + ch]
-                            d[ch] = m0 > m1 || m0 != m0 ? m0 : m1
-                            ch += 1
-                        }
-                    }
+    /// Inference on raw NHWC memory: `images` maps of height × width × channels at `x` →
+    /// (images, Ho, Wo, channels) at `y`, NaN winning the max as in training. A conv layer's
+    /// epilogue folds into it: `bias` (per channel) is added after the max — the same bits as
+    /// before it, since adding a constant commutes with max and rounding is monotone — and
+    /// `relu` clamps at 0, touching window² times fewer values than doing both on the input.
+    public func infer(_ x: UnsafePointer<Float>, images n: Int, height h: Int, width w: Int, channels c: Int,
+                      addingBias bias: UnsafePointer<Float>?, relu: Bool, into y: UnsafeMutablePointer<Float>) {
+        let (ho, wo) = outputSize(height: h, width: w)
+        let ks = kernelSize, s = stride
+        for b in 0..<n { for oy in 0..<ho { for ox in 0..<wo {
+            let d = y + ((b * ho + oy) * wo + ox) * c
+            let corner = x + ((b * h + oy * s) * w + ox * s) * c
+            if ks == 2 {
+                max2x2(corner, corner + w * c, channels: c, into: d)
+            } else {
+                d.update(from: corner, count: c)
+                for ky in 0..<ks { for kx in 0..<ks where ky > 0 || kx > 0 {
+                    let src = corner + (ky * w + kx) * c
+                    for ch in 0..<c { let v = src[ch]; d[ch] = v > d[ch] || v != v ? v : d[ch] }
                 } }
             }
-            initialized = n * ho * wo * c
+            if let bias { for ch in 0..<c { d[ch] += bias[ch] } }
+            if relu { for ch in 0..<c { d[ch] = d[ch] > 0 ? d[ch] : 0 } }
+        } } }
+    }
+
+    /// One 2×2 window, four channels per vector op: four loads per output vector.
+    @inline(__always)
+    private func max2x2(_ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>, channels c: Int, into d: UnsafeMutablePointer<Float>) {
+        var ch = 0
+        while ch + 4 <= c {
+            let m = maxNaN(maxNaN(load4(top + ch), load4(top + c + ch)), maxNaN(load4(bottom + ch), load4(bottom + c + ch)))
+            UnsafeMutableRawPointer(d + ch).storeBytes(of: m, as: SIMD4<Float>.self)
+            ch += 4
         }
-        return Tensor(shape: [n, ho, wo, c], storage: values)
+        while ch < c {
+            let m0 = top[ch] > top[c + ch] || top[ch] != top[ch] ? top[ch] : top[c + ch]
+            let m1 = bottom[ch] > bottom[c + ch] || bottom[ch] != bottom[ch] ? bottom[ch] : bottom[c + ch]
+            d[ch] = m0 > m1 || m0 != m0 ? m0 : m1
+            ch += 1
+        }
     }
 
     @inline(__always)

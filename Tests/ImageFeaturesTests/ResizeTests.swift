@@ -30,7 +30,9 @@ import Testing
           arguments: [ResizeFilter.area, .bilinear, .bicubic, .lanczos])
     func vectorPassesMatchScalarPasses(filter: ResizeFilter) {
         var rng = SeededGenerator(seed: 11)
-        let shapes = [(160, 120, 64, 64), (97, 33, 10, 7), (5, 3, 17, 11), (640, 1, 64, 1), (1, 200, 1, 64), (33, 47, 32, 47)]
+        // (640, 1) and (1, 200) stay on the scalar rows and tails; (640, 2) and (3, 200) reach the vectors.
+        let shapes = [(160, 120, 64, 64), (97, 33, 10, 7), (5, 3, 17, 11), (640, 1, 64, 1), (640, 2, 64, 2), (1, 200, 1, 64),
+                      (3, 200, 3, 64), (33, 47, 32, 47)]
         for (w, h, ow, oh) in shapes {
             let pixels = (0..<(w * h * 3)).map { i in UInt8(truncatingIfNeeded: i % 7 == 0 ? 255 : i % 11 == 0 ? 0 : Int(rng.next() % 256)) }
             let image = RGBImage(width: w, height: h, pixels: pixels)

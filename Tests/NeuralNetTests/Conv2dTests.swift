@@ -44,9 +44,11 @@ import Testing
     }
 
     /// The direct (im2col-free) kernel of small layers against the definition and against im2col + sgemm:
-    /// widths that leave pixel tails, channel counts that leave 8-wide tails, stride 2, a 5×5 gray layer.
+    /// widths that leave pixel tails, channel counts that leave 8-wide tails, stride 2, a 5×5 gray layer,
+    /// a 1×1 kernel, and outputs narrower than the kernel's four-pixel blocks.
     @Test(.enabled(if: Conv2d.hasDirectKernel, "the direct kernel needs AVX2 + FMA"),
-          arguments: [(3, 16, 13, 3, 1, 1), (3, 8, 7, 3, 2, 1), (3, 24, 9, 3, 1, 0), (1, 32, 11, 5, 1, 2), (2, 40, 6, 3, 1, 1)])
+          arguments: [(3, 16, 13, 3, 1, 1), (3, 8, 7, 3, 2, 1), (3, 24, 9, 3, 1, 0), (1, 32, 11, 5, 1, 2), (2, 40, 6, 3, 1, 1),
+                      (5, 16, 4, 1, 1, 0), (3, 16, 3, 3, 3, 0)])
     func directKernelMatchesReferenceAndSgemm(cin: Int, cout: Int, size: Int, kernel: Int, stride: Int, padding: Int) {
         var rng = SeededGenerator(seed: 4)
         let layer = Conv2d(inputChannels: cin, outputChannels: cout, kernelSize: kernel, stride: stride, padding: padding, rng: &rng)

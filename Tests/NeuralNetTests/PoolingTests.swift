@@ -81,3 +81,42 @@ extension MaxPool2dTests {
         }
     }
 }
+
+extension MaxPool2dTests {
+    /// The raw inference kernel with a conv layer's epilogue folded in: ReLU(max + bias) against
+    /// the reference max followed by the bias and ReLU, for 2×2, 3×3 with stride 2 and a window
+    /// that covers the whole map; a NaN input gives 0 after the ReLU, as the training path does.
+    @Test(arguments: [(2, 2, 16), (3, 2, 5), (3, 3, 8), (5, 1, 4)])
+    func fusedBiasAndReLUMatchReference(kernel: Int, stride: Int, channels c: Int) {
+        var rng = SeededGenerator(seed: 12)
+        let layer = MaxPool2d(kernelSize: kernel, stride: stride)
+        let (n, h, w) = (2, 7, 5)
+        var x = Tensor.normal(shape: [n, h, w, c], using: &rng)
+        x[1, 0, 0, 0] = .nan
+        let bias = Tensor.normal(shape: [c], using: &rng)
+        let (ho, wo) = layer.outputSize(height: h, width: w)
+        let reference = MaxPool2d.Reference.forward(x: x.storage.map(Double.init), n: n, h: h, w: w, c: c, kernel: kernel, stride: stride).y
+        let fused = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, count in
+            x.withUnsafeBufferPointer { xp in
+                bias.withUnsafeBufferPointer { b in
+                    layer.infer(xp.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: b.baseAddress!, relu: true,
+                                into: y.baseAddress!)
+                }
+            }
+            count = n * ho * wo * c
+        }
+        let nanWindow = layer.infer(x).storage.map(\.isNaN)
+        for (o, value) in fused.enumerated() {
+            let expected = nanWindow[o] ? 0 : max(Float(reference[o]) + bias[o % c], 0)
+            #expect(value == expected, "output \(o): \(value) vs \(expected)")
+        }
+        #expect(nanWindow.contains(true), "the NaN input should reach some window")
+    }
+
+    /// A window larger than the map leaves it empty (Swift's division would have said 1).
+    @Test func windowLargerThanTheMapGivesNoOutput() {
+        let layer = MaxPool2d(kernelSize: 2)
+        #expect(layer.outputSize(height: 1, width: 5) == (0, 2))
+        #expect(MaxPool2d(kernelSize: 3, stride: 2).outputSize(height: 3, width: 2) == (1, 0))
+    }
+}
