@@ -80,6 +80,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         let group = ConvStackEncoder.inferenceGroup, channels = convolutions.last!.outputChannels
         let workspace = workspaces.take(height: h, width: w) ?? ConvStackWorkspace(self, height: h, width: w, images: group)
         defer { workspaces.give(workspace) }
+        workspace.scratch.loadWeights()   // the weights may have been trained since the workspace was last used
         let pooled = [Float](unsafeUninitializedCapacity: n * channels) { out, initialized in
             input.withUnsafeBufferPointer { x in
                 for first in Swift.stride(from: 0, to: n, by: group) {
@@ -109,7 +110,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
                     (h, w) = pool.outputSize(height: h, width: w)
                     current = UnsafePointer(next)
                 } else {
-                    ConvEpilogue.biasReLU(convolved, rows: images * h * w, channels: c, bias: b)
+                    Kernels.addBias(b, relu: true, rows: images * h * w, columns: c, to: convolved)
                     current = UnsafePointer(convolved)
                 }
             }

@@ -39,18 +39,6 @@ final class ConvStackWorkspace: @unchecked Sendable {
     }
 }
 
-/// The epilogue of a conv layer without pooling: x = ReLU(x + bias) in place, `rows` rows of c
-/// channels. (With pooling, `MaxPool2d.infer(_:…addingBias:relu:into:)` does all three in one pass.)
-enum ConvEpilogue {
-    static func biasReLU(_ x: UnsafeMutablePointer<Float>, rows: Int, channels c: Int, bias: UnsafePointer<Float>?) {
-        guard let bias else { return Kernels.reluInPlace(rows * c, x) }
-        for r in 0..<rows {
-            let p = x + r * c
-            for ch in 0..<c { let v = p[ch] + bias[ch]; p[ch] = v > 0 ? v : 0 }
-        }
-    }
-}
-
 /// The workspaces an encoder keeps between `infer` calls, handed to one thread at a time.
 /// (NSLock rather than Synchronization's Mutex: ThreadSanitizer sees pthread locks, not futexes.)
 final class WorkspacePool: @unchecked Sendable {

@@ -1,7 +1,8 @@
 import CKernels
 import TensorCore
 
-/// 2-D convolution on channels-last (NHWC) tensors, computed as im2col + sgemm.
+/// 2-D convolution on channels-last (NHWC) tensors, computed as im2col + sgemm, or by the direct
+/// AVX2 kernel of CKernels for layers with few inputs per output (`suitsDirectKernel`).
 ///
 /// Shapes: input (N, H, W, Cin), weight (Cout, kh, kw, Cin), bias (Cout) → output (N, Ho, Wo, Cout)
 /// with Ho = ⌊(H + 2·padding − kernelSize) / stride⌋ + 1 (Wo likewise), zero padding, square kernel.
@@ -9,7 +10,7 @@ import TensorCore
 /// row — the patch (ky, kx, ci) of one output pixel — is contiguous in NHWC memory.
 /// Forward: Y = cols · Wᵀ + b. Backward: dW += dYᵀ · cols, db += Σ dY, dCols = dY · W, dX = col2im(dCols).
 /// Initialisation as `torch.nn.Conv2d`: U(−1/√fanIn, 1/√fanIn), fanIn = Cin·kh·kw.
-/// Images are processed in chunks so the im2col buffer stays near `chunkElements` floats.
+/// On the sgemm path images are processed in chunks so the im2col buffer stays near `chunkElements` floats.
 public final class Conv2d: Layer, @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -62,20 +63,23 @@ public final class Conv2d: Layer, @unchecked Sendable {
                 convolve(x.baseAddress!, images: g.n, height: g.h, width: g.w, into: y.baseAddress!, scratch: scratch)
             }
             initialized = rows * cout
-            if let bias { bias.value.withUnsafeBufferPointer { addBias($0.baseAddress!, rows: rows, to: y.baseAddress!) } }
+            if let bias {
+                bias.value.withUnsafeBufferPointer { Kernels.addBias($0.baseAddress!, relu: false, rows: rows, columns: cout, to: y.baseAddress!) }
+            }
         }
         return Tensor(shape: [g.n, g.ho, g.wo, cout], storage: values)
     }
 
     /// The convolution without the bias, on raw NHWC memory: `images` images of height × width ×
     /// inputChannels at `x` → (images, Ho, Wo, outputChannels) at `y`. `scratch` must have been
-    /// made for this layer and this height and width; reusing it across calls keeps its pages warm.
+    /// made for this layer and this height and width; reusing it across calls keeps its pages warm
+    /// (after the weights change, call its `loadWeights()`).
     public func convolve(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                          scratch: Conv2dScratch) {
         let entry = scratch.entry(self, height: height, width: width)
+        if let taps = entry.taps { return convolveDirect(x, images: images, height: height, width: width, into: y, entry, taps) }
         let (ho, wo) = outputSize(height: height, width: width)
         let k = patchSize, pixels = ho * wo
-        if let taps = entry.taps { return convolveDirect(x, images: images, height: height, width: width, into: y, entry, taps) }
         for first in Swift.stride(from: 0, to: images, by: entry.chunk) {
             let count = min(entry.chunk, images - first)
             im2col(x + first * height * width * inputChannels, images: count, height: height, width: width,
@@ -95,24 +99,23 @@ public final class Conv2d: Layer, @unchecked Sendable {
     /// in L1 (docs/images.md); wider layers keep sgemm.
     public var suitsDirectKernel: Bool { Conv2d.hasDirectKernel && patchSize <= 512 && outputChannels % 8 == 0 }
 
+    /// The weights (cout, k) laid out tap-major (k, cout), as the direct kernel reads them.
+    func layOutTaps(into taps: UnsafeMutablePointer<Float>) {
+        let k = patchSize, cout = outputChannels
+        weight.value.withUnsafeBufferPointer { w in
+            for t in 0..<k { for co in 0..<cout { taps[t * cout + co] = w[co * k + t] } }
+        }
+    }
+
     private func convolveDirect(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, into y: UnsafeMutablePointer<Float>,
                                 _ entry: Conv2dScratch.Entry, _ taps: UnsafeMutablePointer<Float>) {
-        let k = patchSize, cout = outputChannels
+        let cout = outputChannels
         let (ho, wo) = outputSize(height: height, width: width)
-        weight.value.withUnsafeBufferPointer { w in   // (cout, k) → (k, cout)
-            for co in 0..<cout { for t in 0..<k { taps[t * cout + co] = w[co * k + t] } }
-        }
         for i in 0..<images {
             pad(x + i * height * width * inputChannels, height: height, width: width, into: entry.padded)
             ck_conv_direct(entry.padded, Int32(width + 2 * padding), Int32(inputChannels), taps, Int32(cout), Int32(kernelSize),
                            Int32(stride), Int32(ho), Int32(wo), y + i * ho * wo * cout)
         }
-    }
-
-    /// y[r, c] += bias[c] for `rows` rows of outputChannels values.
-    private func addBias(_ b: UnsafePointer<Float>, rows: Int, to y: UnsafeMutablePointer<Float>) {
-        let cout = outputChannels
-        for r in 0..<rows { let d = y + r * cout; for j in 0..<cout { d[j] += b[j] } }
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

@@ -13,7 +13,8 @@ public final class Conv2dScratch {
         /// Images per im2col chunk: as many as keep the buffer near `Conv2d.chunkElements` floats.
         let chunk: Int
         let padded: UnsafeMutablePointer<Float>
-        /// Weights laid out tap-major for the direct kernel when this layer uses it, else nil.
+        /// The weights laid out tap-major for the direct kernel when this layer uses it, else nil:
+        /// a copy, made at init and by `loadWeights()`.
         let taps: UnsafeMutablePointer<Float>?
     }
 
@@ -38,6 +39,13 @@ public final class Conv2dScratch {
         }
         self.entries = entries
         cols = .allocate(capacity: colsCount)
+        loadWeights()
+    }
+
+    /// Copies the layers' current weights into the direct kernel's layout: once per batch of
+    /// images rather than once per call. Needed after the weights change (a training step).
+    public func loadWeights() {
+        for entry in entries { if let taps = entry.taps { entry.layer.layOutTaps(into: taps) } }
     }
 
     /// Scratch for one layer.

@@ -123,8 +123,7 @@ extension MaxPool2d {
                     for ch in 0..<c { let v = src[ch]; d[ch] = v > d[ch] || v != v ? v : d[ch] }
                 } }
             }
-            if let bias { for ch in 0..<c { d[ch] += bias[ch] } }
-            if relu { for ch in 0..<c { d[ch] = d[ch] > 0 ? d[ch] : 0 } }
+            Kernels.addBias(bias, relu: relu, rows: 1, columns: c, to: d)
         } } }
     }
 

@@ -31,11 +31,11 @@ public enum AtomicFile {
     /// cache) skip building a URL, and the folder is created only when it does not exist yet.
     public static func write(bytes: UnsafeRawBufferPointer, toPath path: String, durable: Bool = true) throws {
         let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let tmp = temporaryPath(for: path)
         var fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 && errno == ENOENT {  // the first file of its folder
-            try FileManager.default.createDirectory(atPath: dir.isEmpty ? "/" : dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard fd >= 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
@@ -58,7 +58,7 @@ public enum AtomicFile {
         guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
         guard rename(tmp, path) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
         ok = true
-        if durable { syncDirectory(dir.isEmpty ? "/" : dir) }
+        if durable { syncDirectory(dir) }
     }
 
     /// A hidden temporary beside `url`: `.tmp-<name>.<pid>.<random>`, which the sweep recognises.

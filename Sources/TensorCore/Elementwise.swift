@@ -115,4 +115,14 @@ public enum Kernels {
     public static func reluInPlace(_ n: Int, _ x: UnsafeMutablePointer<Float>) {
         for i in 0..<n { x[i] = x[i] > 0 ? x[i] : 0 }
     }
+
+    /// A layer's epilogue on `rows` rows of `columns` values: x[r, c] += bias[c] (when given),
+    /// then x = max(x, 0) when `relu`.
+    @inlinable
+    public static func addBias(_ bias: UnsafePointer<Float>?, relu: Bool, rows: Int, columns: Int, to x: UnsafeMutablePointer<Float>) {
+        if let bias {
+            for r in 0..<rows { let p = x + r * columns; for j in 0..<columns { p[j] += bias[j] } }
+        }
+        if relu { reluInPlace(rows * columns, x) }
+    }
 }

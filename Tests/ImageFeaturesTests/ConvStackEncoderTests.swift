@@ -54,6 +54,19 @@ import Testing
         #expect(e1.infer(x).shape == [2, 64])
     }
 
+    /// The pooled workspaces copy the weights for the direct kernel once per `infer` call: a call
+    /// after a training step sees the new weights.
+    @Test func inferSeesWeightsChangedSinceAnEarlierCall() {
+        var rng = SeededGenerator(seed: 6)
+        let encoder = ConvStackEncoder(options: ImageOptions(size: [24, 24]), rng: &rng)
+        let x = Tensor.normal(shape: [3, 24, 24, 3], using: &rng)
+        let before = encoder.infer(x)
+        for p in encoder.parameters { p.value = p.value * 1.5 }
+        let after = encoder.infer(x)
+        #expect(after != before)
+        #expect(closeness(after.storage, encoder.forward(x).storage, absolute: 1e-6, relative: 1e-6).ok)
+    }
+
     /// Frozen extraction from several threads gives the same bytes as one thread.
     @Test func inferIsThreadSafe() async {
         var rng = SeededGenerator(seed: 5)
