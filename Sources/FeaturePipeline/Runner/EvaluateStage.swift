@@ -35,12 +35,12 @@ extension PipelineRunner {
             var test = ["fused": evaluator.evaluate(fused, ranking: spec.evaluate.ranking)]
             let view = TrainingView(set: set, rows: split.rows(in: .train))
             for baseline in spec.evaluate.baselines {
-                let predictor: any RatingPredictor = switch baseline {
+                let predictor: any RatingPredictor & Ranker = switch baseline {
                 case .globalMean: GlobalMeanBaseline(fit: view)
                 case .bias: BiasBaseline(fit: view)
                 case .mf: MatrixFactorization(fit: view, seed: spec.seed)
                 }
-                test[baseline.rawValue] = evaluator.evaluate(predictor, ranking: spec.evaluate.ranking)
+                test[baseline.rawValue] = evaluator.evaluate(predictor: predictor, ranker: spec.evaluate.ranking ? predictor : nil)
             }
             var ablation: [String: [String: [String: Double]]] = [:]
             if spec.evaluate.ablation {

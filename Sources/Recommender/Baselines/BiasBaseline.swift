@@ -1,11 +1,13 @@
+import TensorCore
+
 /// μ + b_u + b_i with regularised biases fitted by alternating least squares.
 ///
 /// Same definition and defaults as Surprise's `BaselineOnly` with `method: als`
 /// (reg_u = 15, reg_i = 10, 10 epochs): each epoch sets, for every user,
 /// b_u = Σ_{i∈R(u)} (r_ui − μ − b_i) / (reg_u + |R(u)|), then for every item
 /// b_i = Σ_{u∈R(i)} (r_ui − μ − b_u) / (reg_i + |R(i)|). Unknown users or items contribute 0.
-/// Predictions are clipped to the train rating range.
-public struct BiasBaseline: RatingPredictor {
+/// Predictions are clipped to the train rating range; ranking uses the unclipped μ + b_u + b_i.
+public struct BiasBaseline: RatingPredictor, ScoreRanker {
     public let name = "bias"
     public let mean: Float
     public let userBias: [Float]
@@ -37,9 +39,18 @@ public struct BiasBaseline: RatingPredictor {
     }
 
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
-        zip(users, items).map { u, i in
-            let p = mean + (Int(u) < userBias.count ? userBias[Int(u)] : 0) + (Int(i) < itemBias.count ? itemBias[Int(i)] : 0)
-            return min(max(p, range.lowerBound), range.upperBound)
+        zip(users, items).map { u, i in min(max(raw(u, i), range.lowerBound), range.upperBound) }
+    }
+
+    func raw(_ u: Int32, _ i: Int32) -> Float {
+        mean + (Int(u) < userBias.count ? userBias[Int(u)] : 0) + (Int(i) < itemBias.count ? itemBias[Int(i)] : 0)
+    }
+
+    public func rankingScores(users: [Int32]) -> Tensor {
+        var out = Tensor(shape: [users.count, itemBias.count])
+        for (j, u) in users.enumerated() {
+            for i in 0..<itemBias.count { out.storage[j * itemBias.count + i] = raw(u, Int32(i)) }
         }
+        return out
     }
 }

@@ -6,10 +6,11 @@ import TensorCore
 /// factors initialised N(0, 0.1²)): for each train rating in a shuffled order, e = r − r̂, then
 /// b_u += lr(e − reg·b_u), b_i += lr(e − reg·b_i), p_u += lr(e·q_i − reg·p_u),
 /// q_i += lr(e·p_u − reg·q_i) (with the old p_u, q_i). Users or items without train ratings get
-/// no factor term. Predictions are clipped to the train rating range. The shuffling and the
+/// no factor term. Predictions are clipped to the train rating range; ranking uses the unclipped
+/// score. The shuffling and the
 /// initialisation use our seeded generator, so results match Surprise in distribution, not digit
 /// for digit.
-public struct MatrixFactorization: RatingPredictor {
+public struct MatrixFactorization: RatingPredictor, ScoreRanker {
     public let name = "mf"
     public let mean: Float
     public private(set) var userBias: [Float]
@@ -63,14 +64,24 @@ public struct MatrixFactorization: RatingPredictor {
     }
 
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
-        zip(users, items).map { u, i in
-            let (u, i) = (Int(u), Int(i))
-            let ku = u < known.users.count && known.users[u], ki = i < known.items.count && known.items[i]
-            var p = mean + (ku ? userBias[u] : 0) + (ki ? itemBias[i] : 0)
-            if ku && ki {
-                for j in 0..<factors { p += userFactors[u * factors + j] * itemFactors[i * factors + j] }
-            }
-            return min(max(p, range.lowerBound), range.upperBound)
+        zip(users, items).map { u, i in min(max(raw(Int(u), Int(i)), range.lowerBound), range.upperBound) }
+    }
+
+    func raw(_ u: Int, _ i: Int) -> Float {
+        let ku = u < known.users.count && known.users[u], ki = i < known.items.count && known.items[i]
+        var p = mean + (ku ? userBias[u] : 0) + (ki ? itemBias[i] : 0)
+        if ku && ki {
+            for j in 0..<factors { p += userFactors[u * factors + j] * itemFactors[i * factors + j] }
         }
+        return p
+    }
+
+    public func rankingScores(users: [Int32]) -> Tensor {
+        let n = itemBias.count
+        var out = Tensor(shape: [users.count, n])
+        for (j, u) in users.enumerated() {
+            for i in 0..<n { out.storage[j * n + i] = raw(Int(u), i) }
+        }
+        return out
     }
 }

@@ -36,48 +36,73 @@ public struct Evaluator: Sendable {
         }
     }
 
-    /// bucket → metric → value; buckets without rows are left out.
-    public func evaluate(_ model: some RatingPredictor, ranking: Bool = true) -> [String: [String: Double]] {
+    /// bucket → metric → value for a model that predicts ratings and ranks; buckets without rows
+    /// are left out.
+    public func evaluate(_ model: some RatingPredictor & Ranker, ranking: Bool = true) -> [String: [String: Double]] {
+        evaluate(predictor: model, ranker: ranking ? model : nil)
+    }
+
+    /// Error metrics of `predictor` and ranking metrics of `ranker`, either of which may be absent
+    /// (popularity ranks but predicts no rating; implicit feedback has no rating to predict).
+    public func evaluate(predictor: (any RatingPredictor)?, ranker: (any Ranker)?) -> [String: [String: Double]] {
+        var table: [String: [String: Double]] = [:]
+        if let predictor { addErrors(predictor, into: &table) }
+        if let ranker { addRanking(ranker, into: &table) }
+        return table
+    }
+
+    private func addErrors(_ model: any RatingPredictor, into table: inout [String: [String: Double]]) {
         let partRows = rows(bucket: "all")
         let predictions = model.predict(users: partRows.map { set.users[$0] }, items: partRows.map { set.items[$0] })
         var predictionOf: [Int: Float] = [:]
         for (r, p) in zip(partRows, predictions) { predictionOf[r] = p }
-
-        var table: [String: [String: Double]] = [:]
         for bucket in Self.buckets {
             let rows = bucket == "all" ? partRows : rows(bucket: bucket)
             guard !rows.isEmpty else { continue }
             let p = rows.map { predictionOf[$0]! }, t = rows.map { set.ratings[$0] }
-            table[bucket] = ["rows": Double(rows.count), "rmse": Metrics.rmse(p, t), "mae": Metrics.mae(p, t)]
+            table[bucket, default: [:]].merge(["rows": Double(rows.count), "rmse": Metrics.rmse(p, t), "mae": Metrics.mae(p, t)]) { $1 }
         }
-        if ranking { addRanking(model, partRows: partRows, into: &table) }
-        return table
     }
 
-    private func addRanking(_ model: some RatingPredictor, partRows: [Int], into table: inout [String: [String: Double]]) {
+    /// The users ranked, what each must not be recommended (train, and validation when evaluating
+    /// test) and what is relevant to each per bucket.
+    public struct RankingTask: Sendable {
+        public var users: [Int32]
+        public var excluded: [Set<Int32>]
+        public var relevant: [[String: Set<Int32>]]
+    }
+
+    public func rankingTask() -> RankingTask {
         var seen: [Int32: Set<Int32>] = [:]
         for r in 0..<set.count where split.parts[r] == .train || (part == .test && split.parts[r] == .valid) {
             seen[set.users[r], default: []].insert(set.items[r])
         }
         var relevant: [Int32: [String: Set<Int32>]] = [:]
-        for r in partRows where set.ratings[r] >= threshold {
+        for r in rows(bucket: "all") where set.ratings[r] >= threshold {
             relevant[set.users[r], default: [:]]["all", default: []].insert(set.items[r])
             relevant[set.users[r], default: [:]][split.buckets[r].name, default: []].insert(set.items[r])
         }
-        let allItems = Array(0..<Int32(set.itemCount))
-        let seenItems = seen
-        let maxK = cutoffs.last ?? 10
         let users = relevant.keys.sorted()
-        let rankings = parallelMap(count: users.count, threads: threads) { k -> [Int32] in
-            let exclude = seenItems[users[k]] ?? []
-            let candidates = allItems.filter { !exclude.contains($0) }
-            let scores = model.scores(user: users[k], items: candidates)
-            return Metrics.topK(scores, k: maxK).map { candidates[$0] }
-        }
+        return RankingTask(users: users, excluded: users.map { seen[$0] ?? [] }, relevant: users.map { relevant[$0]! })
+    }
+
+    /// The order of equal scores: train popularity, then item id.
+    public var ties: TieBreak { TieBreak(set: set, trainRows: split.rows(in: .train)) }
+
+    private func addRanking(_ model: any Ranker, into table: inout [String: [String: Double]]) {
+        let task = rankingTask()
+        let ties = ties
+        let maxK = cutoffs.last ?? 10
+        let chunk = 256
+        let chunks = (task.users.count + chunk - 1) / chunk
+        let rankings = parallelMap(count: chunks, threads: threads) { c -> [[Int32]] in
+            let range = (c * chunk)..<min(task.users.count, (c + 1) * chunk)
+            return model.topItems(users: Array(task.users[range]), excluded: Array(task.excluded[range]), k: maxK, ties: ties)
+        }.flatMap { $0 }
         var sums: [String: [String: Double]] = [:]
         var counts: [String: Int] = [:]
-        for (user, ranked) in zip(users, rankings) {
-            for (bucket, rel) in relevant[user]!.sorted(by: { $0.key < $1.key }) {
+        for (ranked, relevant) in zip(rankings, task.relevant) {
+            for (bucket, rel) in relevant.sorted(by: { $0.key < $1.key }) {
                 counts[bucket, default: 0] += 1
                 for k in cutoffs {
                     let m = Metrics.ranking(ranked: ranked, relevant: rel, k: k)

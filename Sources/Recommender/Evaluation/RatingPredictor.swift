@@ -9,13 +9,6 @@ public protocol RatingPredictor: Sendable {
     func predict(users: [Int32], items: [Int32]) -> [Float]
 }
 
-extension RatingPredictor {
-    /// Scores of every item in `items` for one user (for ranking).
-    public func scores(user: Int32, items: [Int32]) -> [Float] {
-        predict(users: [Int32](repeating: user, count: items.count), items: items)
-    }
-}
-
 /// Train ratings grouped for the baselines: per user and per item lists of (other index, rating).
 public struct TrainingView: Sendable {
     public let userCount: Int

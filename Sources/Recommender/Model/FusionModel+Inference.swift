@@ -104,7 +104,7 @@ extension FusionModel {
 
 /// The fused model as a `RatingPredictor`: vectors computed once, normalisation undone,
 /// predictions clipped to the train rating range.
-public struct FusedPredictor: RatingPredictor {
+public struct FusedPredictor: RatingPredictor, Ranker {
     public let name: String
     let model: FusionModel
     let normalizer: RatingNormalizer
@@ -126,5 +126,17 @@ public struct FusedPredictor: RatingPredictor {
         let us = users.map(Int.init), its = items.map(Int.init)
         let raw = model.score(users: us, items: its, userVectors: userVectors, itemVectors: itemVectors)
         return zip(us, raw).map { u, p in min(max(normalizer.denormalize(p, user: u), range.lowerBound), range.upperBound) }
+    }
+
+    /// Ranks by the unclipped predicted rating.
+    public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
+        let all = Array(0..<model.itemCount), ids = all.map(Int32.init)
+        return zip(users, excluded).map { u, exclude in
+            let raw = model.score(users: [Int](repeating: Int(u), count: all.count), items: all,
+                                  userVectors: userVectors, itemVectors: itemVectors)
+            let scores = raw.map { normalizer.denormalize($0, user: Int(u)) }
+            let kept = ids.indices.filter { !exclude.contains(ids[$0]) }
+            return TopK.select(items: kept.map { ids[$0] }, scores: kept.map { scores[$0] }, k: k, ties: ties)
+        }
     }
 }
