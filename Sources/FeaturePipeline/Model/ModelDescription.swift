@@ -26,11 +26,13 @@ public struct ModelDescription: Sendable, Codable {
     public var itemEncoders: [String]
     public var userIds: [String]
     public var itemIds: [String]
+    /// How the model ranks (set after training; nil in runs written before it existed: rating).
+    public var scoring: RankingScoring?
 
     enum CodingKeys: String, CodingKey {
         case format, toolVersion = "tool_version", seed, options, globalMean = "global_mean", normalizer
         case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler", text
-        case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids"
+        case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids", scoring
     }
 }
 

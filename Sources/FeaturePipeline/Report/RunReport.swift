@@ -113,7 +113,7 @@ struct RunFiles {
         let url = root.appendingPathComponent(relative)
         guard let data = try? Data(contentsOf: url) else { return nil }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try StableJSON.decode(T.self, from: data)
         } catch {
             throw PipelineError(what: "\(url.path) is not readable: \(Self.describe(error))",
                                 hint: "the run may come from another version of pipeline; run the pipeline again")

@@ -95,7 +95,7 @@ public struct ArtifactStore: Sendable {
     }
 
     public func readJSON<T: Decodable>(_ type: T.Type, from relative: String) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(contentsOf: url(relative)))
+        try StableJSON.decode(T.self, from: Data(contentsOf: url(relative)))
     }
 }
 
@@ -108,5 +108,12 @@ public enum StableJSON {
         var data = try encoder.encode(value)
         data.append(0x0A)
         return data
+    }
+
+    /// Reads what `encode` wrote, "nan" and "inf" included.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(T.self, from: data)
     }
 }

@@ -32,7 +32,9 @@ extension PipelineRunner {
             var evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
             evaluator.threads = options.threads
             let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)
-            var test = ["fused": evaluator.evaluate(fused, ranking: spec.evaluate.ranking)]
+            let scoring = description.scoring ?? RankingScoring(kind: .rating)
+            let ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score)
+            var test = ["fused": evaluator.evaluate(predictor: fused, ranker: spec.evaluate.ranking ? ranker : nil)]
             let view = TrainingView(set: set, rows: split.rows(in: .train))
             for baseline in spec.evaluate.baselines {
                 let predictor: any RatingPredictor & Ranker = switch baseline {
@@ -46,7 +48,9 @@ extension PipelineRunner {
             if spec.evaluate.ablation {
                 for (k, encoder) in model.itemEncoders.enumerated() where model.isModality[k] {
                     let masked = FusedPredictor(model: model, normalizer: description.normalizer, range: range, masked: [encoder.name])
-                    let table = evaluator.evaluate(masked, ranking: spec.evaluate.ranking)
+                    let maskedRanker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
+                                                   masked: [encoder.name])
+                    let table = evaluator.evaluate(predictor: masked, ranker: spec.evaluate.ranking ? maskedRanker : nil)
                     ablation[encoder.name] = table.mapValues { metrics in metrics }
                         .reduce(into: [:]) { out, entry in
                             out[entry.key] = entry.value.reduce(into: [:]) { d, m in
@@ -58,7 +62,7 @@ extension PipelineRunner {
             let validEvaluator = Evaluator(set: set, split: split, part: .valid, options: spec.evaluate)
             let history = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json").history
             let document = MetricsDocument(
-                test: test, valid: validEvaluator.evaluate(fused, ranking: false), ablation: ablation,
+                test: test, valid: validEvaluator.evaluate(predictor: fused, ranker: nil), ablation: ablation,
                 relevanceThreshold: Double(evaluator.threshold), epochs: history.epochs, bestEpoch: history.bestEpoch)
             let outputs = [try store.writeJSON(document, to: "stages/evaluate/metrics.json")]
             return (outputs, try evaluateNotes())

@@ -21,9 +21,12 @@ extension PipelineRunner {
             let checkpointDirectory = store.stageDirectory("train").appendingPathComponent("checkpoint")
             try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
             let assembly = try modelAssembly()
-            let (model, description) = assembly.build()
+            var (model, description) = assembly.build()
+            let threshold = Evaluator.threshold(set: assembly.set, split: assembly.split, options: spec.evaluate)
             let trainer = Trainer(model: model, normalizer: description.normalizer, set: assembly.set, split: assembly.split,
                                   options: spec.train, seed: spec.seed, checkpoint: (checkpointDirectory, stageKey))
+            trainer.relevanceThreshold = threshold
+            trainer.threads = options.threads
             let task = progress.task("train", total: spec.train.epochs, unit: "epochs")
             trainer.onEpoch = { record, _ in
                 task.advance()
@@ -31,6 +34,8 @@ extension PipelineRunner {
             }
             let history = try trainer.train()
             task.finish("best epoch \(history.bestEpoch)")
+            let bestRMSE = history.epochs.first { $0.epoch == history.bestEpoch }?.validRMSE ?? history.initialValidRMSE
+            description.scoring = RankingScoring(objectives: spec.train.objectives, threshold: threshold, validRMSE: bestRMSE)
             modelMemo = (model, description)
             let parameters = model.allParameters
             let outputs = [

@@ -24,9 +24,15 @@ public struct Evaluator: Sendable {
         self.split = split
         self.part = part
         cutoffs = options.k.sorted()
+        threshold = Self.threshold(set: set, split: split, options: options)
+    }
+
+    /// `evaluate.relevance_threshold`, or 75 % of the way from the lowest to the highest train rating.
+    public static func threshold(set: RatingSet, split: DataSplit, options: EvaluationOptions) -> Float {
+        if let t = options.relevanceThreshold { return Float(t) }
         let trainRatings = split.rows(in: .train).map { set.ratings[$0] }
         let lo = trainRatings.min() ?? 0, hi = trainRatings.max() ?? 0
-        threshold = options.relevanceThreshold.map(Float.init) ?? lo + 0.75 * (hi - lo)
+        return lo + 0.75 * (hi - lo)
     }
 
     /// Rows of the part in each bucket.

@@ -56,13 +56,14 @@ extension FusionModel {
         return result
     }
 
-    /// User vectors w_u of every user from their whole train history, (userCount, itemDim).
-    public func userVectors() -> Tensor {
+    /// User vectors w_u of every user from their whole train history, (userCount, itemDim);
+    /// `withoutIds`: as the ranking head sees them (the unknown id row for everyone).
+    public func userVectors(withoutIds: Bool = false) -> Tensor {
         var out = Tensor(shape: [userCount, dimension])
         var rng = SeededGenerator(seed: 0)
         for start in stride(from: 0, to: userCount, by: Self.chunk) {
             let users = Array(start..<min(userCount, start + Self.chunk))
-            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), rng: &rng)
+            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), withoutIds: withoutIds, rng: &rng)
             let w = userTower.infer(inputs.x)
             out.storage.replaceSubrange((start * dimension)..<((start + users.count) * dimension), with: w.storage)
         }
@@ -104,7 +105,7 @@ extension FusionModel {
 
 /// The fused model as a `RatingPredictor`: vectors computed once, normalisation undone,
 /// predictions clipped to the train rating range.
-public struct FusedPredictor: RatingPredictor, Ranker {
+public struct FusedPredictor: RatingPredictor {
     public let name: String
     let model: FusionModel
     let normalizer: RatingNormalizer
@@ -114,12 +115,19 @@ public struct FusedPredictor: RatingPredictor, Ranker {
 
     public init(model: FusionModel, normalizer: RatingNormalizer, range: ClosedRange<Float>,
                 masked: Set<String> = [], name: String = "fused") {
+        self.init(model: model, normalizer: normalizer, range: range, userVectors: model.userVectors(),
+                  itemVectors: model.itemVectors(masked: masked), name: name)
+    }
+
+    /// With vectors already computed.
+    public init(model: FusionModel, normalizer: RatingNormalizer, range: ClosedRange<Float>, userVectors: Tensor,
+                itemVectors: Tensor, name: String = "fused") {
         self.name = name
         self.model = model
         self.normalizer = normalizer
         self.range = range
-        userVectors = model.userVectors()
-        itemVectors = model.itemVectors(masked: masked)
+        self.userVectors = userVectors
+        self.itemVectors = itemVectors
     }
 
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
@@ -128,15 +136,4 @@ public struct FusedPredictor: RatingPredictor, Ranker {
         return zip(us, raw).map { u, p in min(max(normalizer.denormalize(p, user: u), range.lowerBound), range.upperBound) }
     }
 
-    /// Ranks by the unclipped predicted rating.
-    public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
-        let all = Array(0..<model.itemCount), ids = all.map(Int32.init)
-        return zip(users, excluded).map { u, exclude in
-            let raw = model.score(users: [Int](repeating: Int(u), count: all.count), items: all,
-                                  userVectors: userVectors, itemVectors: itemVectors)
-            let scores = raw.map { normalizer.denormalize($0, user: Int(u)) }
-            let kept = ids.indices.filter { !exclude.contains(ids[$0]) }
-            return TopK.select(items: kept.map { ids[$0] }, scores: kept.map { scores[$0] }, k: k, ties: ties)
-        }
-    }
 }

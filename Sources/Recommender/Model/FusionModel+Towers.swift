@@ -89,11 +89,15 @@ extension FusionModel {
     }
 
     /// x_u for each user; in training, each example's target (item and rating) is left out of
-    /// the user's history and statistics.
-    func userInputs(users: [Int], targets: (items: [Int], ratings: [Float])?, mode: Mode, rng: inout SeededGenerator) -> UserInputs {
+    /// the user's history and statistics. `historyKeep` < 1 keeps each history item with that
+    /// probability instead (the ranking objective's corrupted input, as in a denoising autoencoder).
+    /// `withoutIds` gives every user the unknown id row but keeps history, statistics and fields:
+    /// the ranking head sees users that way (with their id, it memorised each user's train items).
+    func userInputs(users: [Int], targets: (items: [Int], ratings: [Float])?, mode: Mode, historyKeep: Float = 1,
+                    withoutIds: Bool = false, rng: inout SeededGenerator) -> UserInputs {
         let n = users.count
         var parts: [Tensor] = []
-        var idRows = users.map { userRow($0) }
+        var idRows = users.map { withoutIds ? userCount : userRow($0) }
         // A hidden user looks exactly like a cold one: unknown id, no history, no statistics.
         var hidden = [Bool](repeating: false, count: n)
         if case .training = mode, options.userIdDropout > 0 {
@@ -106,7 +110,7 @@ extension FusionModel {
             if case .training = mode { parts.append(embedding.forward(idRows)) } else { parts.append(embedding.infer(idRows)) }
         }
         if let history {
-            let bags = historyBags(users: users, leaveOut: targets?.items, hidden: hidden)
+            let bags = historyBags(users: users, leaveOut: targets?.items, hidden: hidden, keep: historyKeep, rng: &rng)
             if case .training = mode { parts.append(history.forward(bags)) } else { parts.append(history.infer(bags)) }
         }
         if options.userStatistics {
@@ -125,9 +129,10 @@ extension FusionModel {
         return UserInputs(x: x, idRows: idRows)
     }
 
-    /// CSR bags of each user's history, minus the paired target item when given; hidden users get
-    /// an empty bag.
-    func historyBags(users: [Int], leaveOut targets: [Int]?, hidden: [Bool]? = nil) -> Bags {
+    /// CSR bags of each user's history, minus the paired target item when given and each item
+    /// with probability 1 − `keep`; hidden users get an empty bag.
+    func historyBags(users: [Int], leaveOut targets: [Int]?, hidden: [Bool]? = nil, keep: Float = 1,
+                     rng: inout SeededGenerator) -> Bags {
         var offsets = [0]
         offsets.reserveCapacity(users.count + 1)
         var indices: [Int] = []
@@ -136,16 +141,17 @@ extension FusionModel {
         for (r, u) in users.enumerated() {
             let h = hidden?[r] == true ? [] : behavior.history[u]
             let skip = targets?[r] ?? -1
+            let use = h.indices.map { k in h[k] != skip && (keep >= 1 || rng.nextUnitFloat() < keep) }
             var kept = 0
             var sum: Float = 0
-            for (k, item) in h.enumerated() where item != skip {
-                indices.append(item)
+            for k in h.indices where use[k] {
+                indices.append(h[k])
                 kept += 1
                 sum += behavior.historyRatings[u][k]
             }
             if weighted {  // (r − mean) / count over what is kept
                 let mean = kept > 0 ? sum / Float(kept) : 0
-                for (k, item) in h.enumerated() where item != skip {
+                for k in h.indices where use[k] {
                     weights.append((behavior.historyRatings[u][k] - mean) / Float(kept))
                 }
             }

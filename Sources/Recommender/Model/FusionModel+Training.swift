@@ -68,7 +68,7 @@ extension FusionModel {
         backwardItemTower(itemTower.backward(dvUnique), c.items)
     }
 
-    private func backwardUserTower(_ dx: Tensor) {
+    func backwardUserTower(_ dx: Tensor) {
         var column = 0
         if let embedding = userEmbedding {
             embedding.backward(columns(dx, from: column, width: embedding.dimension))
@@ -82,7 +82,7 @@ extension FusionModel {
         if let encoder = userEncoder { encoder.backward(columns(dx, from: column, width: encoder.outputDimension)) }
     }
 
-    private func backwardItemTower(_ dx: Tensor, _ inputs: ItemInputs) {
+    func backwardItemTower(_ dx: Tensor, _ inputs: ItemInputs) {
         var column = 0
         for (k, encoder) in itemEncoders.enumerated() {
             let width = encoder.outputDimension

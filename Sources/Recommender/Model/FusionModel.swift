@@ -35,6 +35,9 @@ public final class FusionModel: @unchecked Sendable {
     let itemIdEmbedding: Embedding?
     let itemBias: Embedding
     let history: EmbeddingBag?
+    /// Ranking objective: s_ui = scale · ⟨w_u, v_i⟩ + c_i (`FusionModel+Ranking`).
+    let rankingBias: Embedding
+    let rankingScale: Parameter
     let itemTower: Linear
     let userTower: Linear
     let head: Sequential
@@ -70,6 +73,8 @@ public final class FusionModel: @unchecked Sendable {
         itemIdEmbedding = options.itemIdEmbedding > 0
             ? Embedding(count: itemCount + 1, dimension: options.itemIdEmbedding, std: 0.1, name: "item.embedding", rng: &rng) : nil
         itemBias = Embedding(count: itemCount + 1, dimension: 1, std: 0, name: "item.bias", rng: &rng)
+        rankingBias = Embedding(count: itemCount + 1, dimension: 1, std: 0, name: "ranking.bias", rng: &rng)
+        rankingScale = Parameter(name: "ranking.scale", value: Tensor(shape: [1], storage: [1]))
         history = options.historyPooling == .none ? nil
             : EmbeddingBag(count: itemCount, dimension: d, mode: options.historyPooling == .mean ? .mean : .weightedSum,
                            std: 0.1, name: "user.history", rng: &rng)
@@ -158,6 +163,7 @@ public final class FusionModel: @unchecked Sendable {
         ps += (userEmbedding?.parameters ?? []) + userBias.parameters
         ps += (itemIdEmbedding?.parameters ?? []) + itemBias.parameters
         ps += history?.parameters ?? []
+        ps += rankingBias.parameters + [rankingScale]
         ps += itemTower.parameters + userTower.parameters + head.parameters
         return ps
     }

@@ -2,7 +2,45 @@
 public struct TrainOptions: Sendable, Equatable, Codable {
     public enum Optimizer: String, Sendable, Codable, CaseIterable { case adam, sgd }
     public enum Schedule: String, Sendable, Codable, CaseIterable { case constant, step, exponential, cosine }
-    public enum StoppingMetric: String, Sendable, Codable, CaseIterable { case rmse, mae, loss }
+    public enum StoppingMetric: String, Sendable, Codable, CaseIterable {
+        /// rmse with the rating objective alone, ndcg with the ranking objective alone, and with both
+        /// the weighted sum of log(rmse) and −log(ndcg): a 1 % gain in either counts the same.
+        case auto
+        case rmse, mae, loss, ndcg
+    }
+
+    /// Weights of the two training objectives; a weight of 0 turns an objective off.
+    public struct Objectives: Sendable, Equatable, Codable {
+        /// Squared error of the predicted rating.
+        public var rating: Double = 1
+        /// Softmax over the catalog of the user's train items (`FusionModel+Ranking`).
+        public var ranking: Double = 1
+        public init() {}
+    }
+
+    /// How the ranking objective is trained.
+    public struct Ranking: Sendable, Equatable, Codable {
+        /// Users per ranking batch.
+        public var batchSize: Int = 256
+        /// Share of a user's history hidden from the user tower in each ranking batch.
+        public var historyDropout: Double = 0.5
+        /// Catalogs up to this many items use the exact softmax; larger ones sample this many
+        /// candidates per batch (with log-Q correction).
+        public var negatives: Int = 8192
+        /// Passes over the users per epoch.
+        public var passes: Int = 1
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case batchSize = "batch_size", historyDropout = "history_dropout", negatives, passes
+        }
+    }
+
+    /// Decay of the exponential moving average of the weights that validation, early stopping
+    /// and the saved model use (0: the raw weights).
+    public var weightAverage: Double = 0
+    public var objectives = Objectives()
+    public var ranking = Ranking()
 
     public var optimizer: Optimizer = .adam
     public var learningRate: Double = 0.002
@@ -20,7 +58,7 @@ public struct TrainOptions: Sendable, Equatable, Codable {
     /// Clip the global gradient norm to this value (0 turns clipping off).
     public var clipNorm: Double = 0
     /// Early stopping on the validation split.
-    public var stoppingMetric: StoppingMetric = .rmse
+    public var stoppingMetric: StoppingMetric = .auto
     /// Epochs without improvement before stopping (0 turns early stopping off).
     public var patience: Int = 3
 

@@ -17,6 +17,12 @@ public final class Trainer {
     let options: TrainOptions
     let seed: UInt64
     let checkpoint: (directory: URL, key: String)?
+    /// Ratings at or above this are relevant when validation ranks (nil: the evaluate stage's default).
+    public var relevanceThreshold: Float?
+    /// Threads for validation ranking (results do not depend on it).
+    public var threads = 1
+    /// The running average of the weights (train.weight_average).
+    var average: WeightAverage?
     /// Called after each epoch (for progress lines).
     public var onEpoch: ((EpochRecord, _ total: Int) -> Void)?
 
@@ -38,27 +44,19 @@ public final class Trainer {
             : SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
         let dense = parameters.filter { !$0.isRowSparse }
         let trainRows = split.rows(in: .train)
-        let validRows = split.rows(in: .valid)
         let targets = trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }
-        let range = (trainRows.map { set.ratings[$0] }.min() ?? 0)...(trainRows.map { set.ratings[$0] }.max() ?? 0)
         let schedule: LearningRateSchedule = switch options.schedule {
         case .constant: .constant
         case .step: .stepDecay(every: options.stepEvery, factor: options.gamma)
         case .exponential: .exponential(factor: options.gamma)
         case .cosine: .cosine(steps: options.epochs, minimum: 0)
         }
-
-        let truth = validRows.map { set.ratings[$0] }
-        let validUsers = validRows.map { Int(set.users[$0]) }
-        let normalizedTruth = zip(truth, validUsers).map { normalizer.normalize($0, user: $1) }
-        func validate() -> (rmse: Double, mae: Double, loss: Double) {
-            guard !validRows.isEmpty else { return (.nan, .nan, .nan) }
-            let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range)
-            let valid = predictor.predict(users: validRows.map { set.users[$0] }, items: validRows.map { set.items[$0] })
-            let normalized = zip(valid, validUsers).map { normalizer.normalize($0, user: $1) }
-            let rmseNormalized = Metrics.rmse(normalized, normalizedTruth)
-            return (Metrics.rmse(valid, truth), Metrics.mae(valid, truth), rmseNormalized * rmseNormalized)
-        }
+        let ratingWeight = Float(options.objectives.rating), rankingWeight = Float(options.objectives.ranking)
+        let ranking = rankingWeight > 0
+            ? RankingBatches(set: set, trainRows: trainRows, batchSize: options.ranking.batchSize, negatives: options.ranking.negatives)
+            : nil
+        let validation = Validation(trainer: self)
+        average = options.weightAverage > 0 ? WeightAverage(parameters: parameters, decay: Float(options.weightAverage)) : nil
 
         var history = TrainingHistory()
         var best = Double.infinity
@@ -71,11 +69,11 @@ public final class Trainer {
             history.resumedFromEpoch = startEpoch
         } else {
             // Epoch 0: the starting point competes too, so a warm start is never made worse.
-            let initial = validate()
+            let initial = validation.run()
             history.initialValidRMSE = initial.rmse
             history.initialValidMAE = initial.mae
-            let metric = options.stoppingMetric == .mae ? initial.mae : initial.rmse
-            if options.stoppingMetric != .loss, metric.isFinite { best = metric }
+            let metric = stoppingValue(initial, trainLoss: .nan)
+            if metric.isFinite { best = metric }
         }
 
         if startEpoch == 0 { try saveInitialBest(parameters) }
@@ -86,47 +84,63 @@ public final class Trainer {
             var order = Array(0..<trainRows.count)
             var shuffler = SeededGenerator(seed: seed, stream: "epoch-\(epoch)")
             shuffler.shuffle(&order)
-            var lossSum = 0.0, squaredError = 0.0
-            for (b, start) in stride(from: 0, to: order.count, by: options.batchSize).enumerated() {
-                let batch = order[start..<min(order.count, start + options.batchSize)]
-                let rows = batch.map { trainRows[$0] }
-                let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
-                let y = batch.map { targets[$0] }
+            let ratingBatches = ratingWeight > 0 ? stride(from: 0, to: order.count, by: options.batchSize).map { $0 } : []
+            var rankingBatches: [FusionModel.RankingBatch] = []
+            if let ranking {
+                var sampler = SeededGenerator(seed: seed, stream: "ranking-\(epoch)")
+                for _ in 0..<options.ranking.passes { rankingBatches += ranking.pass(rng: &sampler) }
+            }
+            var lossSum = 0.0, squaredError = 0.0, rankingLoss = 0.0
+            let steps = ratingBatches.count + rankingBatches.count
+            var (nextRating, nextRanking) = (0, 0)
+            for step in 0..<steps {
                 optimizer.zeroGrad()
-                var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(b)")
-                let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
-                var gradient = [Float](repeating: 0, count: rows.count)
-                let scale = 2 / Float(rows.count)
-                for k in 0..<rows.count {
-                    let e = predictions[k] - y[k]
-                    gradient[k] = scale * e
-                    lossSum += Double(e * e)
-                    let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
-                    squaredError += Double(r * r)
+                var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
+                // Ranking batches are spread evenly among the rating batches.
+                if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
+                    rankingLoss += model.rankingStep(rankingBatches[nextRanking], historyKeep: Float(1 - options.ranking.historyDropout),
+                                                     weight: rankingWeight, rng: &rng)
+                    nextRanking += 1
+                } else {
+                    let start = ratingBatches[nextRating]
+                    nextRating += 1
+                    let batch = order[start..<min(order.count, start + options.batchSize)]
+                    let rows = batch.map { trainRows[$0] }
+                    let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
+                    let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
+                    var gradient = [Float](repeating: 0, count: rows.count)
+                    let scale = 2 * ratingWeight / Float(rows.count)
+                    for k in 0..<rows.count {
+                        let e = predictions[k] - targets[batch[batch.startIndex + k]]
+                        gradient[k] = scale * e
+                        lossSum += Double(e * e)
+                        let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
+                        squaredError += Double(r * r)
+                    }
+                    model.backward(gradient)
                 }
-                model.backward(gradient)
                 model.regularizeTouchedRows(Float(options.embeddingRegularization))
                 if options.weightDecay > 0 {
                     for p in dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
                 }
                 if options.clipNorm > 0 { _ = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm)) }
                 optimizer.step()
+                average?.update(parameters)
                 FaultInjection.pause()
             }
-            let valid = validate()
-            let record = EpochRecord(
+            let valid = averaged(parameters) { validation.run() }
+            let rows = Double(max(ratingBatches.isEmpty ? 0 : order.count, 1))
+            var record = EpochRecord(
                 epoch: epoch + 1, learningRate: Double(optimizer.learningRate),
-                trainLoss: lossSum / Double(max(order.count, 1)), trainRMSE: (squaredError / Double(max(order.count, 1))).squareRoot(),
+                trainLoss: lossSum / rows, trainRMSE: (squaredError / rows).squareRoot(),
                 validLoss: valid.loss, validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
+            record.validNDCG = valid.ndcg
+            record.trainRankingLoss = rankingBatches.isEmpty ? .nan : rankingLoss / Double(rankingBatches.count)
             history.epochs.append(record)
-            let metric = switch options.stoppingMetric {
-            case .rmse: record.validRMSE
-            case .mae: record.validMAE
-            case .loss: record.trainLoss
-            }
+            let metric = stoppingValue(valid, trainLoss: record.trainLoss)
             if metric < best || !metric.isFinite && best == .infinity {
                 best = metric.isFinite ? metric : best
-                bestValues = parameters.map(\.value)
+                bestValues = averaged(parameters) { parameters.map(\.value) }
                 history.bestEpoch = epoch + 1
                 badEpochs = 0
             } else {
@@ -142,7 +156,43 @@ public final class Trainer {
         return history
     }
 
+    /// `body` run with the averaged weights in place when averaging is on.
+    func averaged<T>(_ parameters: [Parameter], _ body: () throws -> T) rethrows -> T {
+        guard let average else { return try body() }
+        average.swap(with: parameters)
+        defer { average.swap(with: parameters) }
+        return try body()
+    }
+
+    /// The value early stopping minimises (see `TrainOptions.StoppingMetric`).
+    func stoppingValue(_ v: Validation.Result, trainLoss: Double) -> Double {
+        let ratingWeight = options.objectives.rating, rankingWeight = options.objectives.ranking
+        switch options.stoppingMetric {
+        case .rmse: return v.rmse
+        case .mae: return v.mae
+        case .loss: return trainLoss
+        case .ndcg: return -v.ndcg
+        case .auto:
+            if rankingWeight <= 0 { return v.rmse }
+            if ratingWeight <= 0 { return -v.ndcg }
+            return (ratingWeight * Foundation.log(v.rmse) - rankingWeight * Foundation.log(max(v.ndcg, 1e-9)))
+                / (ratingWeight + rankingWeight)
+        }
+    }
+
     // MARK: Checkpoints
+
+    /// history.json holds NaN for metrics an objective does not produce.
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }()
 
     /// Writes the checkpoint files; key.txt is emptied first and written last, so a kill in
     /// between leaves a checkpoint that does not count (training then restarts, deterministically).
@@ -151,12 +201,16 @@ public final class Trainer {
         guard let checkpoint else { return }
         try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
         if improved {
-            try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
+            try averaged(parameters) {
+                try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
+            }
         }
-        try AtomicFile.write(try JSONEncoder().encode(history), to: checkpoint.directory.appendingPathComponent("history.json"))
+        try AtomicFile.write(try Self.encoder.encode(history), to: checkpoint.directory.appendingPathComponent("history.json"))
         try Checkpoint.save(
-            to: checkpoint.directory.appendingPathComponent("last.safetensors"), parameters: parameters, optimizer: optimizer,
-            extras: .init(counters: ["epoch": epoch, "bad_epochs": badEpochs, "dropout_batches": model.dropoutBatches],
+            to: checkpoint.directory.appendingPathComponent("last.safetensors"),
+            parameters: parameters + (average?.averages ?? []), optimizer: optimizer,
+            extras: .init(counters: ["epoch": epoch, "bad_epochs": badEpochs, "dropout_batches": model.dropoutBatches,
+                                     "average_steps": average?.steps ?? 0],
                           values: ["best": best]))
         // The key is written last: a checkpoint counts only once all its files are in place.
         try AtomicFile.write(checkpoint.key, to: checkpoint.directory.appendingPathComponent("key.txt"))
@@ -185,11 +239,12 @@ public final class Trainer {
             let key = try? String(contentsOf: checkpoint.directory.appendingPathComponent("key.txt"), encoding: .utf8),
             key == checkpoint.key,
             let data = try? Data(contentsOf: checkpoint.directory.appendingPathComponent("history.json")),
-            let history = try? JSONDecoder().decode(TrainingHistory.self, from: data)
+            let history = try? Self.decoder.decode(TrainingHistory.self, from: data)
         else { return nil }
         let extras = try Checkpoint.load(from: checkpoint.directory.appendingPathComponent("last.safetensors"),
-                                         parameters: parameters, optimizer: optimizer)
+                                         parameters: parameters + (average?.averages ?? []), optimizer: optimizer)
         model.dropoutBatches = extras.counters["dropout_batches"] ?? 0
+        average?.restore(steps: extras.counters["average_steps"] ?? 0)
         return (history, extras.values["best"] ?? .infinity, extras.counters["bad_epochs"] ?? 0, extras.counters["epoch"] ?? 0)
     }
 }

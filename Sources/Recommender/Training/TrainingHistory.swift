@@ -12,10 +12,15 @@ public struct EpochRecord: Sendable, Codable, Equatable {
     public var validRMSE: Double
     public var validMAE: Double
     public var seconds: Double
+    /// NDCG@10 of the model's ranking on the validation split (NaN without the ranking objective).
+    public var validNDCG = Double.nan
+    /// Mean ranking loss per user of the epoch's ranking batches (NaN without them).
+    public var trainRankingLoss = Double.nan
 
     enum CodingKeys: String, CodingKey {
         case epoch, learningRate = "learning_rate", trainLoss = "train_loss", trainRMSE = "train_rmse"
         case validLoss = "valid_loss", validRMSE = "valid_rmse", validMAE = "valid_mae", seconds
+        case validNDCG = "valid_ndcg", trainRankingLoss = "train_ranking_loss"
     }
 
     public init(epoch: Int, learningRate: Double, trainLoss: Double, trainRMSE: Double, validLoss: Double,
@@ -35,6 +40,8 @@ public struct EpochRecord: Sendable, Codable, Equatable {
         validRMSE = try c.decode(Double.self, forKey: .validRMSE)
         validMAE = try c.decode(Double.self, forKey: .validMAE)
         seconds = try c.decode(Double.self, forKey: .seconds)
+        validNDCG = try c.decodeIfPresent(Double.self, forKey: .validNDCG) ?? .nan
+        trainRankingLoss = try c.decodeIfPresent(Double.self, forKey: .trainRankingLoss) ?? .nan
     }
 }
 

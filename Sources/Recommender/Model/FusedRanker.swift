@@ -1,0 +1,139 @@
+import Foundation
+import TensorCore
+
+/// The fused model as a `Ranker`.
+///
+/// Which score it ranks by:
+/// - `rating`: the unclipped predicted rating (the model trained for ratings alone);
+/// - `retrieval`: the ranking head s_ui = scale·⟨w_u, v_i⟩ + c_i (implicit feedback);
+/// - `combined`: log P(relevant) up to a per-user constant, the sum of the ranking head's log
+///   probability that u picks i and the log probability that u then rates i at or above the
+///   relevance threshold t, with the rating error taken as Gaussian around the prediction r̂_ui
+///   with the validation RMSE σ:  s_ui + log Φ((r̂_ui − t) / σ).
+///
+/// Since log Φ ≤ 0, the combined score never exceeds s_ui, so `combined` computes r̂ only for
+/// the best items by s_ui: it widens that shortlist until the k-th best combined score is at least
+/// the largest s_ui left out. The result is the exact top k of the combined score.
+public struct FusedRanker: Ranker {
+    public enum Score: Sendable, Equatable {
+        case rating
+        case retrieval
+        case combined(threshold: Float, sigma: Float)
+    }
+
+    public let name: String
+    public let score: Score
+    let model: FusionModel
+    let normalizer: RatingNormalizer
+    let userVectors: Tensor
+    let itemVectors: Tensor
+    /// User vectors as the ranking head sees them (no id).
+    let rankingUserVectors: Tensor
+
+    public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, masked: Set<String> = [], name: String = "fused") {
+        self.init(model: model, normalizer: normalizer, score: score, userVectors: model.userVectors(),
+                  itemVectors: model.itemVectors(masked: masked), name: name)
+    }
+
+    public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, userVectors: Tensor, itemVectors: Tensor,
+                name: String = "fused") {
+        self.name = name
+        self.score = score
+        self.model = model
+        self.normalizer = normalizer
+        self.userVectors = userVectors
+        self.itemVectors = itemVectors
+        rankingUserVectors = score == .rating ? userVectors : model.userVectors(withoutIds: true)
+    }
+
+    public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
+        switch score {
+        case .rating:
+            let all = Array(0..<model.itemCount)
+            return zip(users, excluded).map { u, exclude in
+                let kept = all.filter { !exclude.contains(Int32($0)) }
+                return TopK.select(items: kept.map(Int32.init), scores: ratings(user: Int(u), items: kept), k: k, ties: ties)
+            }
+        case .retrieval:
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: itemVectors)
+            return s.withUnsafeBufferPointer { p in
+                users.indices.map { j in
+                    TopK.select(UnsafeBufferPointer(rebasing: p[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
+                                k: k, excluded: excluded[j], ties: ties)
+                }
+            }
+        case .combined(let threshold, let sigma):
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: itemVectors)
+            return users.indices.map { j in
+                combinedTop(user: Int(users[j]), s: Array(s.storage[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
+                            excluded: excluded[j], k: k, ties: ties, threshold: threshold, sigma: sigma)
+            }
+        }
+    }
+
+    /// Unclipped predicted ratings of `items` for `user`.
+    func ratings(user: Int, items: [Int]) -> [Float] {
+        let raw = model.score(users: [Int](repeating: user, count: items.count), items: items,
+                              userVectors: userVectors, itemVectors: itemVectors)
+        return raw.map { normalizer.denormalize($0, user: user) }
+    }
+
+    private func combinedTop(user: Int, s: [Float], excluded: Set<Int32>, k: Int, ties: TieBreak,
+                             threshold: Float, sigma: Float) -> [Int32] {
+        let open = s.count - excluded.count
+        var width = min(open, max(4 * k, 64))
+        while true {
+            // The `width + 1` best by s: the shortlist and the best item left out of it.
+            let order = s.withUnsafeBufferPointer { TopK.select($0, k: width + 1, excluded: excluded, ties: ties) }
+            let shortlist = Array(order.prefix(width)).map(Int.init)
+            let r = ratings(user: user, items: shortlist)
+            let combined = zip(shortlist, r).map { i, rating in s[i] + Self.logNormalCDF((rating - threshold) / sigma) }
+            let top = TopK.select(items: shortlist.map(Int32.init), scores: combined, k: k, ties: ties)
+            guard order.count > width, let kth = top.last, top.count == k else { return top }
+            let kthScore = combined[shortlist.firstIndex(of: Int(kth))!]
+            if kthScore > s[Int(order[width])] { return top }
+            width = min(open, width * 4)
+        }
+    }
+
+    /// log Φ(z) for the standard normal CDF, accurate in the far left tail (where Φ underflows).
+    static func logNormalCDF(_ z: Float) -> Float {
+        let x = Double(z)
+        if x > -30 { return Float(Foundation.log(0.5 * erfc(-x / 2.squareRoot()))) }
+        // Asymptotic series: Φ(x) ≈ φ(x)/(−x) · (1 − 1/x²) for x → −∞.
+        return Float(-0.5 * x * x - Foundation.log(-x) - 0.5 * Foundation.log(2 * Double.pi) + Foundation.log(1 - 1 / (x * x)))
+    }
+}
+
+/// How a trained model ranks, saved with it (model.json `scoring`) so that `recommend` ranks as
+/// the evaluate stage did.
+public struct RankingScoring: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case rating, retrieval, combined }
+    public var kind: Kind
+    /// Relevance threshold t and rating deviation σ of the combined score.
+    public var threshold: Float
+    public var sigma: Float
+
+    public init(kind: Kind, threshold: Float = 0, sigma: Float = 1) {
+        self.kind = kind; self.threshold = threshold; self.sigma = sigma
+    }
+
+    /// The score a model trained with these objectives ranks by; σ is its validation RMSE.
+    public init(objectives: TrainOptions.Objectives, threshold: Float, validRMSE: Double) {
+        if objectives.ranking <= 0 {
+            self.init(kind: .rating)
+        } else if objectives.rating <= 0 || !validRMSE.isFinite || validRMSE <= 0 {
+            self.init(kind: .retrieval)
+        } else {
+            self.init(kind: .combined, threshold: threshold, sigma: Float(validRMSE))
+        }
+    }
+
+    public var score: FusedRanker.Score {
+        switch kind {
+        case .rating: .rating
+        case .retrieval: .retrieval
+        case .combined: .combined(threshold: threshold, sigma: sigma)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// The ranking objective: the towers trained for retrieval beside the rating.
+///
+///   s_ui = scale · ⟨w̃_u, v_i⟩ + c_i       (c_i: a per-item ranking bias, the unknown row for cold items)
+///   L    = (1/B) Σ_u Σ_{i∈T(u)} y_ui · (log Σ_{j∈C} exp s_uj − s_uj|_{j=i})
+///
+/// over a batch of B users, their train items T(u) with weights y_ui, and candidate items C: every
+/// item when the catalog is small enough, else the batch's targets plus sampled items, with each
+/// logit corrected by −log q_j (q_j: the chance that j is among the candidates; Yi et al., RecSys
+/// 2019) so the sampled softmax estimates the full one. The user's history is corrupted (each item
+/// kept with probability `historyKeep`) so the model learns to predict a user's other items from
+/// part of them, as a denoising autoencoder (Mult-DAE; Liang et al., WWW 2018). w̃_u is the user
+/// tower without the user's id (the unknown id row; history, statistics and fields kept): with the
+/// id, the ranking head memorised each user's train items.
+extension FusionModel {
+    /// One batch of the ranking objective: the users, their target items (CSR, weights y_ui) and
+    /// the candidate items with their log-inclusion corrections (nil: all items, exact softmax).
+    public struct RankingBatch: Sendable {
+        public var users: [Int]
+        public var targets: Bags
+        public var candidates: [Int]
+        public var logQ: [Float]?
+
+        public init(users: [Int], targets: Bags, candidates: [Int], logQ: [Float]? = nil) {
+            precondition(targets.count == users.count, "RankingBatch: \(targets.count) target lists for \(users.count) users")
+            self.users = users; self.targets = targets; self.candidates = candidates; self.logQ = logQ
+        }
+    }
+
+    /// Forward and backward of the ranking loss for one batch; gradients are accumulated scaled by
+    /// `weight`. Returns the batch's mean loss per user.
+    @discardableResult
+    public func rankingStep(_ batch: RankingBatch, historyKeep: Float, weight: Float, rng: inout SeededGenerator) -> Double {
+        let b = batch.users.count, n = batch.candidates.count, d = dimension
+        guard b > 0, n > 0 else { return 0 }
+        let itemIn = itemInputs(batch.candidates, mode: .training, rng: &rng)
+        let v = itemTower.forward(itemIn.x)  // (n, d)
+        let userIn = userInputs(users: batch.users, targets: nil, mode: .training, historyKeep: historyKeep, withoutIds: true,
+                                rng: &rng)
+        let w = userTower.forward(userIn.x)  // (b, d)
+        let bias = rankingBias.forward(itemIn.idRows)  // (n, 1)
+        let scale = rankingScale.value.storage[0]
+        let logits = matmul(w, v, transposeB: true)  // (b, n)
+        // Column of each target item among the candidates.
+        var column = [Int: Int](minimumCapacity: n)
+        for (c, item) in batch.candidates.enumerated() { column[item] = c }
+        var loss = 0.0
+        var dLogits = Tensor(shape: [b, n])
+        var dScale: Float = 0
+        var probability = [Float](repeating: 0, count: n)
+        let k = weight / Float(b)  // the mean over users, times the objective's weight
+        logits.withUnsafeBufferPointer { s in
+            dLogits.withUnsafeMutableBufferPointer { g in
+                bias.withUnsafeBufferPointer { c in
+                    probability.withUnsafeMutableBufferPointer { p in
+                        for r in 0..<b {
+                            // s holds ⟨w, v⟩ on entry; the logits go to p, the softmax over them too.
+                            let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
+                            var top = -Float.infinity
+                            for j in 0..<n {
+                                p[j] = scale * dot[j] + c[j] - (batch.logQ?[j] ?? 0)
+                                top = max(top, p[j])
+                            }
+                            var total: Float = 0
+                            for j in 0..<n {
+                                let e = exp(p[j] - top)
+                                total += e
+                                p[j] = e
+                            }
+                            let logZ = top + log(total)
+                            var mass: Float = 0
+                            var ds: Float = 0  // dL/dscale of this row, before the factor k
+                            for t in batch.targets.range(r) {
+                                guard let j = column[batch.targets.indices[t]] else { continue }
+                                let y = batch.targets.weights?[t] ?? 1
+                                let logit = scale * dot[j] + c[j] - (batch.logQ?[j] ?? 0)
+                                mass += y
+                                loss += Double(y * (logZ - logit))
+                                ds -= y * dot[j]
+                                grad[j] -= k * y
+                            }
+                            // dL/ds_uj = (mass · softmax_j − y_uj) / B.
+                            let inverse = 1 / total
+                            for j in 0..<n {
+                                let q = p[j] * inverse * mass
+                                ds += q * dot[j]
+                                grad[j] += k * q
+                            }
+                            dScale += k * ds
+                        }
+                    }
+                }
+            }
+        }
+        rankingScale.grad.storage[0] += dScale
+        rankingBias.backward(dLogits.sumRows().reshaped([n, 1]))
+        var dDots = dLogits
+        dDots.scale(by: scale)
+        let dw = matmul(dDots, v)  // (b, d)
+        let dv = matmul(dDots, w, transposeA: true)  // (n, d)
+        backwardUserTower(userTower.backward(dw))
+        backwardItemTower(itemTower.backward(dv), itemIn)
+        return loss / Double(b)
+    }
+
+    /// Ranking scores s_ui of every item for each user row of `userVectors`, (users, itemCount),
+    /// from precomputed vectors.
+    public func rankingScores(userVectors w: Tensor, itemVectors v: Tensor) -> Tensor {
+        var s = matmul(w, v, transposeB: true)
+        let n = v.shape[0], scale = rankingScale.value.storage[0]
+        let c = (0..<n).map { rankingBias.table.value.storage[itemRow($0)] }
+        s.withUnsafeMutableBufferPointer { p in
+            for r in 0..<w.shape[0] {
+                for j in 0..<n { p[r * n + j] = scale * p[r * n + j] + c[j] }
+            }
+        }
+        return s
+    }
+}
