@@ -63,6 +63,16 @@ def ranking(d, score_users, k=10, threshold=None):
     return float(np.mean(ndcg)), float(np.mean(recall))
 
 
+def ease_weights(X, lam):
+    """EASE^R's B (Steck 2019) for the sparse users × items matrix X: float64, np.linalg.inv."""
+    gram = (X.T @ X).toarray().astype(np.float64)
+    gram[np.diag_indices_from(gram)] += lam
+    inverse = np.linalg.inv(gram)
+    B = inverse / (-np.diag(inverse))
+    B[np.diag_indices_from(B)] = 0
+    return B
+
+
 def rmse_by_bucket(d, predict):
     test = d["parts"] == 2
     p = predict(d["users"][test], d["items"][test])
@@ -138,11 +148,7 @@ def main():
     popularity = np.asarray(X.sum(0)).ravel()
     rows.append(("popularity (numpy)", {}, *ranking(d, lambda us: np.tile(popularity, (len(us), 1))), None))
     started = time.time()
-    gram = (X.T @ X).toarray().astype(np.float64)
-    gram[np.diag_indices_from(gram)] += args.lam
-    inverse = np.linalg.inv(gram)
-    B = inverse / (-np.diag(inverse))
-    B[np.diag_indices_from(B)] = 0
+    B = ease_weights(X, args.lam)
     rows.append((f"EASE^R λ={args.lam:g} (numpy)", {}, *ranking(d, lambda us: X[us] @ B), time.time() - started))
     if not args.implicit:
         for name, algo, trainset, seconds in surprise_models(d, args.skip_svdpp):

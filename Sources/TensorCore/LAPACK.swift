@@ -1,0 +1,46 @@
+import COpenBLAS
+
+/// The LAPACK routines OpenBLAS exports (Fortran symbols, declared in COpenBLAS/shim.h).
+public enum LAPACK {
+    /// Cholesky factorisation stopped: the leading minor of order `minor` is not positive.
+    public struct NotPositiveDefinite: Error, CustomStringConvertible {
+        public let order: Int
+        public let minor: Int
+
+        public var description: String {
+            "the \(order)×\(order) matrix is not positive definite (its leading minor of order \(minor) is not "
+                + "positive), so it has no Cholesky inverse; add a positive multiple of the identity (regularisation)"
+        }
+    }
+
+    /// Replaces the symmetric positive definite n × n matrix at `a` (row-major, both triangles
+    /// filled) by its inverse, both triangles filled: Cholesky (`spotrf`) then `spotri`.
+    /// Throws `NotPositiveDefinite` when the factorisation fails; `a` then holds no inverse.
+    public static func invertSymmetricPositiveDefinite(_ a: UnsafeMutablePointer<Float>, n: Int) throws(NotPositiveDefinite) {
+        guard n > 0 else { return }
+        precondition(n <= Int(Int32.max), "invertSymmetricPositiveDefinite: order \(n) exceeds LAPACK's 32-bit integers")
+        // A symmetric row-major matrix is its own column-major transpose; Fortran's lower triangle
+        // is our upper one.
+        var uplo = CChar(UInt8(ascii: "L")), order = Int32(n), lda = Int32(n), info: Int32 = 0
+        _ = spotrf_(&uplo, &order, a, &lda, &info)
+        precondition(info >= 0, "spotrf_: illegal argument \(-info)")
+        if info > 0 { throw NotPositiveDefinite(order: n, minor: Int(info)) }
+        _ = spotri_(&uplo, &order, a, &lda, &info)
+        precondition(info >= 0, "spotri_: illegal argument \(-info)")
+        // spotri fails only on a zero diagonal of the factor, which spotrf has already excluded.
+        if info > 0 { throw NotPositiveDefinite(order: n, minor: Int(info)) }
+        mirrorUpperToLower(a, n: n)
+    }
+
+    /// a[j][i] = a[i][j] for j > i, in square tiles so the strided side stays in cache.
+    static func mirrorUpperToLower(_ a: UnsafeMutablePointer<Float>, n: Int) {
+        let tile = 64
+        for i0 in stride(from: 0, to: n, by: tile) {
+            for j0 in stride(from: i0, to: n, by: tile) {
+                for i in i0..<min(i0 + tile, n) {
+                    for j in max(j0, i + 1)..<max(min(j0 + tile, n), i + 1) { a[j * n + i] = a[i * n + j] }
+                }
+            }
+        }
+    }
+}
