@@ -48,9 +48,10 @@ extension Parameter {
         }
     }
 
-    /// Whether a step has anything to do: always for dense parameters, only with touched rows for
-    /// row-sparse ones (as PyTorch skips a sparse gradient with no entries).
-    var hasUpdate: Bool { !isRowSparse || !touchedRows.isEmpty }
+    /// Whether a step has anything to do: nothing while `isIdle`; otherwise always for dense
+    /// parameters, only with touched rows for row-sparse ones (as PyTorch skips a sparse gradient
+    /// with no entries).
+    var hasUpdate: Bool { !isIdle && (!isRowSparse || !touchedRows.isEmpty) }
 
     /// Runs `body` with raw pointers to value and gradient (both `value.count` long).
     func withValueAndGradient(_ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void) {

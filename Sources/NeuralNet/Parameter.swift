@@ -16,6 +16,10 @@ public final class Parameter: @unchecked Sendable {
     public let rowWidth: Int
     /// Number of elements of `value` and `grad` (stored for the same reason).
     public let elementCount: Int
+    /// Set while the loss being optimised does not involve this parameter (one objective of several):
+    /// optimizer steps then leave its value and state alone, as PyTorch leaves a parameter whose
+    /// gradient is None, instead of moving it by momentum alone.
+    public var isIdle = false
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []

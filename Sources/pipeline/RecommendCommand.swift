@@ -35,7 +35,8 @@ struct RecommendCommand: AsyncParsableCommand {
                 if json {
                     print(String(decoding: try StableJSON.encode(r, pretty: false).dropLast(), as: UTF8.self))
                 } else {
-                    print("\(r.rank)\t\(r.item)\t" + String(format: "%.3f", r.score))
+                    print("\(r.rank)\t\(r.item)\t" + String(format: "%.3f", r.score)
+                          + (r.rating.map { "\t" + String(format: "%.2f", $0) } ?? ""))
                 }
             }
         }

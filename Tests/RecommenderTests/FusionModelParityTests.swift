@@ -19,6 +19,10 @@ import Testing
         let global_mean: Float
         let initial: [String: [Float]], first_gradients: [String: [Float]], final: [String: [Float]]
         let steps: [Step]
+        struct RankingBatch: Decodable { let users: [Int]; let candidates: [Int]; let log_q: [Float] }
+        let ranking_weight: Float
+        let ranking_batches: [RankingBatch]
+        let ranking_first_gradients: [String: [Float]]
     }
 
     static func build(_ g: Golden) -> FusionModel {
@@ -57,25 +61,34 @@ import Testing
         let optimizer = Adam(parameters: model.parameters, learningRate: g.learning_rate)
         for (step, rows) in g.batches.enumerated() {
             optimizer.zeroGrad()
-            let users = rows.map { Int(g.train[$0][0]) }, items = rows.map { Int(g.train[$0][1]) }
-            let y = rows.map { Float(g.train[$0][2]) }
             var rng = SeededGenerator(seed: 0)
-            let p = model.forward(users: users, items: items, ratings: y, rng: &rng)
-            let check = closeness(p, g.steps[step].predictions, absolute: 2e-5, relative: 1e-5)
-            #expect(check.ok, "step \(step) predictions: \(check.detail)")
-            var loss: Float = 0
-            var grad = [Float](repeating: 0, count: p.count)
-            for k in p.indices {
-                loss += (p[k] - y[k]) * (p[k] - y[k]) / Float(p.count)
-                grad[k] = 2 * (p[k] - y[k]) / Float(p.count)
+            model.prepareStep(for: step % 3 == 2 ? .ranking : .rating)
+            if step % 3 == 2 {  // a ranking step (the generator's rule)
+                let batch = Self.rankingBatch(g, g.ranking_batches[(step / 3) % 2])
+                let loss = model.rankingStep(batch, historyKeep: 1, weight: g.ranking_weight, rng: &rng)
+                let expected = g.steps[step].loss
+                #expect(abs(Float(loss) * g.ranking_weight - expected) < 1e-4 * max(1, expected), "step \(step) ranking loss")
+            } else {
+                let users = rows.map { Int(g.train[$0][0]) }, items = rows.map { Int(g.train[$0][1]) }
+                let y = rows.map { Float(g.train[$0][2]) }
+                let p = model.forward(users: users, items: items, ratings: y, rng: &rng)
+                let check = closeness(p, g.steps[step].predictions, absolute: 2e-5, relative: 1e-5)
+                #expect(check.ok, "step \(step) predictions: \(check.detail)")
+                var loss: Float = 0
+                var grad = [Float](repeating: 0, count: p.count)
+                for k in p.indices {
+                    loss += (p[k] - y[k]) * (p[k] - y[k]) / Float(p.count)
+                    grad[k] = 2 * (p[k] - y[k]) / Float(p.count)
+                }
+                #expect(abs(loss - g.steps[step].loss) < 1e-4 * max(1, g.steps[step].loss), "step \(step) loss")
+                model.backward(grad)
             }
-            #expect(abs(loss - g.steps[step].loss) < 1e-4 * max(1, g.steps[step].loss), "step \(step) loss")
-            model.backward(grad)
             model.regularizeTouchedRows(g.lambda)
-            if step == 0 {
+            if step == 0 || step == 2 {
+                let expected = step == 0 ? g.first_gradients : g.ranking_first_gradients
                 for param in model.parameters {
-                    let c = closeness(param.grad.storage, g.first_gradients[param.name]!, absolute: 2e-5, relative: 1e-4)
-                    #expect(c.ok, "gradient of \(param.name): \(c.detail)")
+                    let c = closeness(param.grad.storage, expected[param.name]!, absolute: 2e-5, relative: 1e-4)
+                    #expect(c.ok, "step \(step) gradient of \(param.name): \(c.detail)")
                 }
             }
             optimizer.step()
@@ -84,6 +97,14 @@ import Testing
             let c = closeness(param.value.storage, g.final[param.name]!, absolute: 5e-5, relative: 1e-4)
             #expect(c.ok, "\(param.name) after 10 steps: \(c.detail)")
         }
+    }
+
+    /// The generator's ranking batch: each user's train items as targets (weight 1).
+    static func rankingBatch(_ g: Golden, _ b: Golden.RankingBatch) -> FusionModel.RankingBatch {
+        let targets = b.users.map { u in g.train.filter { Int($0[0]) == u }.map { Int($0[1]) } }
+        let exact = b.log_q.allSatisfy { $0 == 0 } && b.candidates.count == g.items
+        return FusionModel.RankingBatch(users: b.users, targets: Bags(targets), candidates: b.candidates,
+                                        logQ: exact ? nil : b.log_q)
     }
 
     @Test func everyParameterChangesAfterOneStep() throws {
@@ -96,6 +117,11 @@ import Testing
         let p = model.forward(users: rows.map { Int(g.train[$0][0]) }, items: rows.map { Int(g.train[$0][1]) },
                               ratings: rows.map { Float(g.train[$0][2]) }, rng: &rng)
         model.backward(zip(p, rows).map { 2 * ($0 - Float(g.train[$1][2])) / Float(rows.count) })
+        // ... and the ranking objective in the same step (it alone moves the ranking bias and scale).
+        let users = Array(0..<g.users)
+        let targets = users.map { u in g.train.filter { Int($0[0]) == u }.map { Int($0[1]) } }
+        model.rankingStep(.init(users: users, targets: Bags(targets), candidates: Array(0..<g.items)),
+                          historyKeep: 1, weight: 1, rng: &rng)
         optimizer.step()
         for (param, old) in zip(model.parameters, before) {
             #expect(param.value != old, "\(param.name) did not change")

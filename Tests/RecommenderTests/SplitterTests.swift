@@ -77,4 +77,24 @@ import Testing
             #expect(s.parts[r] == [DataSplit.Part.train, .valid, .test, .train][r % 4])
         }
     }
+
+    @Test func columnHoldsOutValidationItemsOnlyAmongItemsWithoutTestRows() throws {
+        var tagged = set
+        // Items 0–9 never appear in test: their test rows become train rows.
+        tagged.splitTags = (0..<set.count).map { r in
+            set.items[r] < 10 && set.splitTags[r] == "test" ? "train" : set.splitTags[r]
+        }
+        var options = SplitOptions()
+        options.method = .column; options.coldItems = 0; options.coldUsers = 0; options.validationColdItems = 0.2
+        let s = try Splitter.split(tagged, options: options, seed: 4)
+        let moved = (0..<set.count).filter { Splitter.partName(tagged.splitTags[$0]) != s.parts[$0] }
+        let movedItems = Set(moved.map { tagged.items[$0] })
+        #expect(movedItems.count == 6, "20 % of the 30 train items")
+        #expect(movedItems.allSatisfy { $0 < 10 }, "only items without test rows: their test predictions do not change")
+        for r in moved {
+            #expect(tagged.splitTags[r] == "train" && s.parts[r] == .valid && s.buckets[r] == .coldItem)
+        }
+        #expect(s.rows(in: .test) == (0..<set.count).filter { tagged.splitTags[$0] == "test" }, "test is the file's")
+        for r in 0..<set.count where movedItems.contains(tagged.items[r]) { #expect(s.parts[r] != .train) }
+    }
 }

@@ -139,7 +139,7 @@ def main():
     X = sp.csr_matrix((np.ones(tr.sum(), np.float32), (d["users"][tr], d["items"][tr])), shape=(d["n_users"], d["n_items"]))
     rows = []  # (model, rmse dict, ndcg, recall, seconds)
     fused = d["metrics"]["test"]["fused"]
-    rows.append(("pipeline fused", {b: fused[b]["rmse"] for b in BUCKETS if b in fused},
+    rows.append(("pipeline fused", {b: fused[b]["rmse"] for b in BUCKETS if "rmse" in fused.get(b, {})},
                  fused["all"].get("ndcg@10", float("nan")), fused["all"].get("recall@10", float("nan")), None))
     for name in ["popularity", "ease"]:
         if name in d["metrics"]["test"]:
@@ -160,6 +160,11 @@ def main():
         cells = [f"{rmse[b]:.4f}" if b in rmse else "" for b in BUCKETS]
         print(f"{name:28} {cells[0]:>9} {cells[1]:>7} {cells[2]:>9} {cells[3]:>9} {ndcg:8.4f} {recall:9.4f} "
               f"{'' if seconds is None else f'{seconds:6.1f}':>6}")
+    summary = json.load(open(f"{args.run}/summary.json"))
+    seconds = {s["stage"]: s["seconds"] for s in summary.get("stages", []) if s.get("status") == "ran"}
+    if "train" in seconds and "evaluate" in seconds:
+        print(f"\npipeline: train {seconds['train']:.1f} s, evaluate {seconds['evaluate']:.1f} s "
+              f"({seconds['evaluate'] / seconds['train']:.2f} of training)")
     by = {name: (rmse, ndcg, recall) for name, rmse, ndcg, recall, _ in rows}
     f_rmse, f_ndcg, f_recall = by["pipeline fused"]
     pop = by["popularity (numpy)"]
@@ -167,7 +172,7 @@ def main():
     print(f"\nfused NDCG@10 / popularity {f_ndcg / pop[1]:.2f}×, / EASE^R {f_ndcg / ease[1]:.2f}×; "
           f"Recall@10 / popularity {f_recall / pop[2]:.2f}×")
     peers = [(n, r["all"]) for n, (r, _, _) in by.items() if n.startswith("Surprise") and "all" in r]
-    if peers:
+    if peers and "all" in f_rmse:
         best = min(peers, key=lambda x: x[1])
         print(f"fused RMSE / best Surprise ({best[0]}) {f_rmse['all'] / best[1]:.4f}×")
         if "cold-item" in f_rmse:

@@ -5,6 +5,11 @@ item missing (learned missing vector, a one-row sparse table, + mask bit), a mul
 out-of-vocabulary id 0), item-id and user-id embeddings with an unknown row, user and item biases,
 a mean-pooled history that leaves each example's target item out, leave-one-out user statistics,
 item and user tower Linears, and the head mu + b_u + b_i + <w, v> + MLP([w, v, w*v]).
+Every third step is a step of the ranking objective instead (FusionModel+Ranking): for a batch of
+users, the user tower without the id (unknown row) over the whole history, item vectors of the
+candidates, logits scale*<w, v> + c_i - logQ_i, and the softmax loss of each user's train items,
+weighted by RANK_WEIGHT; one ranking batch runs over every item (exact), the other over a subset
+with log-Q corrections.
 Embedding tables are sparse (SparseAdam), dense weights use Adam; touched embedding rows get an
 L2 term lambda*theta. All random dropouts are off, so both frameworks see the same computation.
 
@@ -24,7 +29,7 @@ out = pathlib.Path(__file__).resolve().parents[2] / "fixtures/golden/recommender
 
 U, I = 5, 7
 D, HID, DU, DI, PROJ, GDIM, FEAT = 4, 6, 3, 3, 2, 2, 5
-LR, LAMBDA = 0.01, 0.01
+LR, LAMBDA, RANK_WEIGHT = 0.01, 0.01, 0.5
 
 # Train ratings (user, item, rating, time); item 6 is never rated; user 4 has a single rating.
 train = [(0, 0, 4.0, 1), (0, 1, 3.0, 2), (0, 2, 5.0, 3), (0, 3, 2.5, 4), (1, 0, 3.5, 1), (1, 2, 4.0, 5),
@@ -47,7 +52,9 @@ count_scale = math.log1p(max(len(ratings_of[u]) for u in range(U)))
 
 def stats(u, leave):
     n, mean = len(ratings_of[u]), float(np.float32(sum(ratings_of[u]) / len(ratings_of[u])))
-    if n > 1:
+    if leave is None:  # the ranking objective: nothing left out
+        pass
+    elif n > 1:
         mean, n = (mean * n - leave) / (n - 1), n - 1
     else:
         n = 0
@@ -70,10 +77,11 @@ P = {
     "user.tower.weight": init(D, DU + D + 2), "user.tower.bias": init(D),
     "head.0.weight": init(HID, 3 * D), "head.0.bias": init(HID),
     "head.out.weight": init(1, HID), "head.out.bias": init(1),
+    "ranking.bias.weight": init(I + 1, 1), "ranking.scale": torch.tensor([1.3]),
 }
 initial = {k: v.clone() for k, v in P.items()}
 sparse = ["missing.audio", "item_fields.genres.weight", "user.embedding.weight", "user.bias.weight", "item.embedding.weight",
-          "item.bias.weight", "user.history.weight"]
+          "item.bias.weight", "user.history.weight", "ranking.bias.weight"]
 params = {k: torch.nn.Parameter(v) for k, v in P.items()}
 dense_opt = torch.optim.Adam([params[k] for k in P if k not in sparse], lr=LR)
 sparse_opt = torch.optim.SparseAdam([params[k] for k in sparse], lr=LR)
@@ -85,12 +93,12 @@ def bag_mean(table, bags):
     return torch.nn.functional.embedding_bag(flat, table, offsets, mode="mean", sparse=True)
 
 
-def forward(rows):
-    users = [train[k][0] for k in rows]
-    items = [train[k][1] for k in rows]
-    targets = [train[k][2] for k in rows]
-    uniq = list(dict.fromkeys(items))
-    pos = torch.tensor([uniq.index(i) for i in items])
+def id_row(i):
+    return i if i in train_items else I  # items without train ratings use the unknown row
+
+
+def item_vectors(uniq):
+    """x_c and v for a list of distinct items."""
     enc_rows = [i for i in uniq if present[i]]
     proj = torch.nn.functional.linear(torch.tensor(features[enc_rows]), params["audio.projection.weight"],
                                       params["audio.projection.bias"])
@@ -103,10 +111,19 @@ def forward(rows):
             blocks.append(torch.cat([missing, torch.ones(1)]))
     audio = torch.stack(blocks)
     gen = bag_mean(params["item_fields.genres.weight"], [genre_ids[i] for i in uniq])
-    item_ids = torch.tensor(uniq)
+    item_ids = torch.tensor([id_row(i) for i in uniq])
     ie = torch.nn.functional.embedding(item_ids, params["item.embedding.weight"], sparse=True)
     xc = torch.cat([audio, gen, ie], dim=1)
-    v = torch.nn.functional.linear(xc, params["item.tower.weight"], params["item.tower.bias"])[pos]
+    return torch.nn.functional.linear(xc, params["item.tower.weight"], params["item.tower.bias"])
+
+
+def forward(rows):
+    users = [train[k][0] for k in rows]
+    items = [train[k][1] for k in rows]
+    targets = [train[k][2] for k in rows]
+    uniq = list(dict.fromkeys(items))
+    pos = torch.tensor([uniq.index(i) for i in items])
+    v = item_vectors(uniq)[pos]
     ue = torch.nn.functional.embedding(torch.tensor(users), params["user.embedding.weight"], sparse=True)
     hist = bag_mean(params["user.history.weight"], [[j for j in history[u] if j != i] for u, i in zip(users, items)])
     st = torch.tensor([stats(u, r) for u, r in zip(users, targets)], dtype=torch.float32)
@@ -121,13 +138,42 @@ def forward(rows):
     return pred, torch.tensor(targets)
 
 
+def ranking_loss(users, candidates, log_q):
+    """Mean over users of sum over their train items of (logsumexp - s), times RANK_WEIGHT."""
+    v = item_vectors(candidates)
+    ue = torch.nn.functional.embedding(torch.tensor([U] * len(users)), params["user.embedding.weight"], sparse=True)
+    hist = bag_mean(params["user.history.weight"], [history[u] for u in users])
+    st = torch.tensor([stats(u, None) for u in users], dtype=torch.float32)
+    w = torch.nn.functional.linear(torch.cat([ue, hist, st], dim=1), params["user.tower.weight"], params["user.tower.bias"])
+    c = torch.nn.functional.embedding(torch.tensor([id_row(i) for i in candidates]), params["ranking.bias.weight"],
+                                      sparse=True)[:, 0]
+    logits = params["ranking.scale"] * (w @ v.T) + c - torch.tensor(log_q)
+    log_p = torch.log_softmax(logits, dim=1)
+    total = 0
+    for r, u in enumerate(users):
+        for i in history[u]:
+            if i in candidates:
+                total = total - log_p[r, candidates.index(i)]
+    return RANK_WEIGHT * total / len(users)
+
+
+# Ranking batches: users, candidate items, log q per candidate (0 = the exact softmax over every item).
+ranking_batches = [([0, 2, 4], list(range(I)), [0.0] * I),
+                   ([1, 3], [0, 2, 4, 5, 6], [-0.1, -0.5, -0.3, -0.9, -1.2])]
+
 steps = []
 first_grads = None
-for rows in batches:
+ranking_first_grads = None
+for step, rows in enumerate(batches):
     dense_opt.zero_grad()
     sparse_opt.zero_grad()
-    pred, y = forward(rows)
-    loss = ((pred - y) ** 2).mean()
+    if step % 3 == 2:
+        users, candidates, log_q = ranking_batches[(step // 3) % 2]
+        loss = ranking_loss(users, candidates, log_q)
+        pred = torch.zeros(0)
+    else:
+        pred, y = forward(rows)
+        loss = ((pred - y) ** 2).mean()
     loss.backward()
     for k in sparse:  # L2 on the rows the batch touched (tables the batch did not use have no gradient)
         if params[k].grad is None:
@@ -136,9 +182,12 @@ for rows in batches:
         idx = g.indices()[0]
         params[k].grad = torch.sparse_coo_tensor(g.indices(), g.values() + LAMBDA * params[k].data[idx], g.shape,
                                              check_invariants=False)
-    if first_grads is None:
-        first_grads = {k: (torch.zeros_like(params[k]) if params[k].grad is None else
-                           params[k].grad.to_dense() if params[k].grad.is_sparse else params[k].grad).clone() for k in P}
+    grads = {k: (torch.zeros_like(params[k]) if params[k].grad is None else
+                 params[k].grad.to_dense() if params[k].grad.is_sparse else params[k].grad).clone() for k in P}
+    if step == 0:
+        first_grads = grads
+    if step == 2:
+        ranking_first_grads = grads
     dense_opt.step()
     sparse_opt.step()
     steps.append({"loss": float(loss.detach()), "predictions": pred.detach().tolist()})
@@ -149,6 +198,9 @@ json.dump({
     "feature_width": FEAT, "present": present, "batches": batches, "global_mean": mu,
     "initial": {k: v.ravel().tolist() for k, v in initial.items()},
     "first_gradients": {k: v.ravel().tolist() for k, v in first_grads.items()},
+    "ranking_weight": RANK_WEIGHT,
+    "ranking_batches": [{"users": u, "candidates": c, "log_q": q} for u, c, q in ranking_batches],
+    "ranking_first_gradients": {k: v.ravel().tolist() for k, v in ranking_first_grads.items()},
     "steps": steps,
     "final": {k: params[k].detach().ravel().tolist() for k in P},
 }, open(out / "fusion_model.json", "w"))

@@ -53,10 +53,12 @@ public enum DataLoader {
         let table = try DataTable.read(spec.table.path, format: spec.table.format, delimiter: spec.table.delimiter)
         let user = try table.column(spec.user, role: "user id", key: "data.interactions.user")
         let item = try table.column(spec.item, role: "item id", key: "data.interactions.item")
-        let rating = try table.column(spec.rating, role: "rating", key: "data.interactions.rating")
+        let implicit = spec.feedback == .implicit || spec.feedback == .auto && !table.columns.contains(spec.rating)
+        let rating = implicit ? nil : try table.column(spec.rating, role: "rating", key: "data.interactions.rating")
         let time = try spec.timestamp.map { try table.column($0, role: "timestamp", key: "data.interactions.timestamp") }
         let split = try spec.split.map { try table.column($0, role: "split", key: "data.interactions.split") }
         var log = InteractionLog(source: table.source)
+        log.implicit = implicit
         for (r, row) in table.rows.enumerated() {
             let tag = split.flatMap { row.count > $0 ? row[$0] : nil }
             if splitMethod == .column, let tag, Splitter.partName(tag) == nil {
@@ -65,7 +67,8 @@ public enum DataLoader {
                                 hint: "use train, valid (or validation) and test")
             }
             func at(_ c: Int?) -> String? { c.flatMap { row.count > $0 ? row[$0] : nil } }
-            log.append(user: at(user), item: at(item), rating: at(rating), timestamp: at(time), splitTag: tag, line: table.lines[r])
+            log.append(user: at(user), item: at(item), rating: implicit ? "1" : at(rating), timestamp: at(time), splitTag: tag,
+                       line: table.lines[r])
         }
         report.interactionRows = log.count
         return log

@@ -50,6 +50,7 @@ struct ModelAssembly {
         let mean = saved?.globalMean ?? TrainingView.mean(trainRatings)
         let model = FusionModel(options: options, behavior: behavior, globalMean: mean, itemEncoders: encoders,
                                 isModality: items.isModality, userEncoder: userEncoder, seed: seed)
+        model.coldItemMasked = Set(saved?.coldItemMasked ?? [])
         if saved == nil {
             var normalized = set
             for r in trainRows { normalized.ratings[r] = normalizer.normalize(set.ratings[r], user: Int(set.users[r])) }

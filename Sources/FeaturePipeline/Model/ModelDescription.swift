@@ -28,11 +28,14 @@ public struct ModelDescription: Sendable, Codable {
     public var itemIds: [String]
     /// How the model ranks (set after training; nil in runs written before it existed: rating).
     public var scoring: RankingScoring?
+    /// Modalities left out for items without train ratings (chosen on validation after training).
+    public var coldItemMasked: [String]?
 
     enum CodingKeys: String, CodingKey {
         case format, toolVersion = "tool_version", seed, options, globalMean = "global_mean", normalizer
         case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler", text
         case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids", scoring
+        case coldItemMasked = "cold_item_masked"
     }
 }
 

@@ -52,9 +52,13 @@ extension RunReport {
         if let best = metrics.epochs.first(where: { $0.epoch == metrics.bestEpoch }) {
             out += ["", "training: \(metrics.epochs.count) epochs, best epoch \(best.epoch) "
                     + "(valid RMSE \(Markup.fixed(best.validRMSE, 4)), valid MAE \(Markup.fixed(best.validMAE, 4)))"]
+            let ranking = metrics.epochs.contains { $0.validNDCG.isFinite }  // the ranking objective ran
             out += TextTable.render(
-                [["epoch", "train loss", "train RMSE", "valid RMSE", "valid MAE"]]
-                    + metrics.epochs.map { e in [String(e.epoch)] + [e.trainLoss, e.trainRMSE, e.validRMSE, e.validMAE].map { Markup.fixed($0, 4) } },
+                [["epoch", "train loss", "train RMSE", "valid RMSE", "valid MAE"] + (ranking ? ["valid NDCG@10"] : [])]
+                    + metrics.epochs.map { e in
+                        [String(e.epoch)] + ([e.trainLoss, e.trainRMSE, e.validRMSE, e.validMAE] + (ranking ? [e.validNDCG] : []))
+                            .map { Markup.fixed($0, 4) }
+                    },
                 left: [])
         }
         let columns = metricNames

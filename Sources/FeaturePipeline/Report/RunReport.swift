@@ -72,9 +72,9 @@ public struct RunReport: Sendable, Codable {
 
     // MARK: Presentation order (fixed, so that equal runs give equal bytes)
 
-    /// The fused model first, then the baselines in the order of the spec's list.
+    /// The fused model first, then the rating baselines, then the ranking baselines.
     var models: [String] {
-        Self.ordered(Array(metrics?.test.keys ?? [:].keys), first: ["fused", "global_mean", "bias", "mf"])
+        Self.ordered(Array(metrics?.test.keys ?? [:].keys), first: ["fused", "global_mean", "bias", "mf", "popularity", "ease", "item_knn"])
     }
 
     var buckets: [String] {

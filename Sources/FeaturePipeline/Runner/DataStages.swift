@@ -4,7 +4,11 @@ import Recommender
 /// The load, preprocess and split stages.
 extension PipelineRunner {
     struct LoadSummary: Codable { var report: LoadReport }
-    struct SplitSummary: Codable { var counts: [String: [String: Int]] }
+    struct SplitSummary: Codable {
+        var counts: [String: [String: Int]]
+        /// method column: rows placed in another part than the file gives them.
+        var moved: Int? = nil
+    }
 
     func loadStage() throws -> ArtifactStore.Record {
         var key = StageKey("load")
@@ -100,26 +104,32 @@ extension PipelineRunner {
             let split = try Splitter.split(set, options: spec.split, seed: spec.seed)
             splitMemo = split
             var counts: [String: [String: Int]] = [:]
+            var moved = 0  // method column: rows whose part is not the one the file gives
             for r in 0..<set.count {
                 let part = ["train", "valid", "test"][Int(split.parts[r].rawValue)]
                 counts[part, default: [:]][split.buckets[r].name, default: 0] += 1
+                if spec.split.method == .column, Splitter.partName(set.splitTags[r]) != split.parts[r] { moved += 1 }
             }
             let outputs = [
                 try store.write(StageCodecs.encode(split), to: "stages/split/split.safetensors"),
-                try store.writeJSON(SplitSummary(counts: counts), to: "stages/split/summary.json"),
+                try store.writeJSON(SplitSummary(counts: counts, moved: spec.split.method == .column ? moved : nil),
+                                    to: "stages/split/summary.json"),
             ]
             return (outputs, try splitNotes())
         }
     }
 
     func splitNotes() throws -> [String] {
-        let c = try store.readJSON(SplitSummary.self, from: "stages/split/summary.json").counts
-        return ["train", "valid", "test"].map { part in
+        let summary = try store.readJSON(SplitSummary.self, from: "stages/split/summary.json")
+        let c = summary.counts
+        let notes = ["train", "valid", "test"].map { part in
             let buckets = c[part] ?? [:]
             let total = buckets.values.reduce(0, +)
             let cold = ["cold-item", "cold-user"].compactMap { b in buckets[b].map { "\($0) \(b)" } }
             return "\(part) \(total)" + (cold.isEmpty ? "" : " (\(cold.joined(separator: ", ")))")
         }
+        guard let moved = summary.moved, moved > 0 else { return notes }
+        return notes + ["\(moved) rows moved from the split column's parts (cold items and users held out)"]
     }
 
     func dataSplit() throws -> DataSplit {

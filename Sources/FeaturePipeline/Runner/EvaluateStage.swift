@@ -34,15 +34,24 @@ extension PipelineRunner {
             let fused = FusedPredictor(model: model, normalizer: description.normalizer, range: range)
             let scoring = description.scoring ?? RankingScoring(kind: .rating)
             let ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score)
-            var test = ["fused": evaluator.evaluate(predictor: fused, ranker: spec.evaluate.ranking ? ranker : nil)]
+            let implicit = set.implicit  // no rating to predict: ranking metrics only
+            var test = ["fused": evaluator.evaluate(predictor: implicit ? nil : fused, ranker: spec.evaluate.ranking ? ranker : nil)]
             let view = TrainingView(set: set, rows: split.rows(in: .train))
-            for baseline in spec.evaluate.baselines {
-                let predictor: any RatingPredictor & Ranker = switch baseline {
-                case .globalMean: GlobalMeanBaseline(fit: view)
-                case .bias: BiasBaseline(fit: view)
-                case .mf: MatrixFactorization(fit: view, seed: spec.seed)
+            let ranking = spec.evaluate.ranking
+            for baseline in spec.evaluate.baselines where baseline.predictsRatings ? !implicit : ranking {
+                let predictor: (any RatingPredictor)?, ranker: any Ranker
+                switch baseline {
+                case .globalMean: (predictor, ranker) = pair(GlobalMeanBaseline(fit: view))
+                case .bias: (predictor, ranker) = pair(BiasBaseline(fit: view))
+                case .mf: (predictor, ranker) = pair(MatrixFactorization(fit: view, seed: spec.seed))
+                case .popularity: (predictor, ranker) = (nil, PopularityBaseline(fit: view))
+                case .itemKNN: (predictor, ranker) = (nil, ItemKNNBaseline(fit: view, threads: options.threads))
+                case .ease:
+                    let fitted = TopNBaseline.fit(train: view, threads: options.threads)
+                    if let note = fitted.note { logger.warning("\(note)") }
+                    (predictor, ranker) = (nil, fitted.ranker)
                 }
-                test[baseline.rawValue] = evaluator.evaluate(predictor: predictor, ranker: spec.evaluate.ranking ? predictor : nil)
+                test[ranker.name] = evaluator.evaluate(predictor: predictor, ranker: ranking ? ranker : nil)
             }
             var ablation: [String: [String: [String: Double]]] = [:]
             if spec.evaluate.ablation {
@@ -50,7 +59,7 @@ extension PipelineRunner {
                     let masked = FusedPredictor(model: model, normalizer: description.normalizer, range: range, masked: [encoder.name])
                     let maskedRanker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
                                                    masked: [encoder.name])
-                    let table = evaluator.evaluate(predictor: masked, ranker: spec.evaluate.ranking ? maskedRanker : nil)
+                    let table = evaluator.evaluate(predictor: implicit ? nil : masked, ranker: spec.evaluate.ranking ? maskedRanker : nil)
                     ablation[encoder.name] = table.mapValues { metrics in metrics }
                         .reduce(into: [:]) { out, entry in
                             out[entry.key] = entry.value.reduce(into: [:]) { d, m in
@@ -62,7 +71,7 @@ extension PipelineRunner {
             let validEvaluator = Evaluator(set: set, split: split, part: .valid, options: spec.evaluate)
             let history = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json").history
             let document = MetricsDocument(
-                test: test, valid: validEvaluator.evaluate(predictor: fused, ranker: nil), ablation: ablation,
+                test: test, valid: validEvaluator.evaluate(predictor: implicit ? nil : fused, ranker: nil), ablation: ablation,
                 relevanceThreshold: Double(evaluator.threshold), epochs: history.epochs, bestEpoch: history.bestEpoch)
             let outputs = [try store.writeJSON(document, to: "stages/evaluate/metrics.json")]
             return (outputs, try evaluateNotes())
@@ -71,10 +80,16 @@ extension PipelineRunner {
 
     func evaluateNotes() throws -> [String] {
         let d = try store.readJSON(MetricsDocument.self, from: "stages/evaluate/metrics.json")
-        let names = ["fused"] + spec.evaluate.baselines.map(\.rawValue)
+        let names = ["fused"] + d.test.keys.filter { $0 != "fused" }.sorted()
+        let ndcg = "ndcg@\(spec.evaluate.k.first ?? 10)"
         return names.compactMap { name in
-            guard let all = d.test[name]?["all"], let rmse = all["rmse"] else { return nil }
-            return "\(name) RMSE \(String(format: "%.4f", rmse))"
+            guard let all = d.test[name]?["all"] else { return nil }
+            let parts = [all["rmse"].map { "RMSE \(String(format: "%.4f", $0))" },
+                         all[ndcg].map { "NDCG@\(spec.evaluate.k.first ?? 10) \(String(format: "%.4f", $0))" }].compactMap { $0 }
+            return parts.isEmpty ? nil : "\(name) " + parts.joined(separator: ", ")
         }
     }
 }
+
+/// A baseline that both predicts and ranks, as the pair the evaluator takes.
+private func pair(_ model: some RatingPredictor & Ranker) -> ((any RatingPredictor)?, any Ranker) { (model, model) }

@@ -23,8 +23,9 @@ extension PipelineRunner {
             let assembly = try modelAssembly()
             var (model, description) = assembly.build()
             let threshold = Evaluator.threshold(set: assembly.set, split: assembly.split, options: spec.evaluate)
+            let trainOptions = try effectiveTrainOptions(implicit: assembly.set.implicit)
             let trainer = Trainer(model: model, normalizer: description.normalizer, set: assembly.set, split: assembly.split,
-                                  options: spec.train, seed: spec.seed, checkpoint: (checkpointDirectory, stageKey))
+                                  options: trainOptions, seed: spec.seed, checkpoint: (checkpointDirectory, stageKey))
             trainer.relevanceThreshold = threshold
             trainer.threads = options.threads
             let task = progress.task("train", total: spec.train.epochs, unit: "epochs")
@@ -32,10 +33,15 @@ extension PipelineRunner {
                 task.advance()
                 self.logger.debug("epoch \(record.epoch): train loss \(record.trainLoss), valid rmse \(record.validRMSE)")
             }
-            let history = try trainer.train()
+            var history = try trainer.train()
+            history.coldItemMasked = trainer.selectColdItemContent().sorted()
+            if let masked = history.coldItemMasked, !masked.isEmpty {
+                logger.info("cold items: leaving out \(masked.joined(separator: ", ")) (validation RMSE of items without train ratings is lower without)")
+            }
+            description.coldItemMasked = history.coldItemMasked
             task.finish("best epoch \(history.bestEpoch)")
             let bestRMSE = history.epochs.first { $0.epoch == history.bestEpoch }?.validRMSE ?? history.initialValidRMSE
-            description.scoring = RankingScoring(objectives: spec.train.objectives, threshold: threshold, validRMSE: bestRMSE)
+            description.scoring = RankingScoring(objectives: trainOptions.objectives, threshold: threshold, validRMSE: bestRMSE)
             modelMemo = (model, description)
             let parameters = model.allParameters
             let outputs = [
@@ -48,6 +54,19 @@ extension PipelineRunner {
             ]
             return (outputs, try trainNotes())
         }
+    }
+
+    /// `spec.train`, with the rating objective off for implicit feedback (there is no rating).
+    func effectiveTrainOptions(implicit: Bool) throws -> TrainOptions {
+        var options = spec.train
+        if implicit { options.objectives.rating = 0 }
+        guard options.objectives.rating > 0 || options.objectives.ranking > 0 else {
+            throw PipelineError(
+                what: implicit ? "the interactions are implicit feedback (no rating column) and train.objectives.ranking is 0: nothing to train"
+                    : "train.objectives gives both objectives weight 0: nothing to train",
+                hint: "set train.objectives.ranking above 0 (default 1)")
+        }
+        return options
     }
 
     func trainNotes() throws -> [String] {

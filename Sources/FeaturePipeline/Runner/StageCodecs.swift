@@ -7,6 +7,7 @@ enum StageCodecs {
     static func encode(_ set: RatingSet) throws -> Data {
         var metadata = ["user_ids": try jsonText(set.userIds), "item_ids": try jsonText(set.itemIds)]
         if set.splitTags.contains(where: { !$0.isEmpty }) { metadata["split_tags"] = try jsonText(set.splitTags) }
+        if set.implicit { metadata["feedback"] = "implicit" }
         return Safetensors.encode([
             bytesEntry("users", .int32, set.users), bytesEntry("items", .int32, set.items),
             bytesEntry("ratings", .float32, set.ratings), bytesEntry("timestamps", .float64, set.timestamps),
@@ -22,12 +23,14 @@ enum StageCodecs {
         let decoder = JSONDecoder()
         let tags = try file.metadata["split_tags"].map { try decoder.decode([String].self, from: Data($0.utf8)) }
         let users = try values("users", Int32.self)
-        return RatingSet(
+        var set = RatingSet(
             userIds: try decoder.decode([String].self, from: Data((file.metadata["user_ids"] ?? "[]").utf8)),
             itemIds: try decoder.decode([String].self, from: Data((file.metadata["item_ids"] ?? "[]").utf8)),
             users: users, items: try values("items", Int32.self), ratings: try values("ratings", Float.self),
             timestamps: try values("timestamps", Double.self),
             splitTags: tags ?? [String](repeating: "", count: users.count))
+        set.implicit = file.metadata["feedback"] == "implicit"
+        return set
     }
 
     static func encode(_ split: DataSplit) -> Data {
@@ -61,7 +64,7 @@ enum StageCodecs {
             + StringColumns.entries("ratings", log.ratings) + StringColumns.entries("timestamps", log.timestamps)
             + StringColumns.entries("split_tags", log.splitTags)
         entries.append(bytesEntry("lines", .int64, log.lines.map(Int64.init)))
-        return Safetensors.encode(entries, metadata: ["source": log.source])
+        return Safetensors.encode(entries, metadata: ["source": log.source].merging(log.implicit ? ["feedback": "implicit"] : [:]) { $1 })
     }
 
     static func decodeInteractionLog(_ url: URL) throws -> InteractionLog {
@@ -72,6 +75,7 @@ enum StageCodecs {
         log.ratings = try StringColumns.decode("ratings", from: file, source: url.path)
         log.timestamps = try StringColumns.decode("timestamps", from: file, source: url.path)
         log.splitTags = try StringColumns.decode("split_tags", from: file, source: url.path)
+        log.implicit = file.metadata["feedback"] == "implicit"
         log.lines = (file["lines"]?.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) } ?? []).map(Int.init)
         return log
     }

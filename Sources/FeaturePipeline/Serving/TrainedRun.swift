@@ -99,21 +99,37 @@ public final class TrainedRun {
     public struct Recommendation: Codable, Sendable {
         public var rank: Int
         public var item: String
+        /// What the list is ordered by (model.json `scoring`): the unclipped predicted rating, the
+        /// ranking head's score, or log P(relevant) up to a per-user constant.
         public var score: Float
+        /// The predicted rating, clipped to the rating range (nil for implicit feedback).
+        public var rating: Float?
     }
 
-    /// Top-k items for `user`, excluding what the user rated in the run's data. An unknown user
-    /// gets the cold-user path (the model's unknown-user row: item biases and content).
+    /// How this run ranks (runs written before `scoring` existed rank by the predicted rating).
+    var scoring: RankingScoring { description.scoring ?? RankingScoring(kind: .rating) }
+
+    /// Top-k items for `user` by the run's ranking score, excluding what the user rated in the
+    /// run's data; equal scores are ordered by train popularity, then item id (`TieBreak`). An
+    /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
     public func recommend(user: String, k: Int) throws -> (known: Bool, items: [Recommendation]) {
         let u = set.userIds.firstIndex(of: user)
-        var seen = Set<Int>()
-        if let u { for r in 0..<set.count where Int(set.users[r]) == u { seen.insert(Int(set.items[r])) } }
-        let candidates = (0..<set.itemCount).filter { !seen.contains($0) }
-        let s = scores(userIndex: u, items: candidates)
-        let top = Metrics.topK(s, k: k)
+        var seen = Set<Int32>()
+        if let u { for r in 0..<set.count where Int(set.users[r]) == u { seen.insert(set.items[r]) } }
+        let ranker = u == nil
+            ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
+            : FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
+                          userVectors: userVectors, itemVectors: itemVectors)
+        let row = u ?? 0
+        let top = ranker.topItems(users: [Int32(row)], excluded: [seen], k: k, ties: ties)[0].map(Int.init)
+        let scores = ranker.scores(user: row, items: top)
+        let range = description.ratingRange[0]...description.ratingRange[1]
+        let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map { min(max($0, range.lowerBound), range.upperBound) }
         return (u.map { model.behavior.knownUsers[$0] } ?? false,
-                top.enumerated().map { Recommendation(rank: $0 + 1, item: set.itemIds[candidates[$1]], score: s[$1]) })
+                top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) })
     }
+
+    private lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
 
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
     func scores(userIndex: Int?, items: [Int]) -> [Float] {

@@ -14,9 +14,16 @@ public struct DataSpec: Sendable, Equatable {
         public var user: String
         public var item: String
         public var rating: String
+        /// Whether rows carry ratings (explicit) or only record that the user interacted (implicit).
+        public var feedback: Feedback
         public var timestamp: String?
         /// Column naming each row's part, for `split.method: column`.
         public var split: String?
+    }
+
+    public enum Feedback: String, Sendable, Equatable, CaseIterable {
+        /// explicit when the file has the rating column, implicit when it has none.
+        case auto, explicit, implicit
     }
 
     public struct Users: Sendable, Equatable {
@@ -50,6 +57,7 @@ extension DataSpec {
             user: ir.string("user", default: "user_id", doc: "Column holding the user id.") ?? "user_id",
             item: ir.string("item", default: "item_id", doc: "Column holding the item id.") ?? "item_id",
             rating: ir.string("rating", default: "rating", doc: "Column holding the rating.") ?? "rating",
+            feedback: ir.choice("feedback", default: Feedback.auto, doc: "explicit (ratings), implicit (views, plays, purchases: every row is an interaction; trains the ranking objective alone), or auto: implicit when the file has no rating column."),
             timestamp: ir.string("timestamp", default: nil, doc: "Column holding the time of the rating (seconds since 1970 or ISO 8601); used by deduplication and the temporal split."),
             split: ir.string("split", default: nil, doc: "Column holding train/valid/test, for split.method: column."))
         ir.finish()

@@ -28,8 +28,10 @@ extension SplitOptions {
         o.method = r.choice("method", default: o.method, doc: "random, per_user (every user keeps ratings in train), temporal (latest to test), or column (data.interactions.split says).")
         o.valid = r.double("valid", default: o.valid, range: 0...0.9, doc: "Share of warm ratings for validation.")
         o.test = r.double("test", default: o.test, range: 0...0.9, doc: "Share of warm ratings for test.")
-        o.coldItems = r.double("cold_items", default: o.coldItems, range: 0...0.9, doc: "Share of rated items held out whole (cold-item bucket).")
-        o.coldUsers = r.double("cold_users", default: o.coldUsers, range: 0...0.9, doc: "Share of users held out whole (cold-user bucket).")
+        let keep = o.method == .column  // the file's own split: nothing is moved unless asked
+        o.coldItems = r.double("cold_items", default: keep ? 0 : o.coldItems, range: 0...0.9, doc: "Share of rated items held out whole (cold-item bucket); default 0 with method: column.")
+        o.coldUsers = r.double("cold_users", default: keep ? 0 : o.coldUsers, range: 0...0.9, doc: "Share of users held out whole (cold-user bucket); default 0 with method: column.")
+        o.validationColdItems = r.double("validation_cold_items", default: o.validationColdItems, range: 0...0.5, doc: "method: column with cold_items 0: share of train items without test rows whose train rows become cold-item validation rows, so early stopping sees unrated items.")
         if o.valid + o.test >= 1 {
             r.report("test", r.node("test"), "valid + test is \(format(o.valid + o.test)), leaving nothing to train on", hint: "keep valid + test below 1, e.g. 0.1 each")
         }
@@ -84,7 +86,7 @@ extension TrainOptions {
         o.ranking.batchSize = ranking.int("batch_size", default: o.ranking.batchSize, range: 1...65_536, doc: "Users per ranking batch.")
         o.ranking.historyDropout = ranking.double("history_dropout", default: o.ranking.historyDropout, range: 0...0.95, doc: "Share of a user's history hidden from the user tower in each ranking batch (denoising).")
         o.ranking.negatives = ranking.int("negatives", default: o.ranking.negatives, range: 1...10_000_000, doc: "Catalogs up to this many items use the exact softmax; larger ones sample this many candidates per batch, with log-Q correction.")
-        o.ranking.passes = ranking.int("passes", default: o.ranking.passes, range: 1...1000, doc: "Passes over the users per epoch.")
+        o.ranking.ratio = ranking.double("ratio", default: o.ranking.ratio, range: 0.001...100, doc: "Ranking batches per rating batch in an epoch (rating batches counted even without ratings); at least one pass over the users.")
         ranking.finish()
         let es = r.section("early_stopping", doc: "Stop when the validation metric stops improving; the best epoch's weights are kept.")
         o.stoppingMetric = es.choice("metric", default: o.stoppingMetric, doc: "Validation metric watched: auto is rmse with the rating objective alone, ndcg (NDCG@10) with ranking alone, and with both the weighted sum of log rmse and −log ndcg.")

@@ -76,11 +76,24 @@ public struct MatrixFactorization: RatingPredictor, ScoreRanker {
         return p
     }
 
+    /// One sgemm of the users' factors by every item's (zero rows for unknown users and items, which
+    /// get no factor term), plus the biases: the same values as `raw`, up to summation order.
     public func rankingScores(users: [Int32]) -> Tensor {
-        let n = itemBias.count
-        var out = Tensor(shape: [users.count, n])
+        let n = itemBias.count, f = factors
+        var p = Tensor(shape: [users.count, f]), q = Tensor(shape: [n, f])
+        for (j, u) in users.enumerated() where Int(u) < known.users.count && known.users[Int(u)] {
+            for c in 0..<f { p.storage[j * f + c] = userFactors[Int(u) * f + c] }
+        }
+        for i in 0..<n where i < known.items.count && known.items[i] {
+            for c in 0..<f { q.storage[i * f + c] = itemFactors[i * f + c] }
+        }
+        var out = matmul(p, q, transposeB: true)
         for (j, u) in users.enumerated() {
-            for i in 0..<n { out.storage[j * n + i] = raw(Int(u), i) }
+            let ub = Int(u) < known.users.count && known.users[Int(u)] ? userBias[Int(u)] : 0
+            for i in 0..<n {
+                let ib = i < known.items.count && known.items[i] ? itemBias[i] : 0
+                out.storage[j * n + i] += mean + ub + ib
+            }
         }
         return out
     }

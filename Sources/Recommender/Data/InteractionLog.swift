@@ -11,6 +11,8 @@ public struct InteractionLog: Sendable, Codable {
     public var splitTags: [String?] = []
     /// Line (CSV) or record (JSON Lines) number of each row in the source, for messages.
     public var lines: [Int] = []
+    /// Implicit feedback: the file has no ratings and every row reads as rating 1.
+    public var implicit = false
 
     public init(source: String) { self.source = source }
 

@@ -136,13 +136,14 @@ public enum Preprocessor {
         let userIds = Array(Set(keep.map { log.users[$0]! })).sorted()
         var userIndex: [String: Int32] = [:]
         for (i, id) in userIds.enumerated() { userIndex[id] = Int32(i) }
-        let set = RatingSet(
+        var set = RatingSet(
             userIds: userIds, itemIds: catalogItemIds,
             users: keep.map { userIndex[log.users[$0]!]! },
             items: keep.map { itemIndex[log.items[$0]!]! },
             ratings: keep.map { rating[$0] },
             timestamps: keep.map { time[$0] },
             splitTags: keep.map { log.splitTags[$0] ?? "" })
+        set.implicit = log.implicit
         return (set, PreprocessReport(inputRows: log.count, outputRows: keep.count, rules: rules))
     }
 

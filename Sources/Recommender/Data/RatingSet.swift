@@ -13,6 +13,8 @@ public struct RatingSet: Sendable, Equatable {
     public var timestamps: [Double]
     /// Split column value per row (empty when not used).
     public var splitTags: [String]
+    /// Implicit feedback: every rating is 1 and only the ranking objective applies.
+    public var implicit = false
 
     public init(userIds: [String], itemIds: [String], users: [Int32], items: [Int32], ratings: [Float],
                 timestamps: [Double], splitTags: [String] = []) {

@@ -16,10 +16,15 @@ public struct SplitOptions: Sendable, Equatable, Codable {
     public var valid: Double = 0.1
     /// Share of warm rows for test.
     public var test: Double = 0.1
-    /// Share of rated items held out entirely (all their ratings go to validation or test).
+    /// Share of rated items held out entirely (all their ratings go to validation or test);
+    /// 0 by default with `column`, which keeps the file's own split.
     public var coldItems: Double = 0.05
-    /// Share of users held out entirely.
+    /// Share of users held out entirely; 0 by default with `column`.
     public var coldUsers: Double = 0.05
+    /// With `column` and no cold items: the share of train items, among those without test rows,
+    /// whose train rows become cold-item validation rows, so early stopping sees items nobody
+    /// rated. Their test predictions are unaffected (they have none).
+    public var validationColdItems: Double = 0.05
 
     public init() {}
 }

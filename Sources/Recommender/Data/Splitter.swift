@@ -65,6 +65,9 @@ public enum Splitter {
                 }
                 parts[r] = part
             }
+            if options.coldItems == 0 && options.validationColdItems > 0 {
+                holdOutValidationItems(set, share: options.validationColdItems, parts: &parts, rng: &rng)
+            }
         }
 
         // Tag held-out rows by what train contains.
@@ -83,6 +86,22 @@ public enum Splitter {
             }
         }
         return DataSplit(parts: parts, buckets: buckets)
+    }
+
+    /// Moves the train rows of a share of the train items that have no test rows to validation,
+    /// so validation has cold items while test stays as the file says.
+    private static func holdOutValidationItems(_ set: RatingSet, share: Double, parts: inout [DataSplit.Part],
+                                               rng: inout SeededGenerator) {
+        var inTrain = [Bool](repeating: false, count: set.itemCount), inTest = inTrain
+        for r in 0..<set.count {
+            if parts[r] == .train { inTrain[Int(set.items[r])] = true }
+            if parts[r] == .test { inTest[Int(set.items[r])] = true }
+        }
+        let trainItems = inTrain.indices.filter { inTrain[$0] }
+        var eligible = trainItems.filter { !inTest[$0] }
+        rng.shuffle(&eligible)
+        let chosen = Set(eligible.prefix(Int((share * Double(trainItems.count)).rounded())).map(Int32.init))
+        for r in 0..<set.count where parts[r] == .train && chosen.contains(set.items[r]) { parts[r] = .valid }
     }
 
     /// First `test` share → test, next `valid` share → valid, the rest train.

@@ -6,6 +6,16 @@ public struct EvaluationOptions: Sendable, Equatable, Codable {
         case bias
         /// Biased matrix factorisation trained by SGD (Surprise's SVD).
         case mf
+        /// Items ranked by their number of train interactions (ranking only).
+        case popularity
+        /// EASE^R (Steck 2019) on the train interactions as 0/1, λ = 500; item-kNN above
+        /// `EASEBaseline.itemLimit` rated items (ranking only).
+        case ease
+        /// Item-based k nearest neighbours, cosine, 100 neighbours (ranking only).
+        case itemKNN = "item_knn"
+
+        /// Whether the baseline predicts ratings (the others only rank).
+        public var predictsRatings: Bool { [.globalMean, .bias, .mf].contains(self) }
     }
 
     /// Cut-offs of the ranking metrics (Precision@K, Recall@K, NDCG@K, HitRate@K).
@@ -13,7 +23,7 @@ public struct EvaluationOptions: Sendable, Equatable, Codable {
     /// A test rating at or above this counts as relevant for ranking; nil means 75 % of the way
     /// from the lowest to the highest train rating (4 on a 1–5 scale).
     public var relevanceThreshold: Double? = nil
-    public var baselines: [Baseline] = [.globalMean, .bias, .mf]
+    public var baselines: [Baseline] = [.globalMean, .bias, .mf, .popularity, .ease]
     /// Re-evaluate with each modality masked and report the change.
     public var ablation: Bool = true
     /// Compute the ranking metrics (they score every unseen item for every test user).

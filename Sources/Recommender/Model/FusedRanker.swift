@@ -29,6 +29,8 @@ public struct FusedRanker: Ranker {
     let itemVectors: Tensor
     /// User vectors as the ranking head sees them (no id).
     let rankingUserVectors: Tensor
+    /// Whether the one user row is a user the model never saw (unknown-user bias, global mean).
+    let coldUser: Bool
 
     public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, masked: Set<String> = [], name: String = "fused") {
         self.init(model: model, normalizer: normalizer, score: score, userVectors: model.userVectors(),
@@ -44,6 +46,19 @@ public struct FusedRanker: Ranker {
         self.userVectors = userVectors
         self.itemVectors = itemVectors
         rankingUserVectors = score == .rating ? userVectors : model.userVectors(withoutIds: true)
+        coldUser = false
+    }
+
+    /// Ranks for a user the model never saw (user index 0 of `topItems`): no id, no history.
+    public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score) {
+        name = "fused"
+        self.score = score
+        self.model = model
+        self.normalizer = normalizer
+        userVectors = model.coldUserVector()
+        itemVectors = model.itemVectors()
+        rankingUserVectors = userVectors  // the cold user has no id either way
+        coldUser = true
     }
 
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
@@ -72,10 +87,24 @@ public struct FusedRanker: Ranker {
     }
 
     /// Unclipped predicted ratings of `items` for `user`.
-    func ratings(user: Int, items: [Int]) -> [Float] {
+    public func ratings(user: Int, items: [Int]) -> [Float] {
         let raw = model.score(users: [Int](repeating: user, count: items.count), items: items,
-                              userVectors: userVectors, itemVectors: itemVectors)
-        return raw.map { normalizer.denormalize($0, user: user) }
+                              userVectors: userVectors, itemVectors: itemVectors, coldUser: coldUser)
+        return raw.map { normalizer.denormalize($0, user: coldUser ? -1 : user) }
+    }
+
+    /// The score `topItems` ranks by, for `items` of one user.
+    public func scores(user: Int, items: [Int]) -> [Float] {
+        switch score {
+        case .rating:
+            return ratings(user: user, items: items)
+        case .retrieval, .combined:
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: itemVectors)
+            guard case .combined(let threshold, let sigma) = score else { return items.map { s.storage[$0] } }
+            return zip(items, ratings(user: user, items: items)).map { i, r in
+                s.storage[i] + Self.logNormalCDF((r - threshold) / sigma)
+            }
+        }
     }
 
     private func combinedTop(user: Int, s: [Float], excluded: Set<Int32>, k: Int, ties: TieBreak,
@@ -97,7 +126,7 @@ public struct FusedRanker: Ranker {
     }
 
     /// log Φ(z) for the standard normal CDF, accurate in the far left tail (where Φ underflows).
-    static func logNormalCDF(_ z: Float) -> Float {
+    public static func logNormalCDF(_ z: Float) -> Float {
         let x = Double(z)
         if x > -30 { return Float(Foundation.log(0.5 * erfc(-x / 2.squareRoot()))) }
         // Asymptotic series: Φ(x) ≈ φ(x)/(−x) · (1 − 1/x²) for x → −∞.

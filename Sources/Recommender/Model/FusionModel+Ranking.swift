@@ -30,6 +30,15 @@ extension FusionModel {
         }
     }
 
+    public enum Objective: Sendable { case rating, ranking }
+
+    /// Marks the dense parameters the other objective alone uses as idle, so a step of `objective`
+    /// does not move them: the MLP head in ranking steps, the ranking scale in rating steps.
+    public func prepareStep(for objective: Objective) {
+        for p in head.parameters { p.isIdle = objective == .ranking }
+        rankingScale.isIdle = objective == .rating
+    }
+
     /// Forward and backward of the ranking loss for one batch; gradients are accumulated scaled by
     /// `weight`. Returns the batch's mean loss per user.
     @discardableResult

@@ -40,6 +40,9 @@ extension FusionModel {
                     if isModality[k] && options.modalityDropout > 0 && Double(rng.nextUnitFloat()) < options.modalityDropout { continue }
                 case .inference(let masked):
                     if masked.contains(encoder.name) { continue }
+                    // Items without train ratings leave out what validation found hurts them.
+                    if !coldItemMasked.isEmpty, coldItemMasked.contains(encoder.name),
+                       (foreign?.idRows[item] ?? itemRow(item)) == itemCount { continue }
                 }
                 rows.append(r)
             }

@@ -42,6 +42,10 @@ public final class FusionModel: @unchecked Sendable {
     let userTower: Linear
     let head: Sequential
     let dropouts: [Dropout]
+    /// Modalities left out (their missing vector used) for items without train ratings, chosen on
+    /// the validation split's cold items after training (`Trainer.selectColdItemContent`): content
+    /// that only memorised its items (title words seen once) must not hurt items nobody rated.
+    public var coldItemMasked: Set<String> = []
     /// Frozen encoders' outputs for every item, computed once.
     var frozenOutputs: [Int: Tensor] = [:]
     var pending: StepCache?
@@ -73,7 +77,9 @@ public final class FusionModel: @unchecked Sendable {
         itemIdEmbedding = options.itemIdEmbedding > 0
             ? Embedding(count: itemCount + 1, dimension: options.itemIdEmbedding, std: 0.1, name: "item.embedding", rng: &rng) : nil
         itemBias = Embedding(count: itemCount + 1, dimension: 1, std: 0, name: "item.bias", rng: &rng)
-        rankingBias = Embedding(count: itemCount + 1, dimension: 1, std: 0, name: "ranking.bias", rng: &rng)
+        // Its own stream, so adding the ranking head left every other initial value as it was.
+        var rankingRNG = SeededGenerator(seed: seed, stream: "fusion-init-ranking")
+        rankingBias = Embedding(count: itemCount + 1, dimension: 1, std: 0, name: "ranking.bias", rng: &rankingRNG)
         rankingScale = Parameter(name: "ranking.scale", value: Tensor(shape: [1], storage: [1]))
         history = options.historyPooling == .none ? nil
             : EmbeddingBag(count: itemCount, dimension: d, mode: options.historyPooling == .mean ? .mean : .weightedSum,

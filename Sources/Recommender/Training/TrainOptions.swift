@@ -27,18 +27,23 @@ public struct TrainOptions: Sendable, Equatable, Codable {
         /// Catalogs up to this many items use the exact softmax; larger ones sample this many
         /// candidates per batch (with log-Q correction).
         public var negatives: Int = 8192
-        /// Passes over the users per epoch.
-        public var passes: Int = 1
+        /// Ranking batches per rating batch in an epoch (rating batches of `batchSize` train rows,
+        /// counted even when the rating objective is off); at least one pass over the users.
+        /// Measured on the anime set (docs/results.md): 0.25 and 0.5 beat fewer ranking batches on
+        /// both NDCG and RMSE (the ranking objective regularises the rating), 0.5 by a little more.
+        public var ratio: Double = 0.5
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case batchSize = "batch_size", historyDropout = "history_dropout", negatives, passes
+            case batchSize = "batch_size", historyDropout = "history_dropout", negatives, ratio
         }
     }
 
     /// Decay of the exponential moving average of the weights that validation, early stopping
-    /// and the saved model use (0: the raw weights).
-    public var weightAverage: Double = 0
+    /// and the saved model use (0: the raw weights). The trainer caps it at 1 − 2/(steps per
+    /// epoch), so the average never spans more than about half an epoch on small data sets.
+    /// Measured on the anime set: test RMSE 1.1552 → 1.1500 with the rating objective alone.
+    public var weightAverage: Double = 0.999
     public var objectives = Objectives()
     public var ranking = Ranking()
 

@@ -60,3 +60,32 @@ extension Trainer {
         }
     }
 }
+
+extension Trainer {
+    /// The modalities to leave out for items without train ratings: every subset of the item
+    /// modalities is tried on the validation rows whose item has no train rating, and the one with
+    /// the lowest RMSE wins (on a tie, the one that leaves out fewer). Content that helps warm items
+    /// can still hurt cold ones: words seen in one title learn that title's ratings, which says
+    /// nothing about a new title. Needs the rating objective and at least `minimumRows` such rows;
+    /// otherwise nothing is left out.
+    public func selectColdItemContent(minimumRows: Int = 100) -> Set<String> {
+        let rows = split.rows(in: .valid, bucket: .coldItem)
+        let modalities = zip(model.itemEncoders, model.isModality).filter(\.1).map(\.0.name)
+        guard options.objectives.rating > 0, rows.count >= minimumRows, !modalities.isEmpty else { return [] }
+        let train = split.rows(in: .train).map { set.ratings[$0] }
+        let range = (train.min() ?? 0)...(train.max() ?? 0)
+        let users = rows.map { set.users[$0] }, items = rows.map { set.items[$0] }, truth = rows.map { set.ratings[$0] }
+        let userVectors = model.userVectors()
+        var best: (rmse: Double, masked: Set<String>) = (.infinity, [])
+        for subset in 0..<(1 << modalities.count) {
+            let masked = Set(modalities.indices.filter { subset & (1 << $0) != 0 }.map { modalities[$0] })
+            model.coldItemMasked = masked
+            let predictor = FusedPredictor(model: model, normalizer: normalizer, range: range, userVectors: userVectors,
+                                           itemVectors: model.itemVectors())
+            let rmse = Metrics.rmse(predictor.predict(users: users, items: items), truth)
+            if rmse < best.rmse || rmse == best.rmse && masked.count < best.masked.count { best = (rmse, masked) }
+        }
+        model.coldItemMasked = best.masked
+        return best.masked
+    }
+}

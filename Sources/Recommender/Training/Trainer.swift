@@ -56,7 +56,13 @@ public final class Trainer {
             ? RankingBatches(set: set, trainRows: trainRows, batchSize: options.ranking.batchSize, negatives: options.ranking.negatives)
             : nil
         let validation = Validation(trainer: self)
-        average = options.weightAverage > 0 ? WeightAverage(parameters: parameters, decay: Float(options.weightAverage)) : nil
+        // Batches per epoch: rating batches of the train rows, and `ratio` ranking batches per rating
+        // batch (counted even when the rating objective is off), at least one pass over the users.
+        let ratingSteps = (trainRows.count + options.batchSize - 1) / options.batchSize
+        let rankingSteps = ranking.map { max($0.batchesPerPass, Int((options.ranking.ratio * Double(ratingSteps)).rounded())) } ?? 0
+        let stepsPerEpoch = (ratingWeight > 0 ? ratingSteps : 0) + rankingSteps
+        let decay = min(options.weightAverage, 1 - 2 / Double(max(stepsPerEpoch, 4)))
+        average = options.weightAverage > 0 && decay > 0 ? WeightAverage(parameters: parameters, decay: Float(decay)) : nil
 
         var history = TrainingHistory()
         var best = Double.infinity
@@ -88,7 +94,8 @@ public final class Trainer {
             var rankingBatches: [FusionModel.RankingBatch] = []
             if let ranking {
                 var sampler = SeededGenerator(seed: seed, stream: "ranking-\(epoch)")
-                for _ in 0..<options.ranking.passes { rankingBatches += ranking.pass(rng: &sampler) }
+                while rankingBatches.count < rankingSteps { rankingBatches += ranking.pass(rng: &sampler) }
+                rankingBatches.removeLast(rankingBatches.count - rankingSteps)
             }
             var lossSum = 0.0, squaredError = 0.0, rankingLoss = 0.0
             let steps = ratingBatches.count + rankingBatches.count
@@ -98,10 +105,12 @@ public final class Trainer {
                 var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
                 // Ranking batches are spread evenly among the rating batches.
                 if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
+                    model.prepareStep(for: .ranking)
                     rankingLoss += model.rankingStep(rankingBatches[nextRanking], historyKeep: Float(1 - options.ranking.historyDropout),
                                                      weight: rankingWeight, rng: &rng)
                     nextRanking += 1
                 } else {
+                    model.prepareStep(for: .rating)
                     let start = ratingBatches[nextRating]
                     nextRating += 1
                     let batch = order[start..<min(order.count, start + options.batchSize)]
@@ -151,6 +160,7 @@ public final class Trainer {
                      epoch: epoch, improved: history.bestEpoch == epoch)
             onEpoch?(record, options.epochs)
         }
+        for p in parameters { p.isIdle = false }  // none stays idle after training
         history.stoppedEarly = epoch < options.epochs
         for (p, v) in zip(parameters, bestValues) { p.value = v }
         return history

@@ -55,10 +55,13 @@ public struct TrainingHistory: Sendable, Codable, Equatable {
     /// Validation error of the starting point (epoch 0; the warm start).
     public var initialValidRMSE = Double.nan
     public var initialValidMAE = Double.nan
+    /// Modalities left out for items without train ratings (`Trainer.selectColdItemContent`).
+    public var coldItemMasked: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
         case epochs, bestEpoch = "best_epoch", stoppedEarly = "stopped_early", resumedFromEpoch = "resumed_from_epoch"
         case initialValidRMSE = "initial_valid_rmse", initialValidMAE = "initial_valid_mae"
+        case coldItemMasked = "cold_item_masked"
     }
 
     public init() {}

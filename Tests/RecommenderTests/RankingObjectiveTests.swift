@@ -1,0 +1,103 @@
+import Foundation
+import NeuralNet
+import Recommender
+import TensorCore
+import TestSupport
+import Testing
+
+/// The ranking side of the fused model: batches of the ranking objective, the exact pruned top-k of
+/// the combined score, and log Φ. (Its gradients are checked against PyTorch in
+/// FusionModelParityTests.)
+@Suite struct RankingObjectiveTests {
+    /// 6 users × 40 items, every user with 5 to 12 train items, item 39 never rated.
+    static func ratings() -> RatingSet {
+        var users: [Int32] = [], items: [Int32] = [], values: [Float] = []
+        var rng = SeededGenerator(seed: 5)
+        for u in 0..<6 {
+            var pool = Array(0..<39)
+            rng.shuffle(&pool)
+            for i in pool.prefix(5 + u) {
+                users.append(Int32(u)); items.append(Int32(i)); values.append(Float(1 + rng.nextInt(below: 5)))
+            }
+        }
+        return RatingSet(userIds: (0..<6).map { "u\($0)" }, itemIds: (0..<40).map { "i\($0)" }, users: users, items: items,
+                         ratings: values, timestamps: [Double](repeating: 0, count: users.count))
+    }
+
+    @Test func aCatalogWithinTheLimitUsesEveryItemWithoutCorrection() {
+        let set = Self.ratings()
+        let batches = RankingBatches(set: set, trainRows: Array(0..<set.count), batchSize: 4, negatives: 40)
+        var rng = SeededGenerator(seed: 1)
+        let pass = batches.pass(rng: &rng)
+        #expect(batches.exact)
+        #expect(pass.map(\.users.count) == [4, 2])
+        #expect(Set(pass.flatMap(\.users)) == Set(0..<6), "one pass covers every user once")
+        for b in pass {
+            #expect(b.candidates == Array(0..<40))
+            #expect(b.logQ == nil)
+            for (r, u) in b.users.enumerated() {
+                let train = (0..<set.count).filter { Int(set.users[$0]) == u }.map { Int(set.items[$0]) }
+                #expect(b.targets.range(r).map { b.targets.indices[$0] } == train)
+            }
+        }
+    }
+
+    @Test func aLargerCatalogSamplesCandidatesAndCorrectsByInclusion() {
+        let set = Self.ratings()
+        let batches = RankingBatches(set: set, trainRows: Array(0..<set.count), batchSize: 2, negatives: 10)
+        var rng = SeededGenerator(seed: 1)
+        let pass = batches.pass(rng: &rng)
+        var again = SeededGenerator(seed: 1)
+        #expect(!batches.exact)
+        #expect(batches.pass(rng: &again).map(\.candidates) == pass.map(\.candidates), "same generator, same batches")
+        // Share of users holding each item, for q_j = 1 − (1 − π_j)(1 − M/N), π_j = 1 − (1 − f_j)^B.
+        var holders = [Double](repeating: 0, count: 40)
+        for i in set.items { holders[Int(i)] += 1 }  // each user rates an item at most once here
+        for b in pass {
+            let targets = Set(b.targets.indices)
+            #expect(targets.isSubset(of: Set(b.candidates)), "every target is a candidate")
+            #expect(b.candidates.count == targets.count + 10, "targets plus the drawn negatives")
+            #expect(Set(b.candidates).count == b.candidates.count, "no candidate twice")
+            for (j, item) in b.candidates.enumerated() {
+                let pi = 1 - pow(1 - holders[item] / 6, 2)
+                let q = 1 - (1 - pi) * (1 - 10.0 / 40)
+                #expect(abs(Double(b.logQ![j]) - log(q)) < 1e-6, "log q of item \(item)")
+            }
+        }
+    }
+
+    @Test func theCombinedScoreTopKEqualsScoringEveryItem() throws {
+        let g: FusionModelParityTests.Golden = try Repository.golden("recommender/fusion_model.json")
+        let model = FusionModelParityTests.build(g)
+        let set = RatingSet(userIds: (0..<g.users).map { "u\($0)" }, itemIds: (0..<g.items).map { "i\($0)" },
+                            users: g.train.map { Int32($0[0]) }, items: g.train.map { Int32($0[1]) },
+                            ratings: g.train.map { Float($0[2]) }, timestamps: g.train.map { $0[3] })
+        let normalizer = RatingNormalizer(method: .none, set: set, trainRows: Array(0..<set.count))
+        let ties = TieBreak(set: set, trainRows: Array(0..<set.count))
+        let users = (0..<Int32(g.users)).map { $0 }
+        let excluded: [Set<Int32>] = users.map { u in u == 1 ? [0, 2] : [] }
+        for (threshold, sigma): (Float, Float) in [(3.5, 0.8), (6, 0.3), (0, 5)] {
+            let ranker = FusedRanker(model: model, normalizer: normalizer, score: .combined(threshold: threshold, sigma: sigma))
+            let top = ranker.topItems(users: users, excluded: excluded, k: 3, ties: ties)
+            let s = model.rankingScores(userVectors: model.userVectors(withoutIds: true), itemVectors: model.itemVectors())
+            let userVectors = model.userVectors(), itemVectors = model.itemVectors()
+            for (j, u) in users.enumerated() {
+                let items = (0..<g.items).filter { !excluded[j].contains(Int32($0)) }
+                let r = model.score(users: [Int](repeating: Int(u), count: items.count), items: items,
+                                    userVectors: userVectors, itemVectors: itemVectors)
+                let combined = zip(items, r).map { i, rating in s.storage[j * g.items + i] + FusedRanker.logNormalCDF((rating - threshold) / sigma) }
+                #expect(top[j] == TopK.select(items: items.map(Int32.init), scores: combined, k: 3, ties: ties),
+                        "user \(u), t \(threshold), σ \(sigma)")
+            }
+        }
+    }
+
+    @Test(arguments: [(3.0, -0.0013508099647481925), (0, -0.6931471805599453), (-1.5, -2.7059444008238898),
+                      (-5, -15.064998393988727), (-20, -203.9171553710973), (-29.9, -451.3229124585287),
+                      (-30.1, -457.32956441638237), (-40, -804.6084420137539)])
+    func logNormalCDFMatchesScipy(z: Double, expected: Double) {
+        // scipy.stats.norm.logcdf (scipy 1.17.1); Float precision of the result.
+        let value = Double(FusedRanker.logNormalCDF(Float(z)))
+        #expect(abs(value - expected) <= 2e-6 * max(1, abs(expected)), "log Φ(\(z)) = \(value), scipy \(expected)")
+    }
+}
