@@ -23,6 +23,8 @@ import Testing
         let ranking_weight: Float
         let ranking_batches: [RankingBatch]
         let ranking_first_gradients: [String: [Float]]
+        let shared_towers: Bool
+        let ranking_dim: Int
     }
 
     static func build(_ g: Golden) -> FusionModel {
@@ -35,6 +37,8 @@ import Testing
         options.itemDim = 4; options.hidden = [6]; options.dropout = 0
         options.itemIdEmbedding = 3; options.userEmbedding = 3
         options.modalityDropout = 0; options.itemIdDropout = 0; options.userIdDropout = 0
+        options.rankingTowers = g.shared_towers ? .shared : .separate
+        options.rankingDim = g.ranking_dim
         var rng = SeededGenerator(seed: 1)
         let audio = ProjectionEncoder(
             name: "audio", features: Tensor(shape: [g.items, g.feature_width], storage: g.features), present: g.present,
@@ -54,8 +58,10 @@ import Testing
         return model
     }
 
-    @Test func gradientsLossesAndTenStepsMatchPyTorch() throws {
-        let g: Golden = try Repository.golden("recommender/fusion_model.json")
+    /// Both ways of training the ranking objective: its own towers (the default) and shared ones.
+    @Test(arguments: ["fusion_model.json", "fusion_model_shared.json"])
+    func gradientsLossesAndTenStepsMatchPyTorch(golden: String) throws {
+        let g: Golden = try Repository.golden("recommender/\(golden)")
         let model = Self.build(g)
         #expect(Set(model.parameters.map(\.name)) == Set(g.initial.keys), "every parameter is mirrored")
         let optimizer = Adam(parameters: model.parameters, learningRate: g.learning_rate)

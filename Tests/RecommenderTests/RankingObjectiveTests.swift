@@ -79,7 +79,7 @@ import Testing
         for (threshold, sigma): (Float, Float) in [(3.5, 0.8), (6, 0.3), (0, 5)] {
             let ranker = FusedRanker(model: model, normalizer: normalizer, score: .combined(threshold: threshold, sigma: sigma))
             let top = ranker.topItems(users: users, excluded: excluded, k: 3, ties: ties)
-            let s = model.rankingScores(userVectors: model.userVectors(withoutIds: true), itemVectors: model.itemVectors())
+            let s = model.rankingScores(userVectors: model.userVectors(forRanking: true), itemVectors: model.itemVectors(forRanking: true))
             let userVectors = model.userVectors(), itemVectors = model.itemVectors()
             for (j, u) in users.enumerated() {
                 let items = (0..<g.items).filter { !excluded[j].contains(Int32($0)) }

@@ -13,12 +13,15 @@ with log-Q corrections.
 Embedding tables are sparse (SparseAdam), dense weights use Adam; touched embedding rows get an
 L2 term lambda*theta. All random dropouts are off, so both frameworks see the same computation.
 
-Run: ../venv/bin/python scripts/golden/fusion_model.py  (versions: scripts/golden/requirements.txt)
-Writes fixtures/golden/recommender/fusion_model.json.
+Run: python scripts/golden/fusion_model.py [--shared]  (in the environment of scripts/dev-venv;
+versions: scripts/golden/requirements.txt). Writes fixtures/golden/recommender/fusion_model.json
+(the ranking's own towers, model.ranking_towers: separate) or, with --shared,
+fusion_model_shared.json (the ranking scores with the rating towers).
 """
 import json
 import math
 import pathlib
+import sys
 
 import numpy as np
 import torch
@@ -30,6 +33,10 @@ out = pathlib.Path(__file__).resolve().parents[2] / "fixtures/golden/recommender
 U, I = 5, 7
 D, HID, DU, DI, PROJ, GDIM, FEAT = 4, 6, 3, 3, 2, 2, 5
 LR, LAMBDA, RANK_WEIGHT = 0.01, 0.01, 0.5
+# model.ranking_towers: "separate" (the default: the ranking has its own linear maps of the towers'
+# inputs, width RANK_D) or "shared" (it scores with the rating towers' w and v).
+SHARED = "--shared" in sys.argv
+RANK_D = D if SHARED else 5
 
 # Train ratings (user, item, rating, time); item 6 is never rated; user 4 has a single rating.
 train = [(0, 0, 4.0, 1), (0, 1, 3.0, 2), (0, 2, 5.0, 3), (0, 3, 2.5, 4), (1, 0, 3.5, 1), (1, 2, 4.0, 5),
@@ -79,6 +86,11 @@ P = {
     "head.out.weight": init(1, HID), "head.out.bias": init(1),
     "ranking.bias.weight": init(I + 1, 1), "ranking.scale": torch.tensor([1.3]),
 }
+if not SHARED:
+    P.update({"ranking.item.tower.weight": init(RANK_D, PROJ + 1 + GDIM + DI),  # no bias: the softmax cannot see it
+              "ranking.user.tower.weight": init(RANK_D, DU + D + 2), "ranking.user.tower.bias": init(RANK_D)})
+ITEM_TOWER = "item.tower" if SHARED else "ranking.item.tower"
+USER_TOWER = "user.tower" if SHARED else "ranking.user.tower"
 initial = {k: v.clone() for k, v in P.items()}
 sparse = ["missing.audio", "item_fields.genres.weight", "user.embedding.weight", "user.bias.weight", "item.embedding.weight",
           "item.bias.weight", "user.history.weight", "ranking.bias.weight"]
@@ -97,8 +109,8 @@ def id_row(i):
     return i if i in train_items else I  # items without train ratings use the unknown row
 
 
-def item_vectors(uniq):
-    """x_c and v for a list of distinct items."""
+def item_vectors(uniq, tower="item.tower"):
+    """v (through `tower`) for a list of distinct items."""
     enc_rows = [i for i in uniq if present[i]]
     proj = torch.nn.functional.linear(torch.tensor(features[enc_rows]), params["audio.projection.weight"],
                                       params["audio.projection.bias"])
@@ -114,7 +126,7 @@ def item_vectors(uniq):
     item_ids = torch.tensor([id_row(i) for i in uniq])
     ie = torch.nn.functional.embedding(item_ids, params["item.embedding.weight"], sparse=True)
     xc = torch.cat([audio, gen, ie], dim=1)
-    return torch.nn.functional.linear(xc, params["item.tower.weight"], params["item.tower.bias"])
+    return torch.nn.functional.linear(xc, params[tower + ".weight"], params.get(tower + ".bias"))
 
 
 def forward(rows):
@@ -140,11 +152,11 @@ def forward(rows):
 
 def ranking_loss(users, candidates, log_q):
     """Mean over users of sum over their train items of (logsumexp - s), times RANK_WEIGHT."""
-    v = item_vectors(candidates)
+    v = item_vectors(candidates, ITEM_TOWER)
     ue = torch.nn.functional.embedding(torch.tensor([U] * len(users)), params["user.embedding.weight"], sparse=True)
     hist = bag_mean(params["user.history.weight"], [history[u] for u in users])
     st = torch.tensor([stats(u, None) for u in users], dtype=torch.float32)
-    w = torch.nn.functional.linear(torch.cat([ue, hist, st], dim=1), params["user.tower.weight"], params["user.tower.bias"])
+    w = torch.nn.functional.linear(torch.cat([ue, hist, st], dim=1), params[USER_TOWER + ".weight"], params[USER_TOWER + ".bias"])
     c = torch.nn.functional.embedding(torch.tensor([id_row(i) for i in candidates]), params["ranking.bias.weight"],
                                       sparse=True)[:, 0]
     logits = params["ranking.scale"] * (w @ v.T) + c - torch.tensor(log_q)
@@ -203,5 +215,6 @@ json.dump({
     "ranking_first_gradients": {k: v.ravel().tolist() for k, v in ranking_first_grads.items()},
     "steps": steps,
     "final": {k: params[k].detach().ravel().tolist() for k in P},
-}, open(out / "fusion_model.json", "w"))
-print("wrote", out / "fusion_model.json")
+    "shared_towers": SHARED, "ranking_dim": RANK_D,
+}, open(out / ("fusion_model_shared.json" if SHARED else "fusion_model.json"), "w"))
+print("wrote", out / ("fusion_model_shared.json" if SHARED else "fusion_model.json"))

@@ -51,6 +51,9 @@ extension ModelOptions {
         o.modalityDropout = r.double("modality_dropout", default: o.modalityDropout, range: 0...0.9, doc: "Probability, per batch and item, of replacing a modality by its learned missing vector.")
         o.itemIdDropout = r.double("item_id_dropout", default: o.itemIdDropout, range: 0...0.9, doc: "Probability, per batch and item, of hiding the item id so the content path learns to stand alone (cold items).")
         o.warmStart = r.choice("warm_start", default: o.warmStart, doc: "Start from a matrix factorisation of the train ratings fitted first (mf), from user and item biases (bias), from random weights, or auto: bias when items have content, mf when the model sees ids only.")
+        o.rankingTowers = r.choice("ranking_towers", default: o.rankingTowers, doc: "separate: the ranking objective maps the towers' inputs with its own linear layers; shared: it scores with the rating model's user and item vectors.")
+        let rankingDim = r.int("ranking_dim", default: o.rankingDim ?? 0, range: 0...4096, doc: "Width of the ranking objective's own towers (ranking_towers: separate); 0: item_dim.")
+        o.rankingDim = rankingDim > 0 ? rankingDim : nil
         o.userIdDropout = r.double("user_id_dropout", default: o.userIdDropout, range: 0...0.9, doc: "The same for user ids (cold users).")
         r.finish()
         o.userEmbedding = u.int("embedding", default: o.userEmbedding, range: 0...4096, doc: "Width of the user-id embedding (0: off).")

@@ -27,25 +27,27 @@ public struct FusedRanker: Ranker {
     let normalizer: RatingNormalizer
     let userVectors: Tensor
     let itemVectors: Tensor
-    /// User vectors as the ranking head sees them (no id).
+    /// User and item vectors as the ranking head sees them (no user id; its own towers if any).
     let rankingUserVectors: Tensor
+    let rankingItemVectors: Tensor
     /// Whether the one user row is a user the model never saw (unknown-user bias, global mean).
     let coldUser: Bool
 
     public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, masked: Set<String> = [], name: String = "fused") {
         self.init(model: model, normalizer: normalizer, score: score, userVectors: model.userVectors(),
-                  itemVectors: model.itemVectors(masked: masked), name: name)
+                  itemVectors: model.itemVectors(masked: masked), masked: masked, name: name)
     }
 
     public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, userVectors: Tensor, itemVectors: Tensor,
-                name: String = "fused") {
+                masked: Set<String> = [], name: String = "fused") {
         self.name = name
         self.score = score
         self.model = model
         self.normalizer = normalizer
         self.userVectors = userVectors
         self.itemVectors = itemVectors
-        rankingUserVectors = score == .rating ? userVectors : model.userVectors(withoutIds: true)
+        rankingUserVectors = score == .rating ? userVectors : model.userVectors(forRanking: true)
+        rankingItemVectors = score == .rating ? itemVectors : model.itemVectors(masked: masked, forRanking: true)
         coldUser = false
     }
 
@@ -57,7 +59,8 @@ public struct FusedRanker: Ranker {
         self.normalizer = normalizer
         userVectors = model.coldUserVector()
         itemVectors = model.itemVectors()
-        rankingUserVectors = userVectors  // the cold user has no id either way
+        rankingUserVectors = model.coldUserVector(forRanking: true)
+        rankingItemVectors = model.itemVectors(forRanking: true)
         coldUser = true
     }
 
@@ -70,7 +73,7 @@ public struct FusedRanker: Ranker {
                 return TopK.select(items: kept.map(Int32.init), scores: ratings(user: Int(u), items: kept), k: k, ties: ties)
             }
         case .retrieval:
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: itemVectors)
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return s.withUnsafeBufferPointer { p in
                 users.indices.map { j in
                     TopK.select(UnsafeBufferPointer(rebasing: p[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
@@ -78,7 +81,7 @@ public struct FusedRanker: Ranker {
                 }
             }
         case .combined(let threshold, let sigma):
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: itemVectors)
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return users.indices.map { j in
                 combinedTop(user: Int(users[j]), s: Array(s.storage[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
                             excluded: excluded[j], k: k, ties: ties, threshold: threshold, sigma: sigma)
@@ -99,7 +102,7 @@ public struct FusedRanker: Ranker {
         case .rating:
             return ratings(user: user, items: items)
         case .retrieval, .combined:
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: itemVectors)
+            let s = model.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: rankingItemVectors)
             guard case .combined(let threshold, let sigma) = score else { return items.map { s.storage[$0] } }
             return zip(items, ratings(user: user, items: items)).map { i, r in
                 s.storage[i] + Self.logNormalCDF((r - threshold) / sigma)

@@ -6,14 +6,16 @@ extension FusionModel {
     static let chunk = 2048
 
     /// Fused item vectors v_i of every item, (itemCount, itemDim); `masked` modalities are
-    /// replaced by their missing vectors (modality ablation).
-    public func itemVectors(masked: Set<String> = []) -> Tensor {
+    /// replaced by their missing vectors (modality ablation). `forRanking`: the ranking's ṽ_i.
+    public func itemVectors(masked: Set<String> = [], forRanking: Bool = false) -> Tensor {
+        let tower = forRanking ? retrievalItemTower : itemTower
+        let dimension = tower.outFeatures
         var out = Tensor(shape: [itemCount, dimension])
         var rng = SeededGenerator(seed: 0)  // unused in inference
         for start in stride(from: 0, to: itemCount, by: Self.chunk) {
             let items = Array(start..<min(itemCount, start + Self.chunk))
             let inputs = itemInputs(items, mode: .inference(masked: masked), rng: &rng)
-            let v = itemTower.infer(inputs.x)
+            let v = tower.infer(inputs.x)
             out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
         }
         return out
@@ -57,22 +59,24 @@ extension FusionModel {
     }
 
     /// User vectors w_u of every user from their whole train history, (userCount, itemDim);
-    /// `withoutIds`: as the ranking head sees them (the unknown id row for everyone).
-    public func userVectors(withoutIds: Bool = false) -> Tensor {
+    /// `forRanking`: the ranking's w̃_u (the unknown id row for everyone, its own tower if any).
+    public func userVectors(forRanking: Bool = false) -> Tensor {
+        let tower = forRanking ? retrievalUserTower : userTower
+        let dimension = tower.outFeatures
         var out = Tensor(shape: [userCount, dimension])
         var rng = SeededGenerator(seed: 0)
         for start in stride(from: 0, to: userCount, by: Self.chunk) {
             let users = Array(start..<min(userCount, start + Self.chunk))
-            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), withoutIds: withoutIds, rng: &rng)
-            let w = userTower.infer(inputs.x)
+            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), withoutIds: forRanking, rng: &rng)
+            let w = tower.infer(inputs.x)
             out.storage.replaceSubrange((start * dimension)..<((start + users.count) * dimension), with: w.storage)
         }
         return out
     }
 
     /// The user vector of a user the run never saw: unknown id, no history, no statistics, unknown
-    /// field values. (1, itemDim).
-    public func coldUserVector() -> Tensor {
+    /// field values. (1, itemDim). `forRanking`: through the ranking's tower.
+    public func coldUserVector(forRanking: Bool = false) -> Tensor {
         var parts: [Tensor] = []
         if let embedding = userEmbedding { parts.append(embedding.infer([userCount])) }
         if let history { parts.append(Tensor(shape: [1, history.dimension])) }
@@ -80,7 +84,7 @@ extension FusionModel {
         if let encoder = userEncoder {
             parts.append((encoder as? TabularEncoder)?.inferUnknown() ?? Tensor(shape: [1, encoder.outputDimension]))
         }
-        return userTower.infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
+        return (forRanking ? retrievalUserTower : userTower).infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
     }
 
     /// Predicted (normalised) ratings for pairs, from precomputed vectors. With `coldUser`, every

@@ -4,7 +4,7 @@ import TensorCore
 
 /// The ranking objective: the towers trained for retrieval beside the rating.
 ///
-///   s_ui = scale · ⟨w̃_u, v_i⟩ + c_i       (c_i: a per-item ranking bias, the unknown row for cold items)
+///   s_ui = scale · ⟨w̃_u, ṽ_i⟩ + c_i       (c_i: a per-item ranking bias, the unknown row for cold items)
 ///   L    = (1/B) Σ_u Σ_{i∈T(u)} y_ui · (log Σ_{j∈C} exp s_uj − s_uj|_{j=i})
 ///
 /// over a batch of B users, their train items T(u) with weights y_ui, and candidate items C: every
@@ -14,7 +14,9 @@ import TensorCore
 /// kept with probability `historyKeep`) so the model learns to predict a user's other items from
 /// part of them, as a denoising autoencoder (Mult-DAE; Liang et al., WWW 2018). w̃_u is the user
 /// tower without the user's id (the unknown id row; history, statistics and fields kept): with the
-/// id, the ranking head memorised each user's train items.
+/// id, the ranking head memorised each user's train items. With `rankingTowers: separate`, w̃_u and
+/// ṽ_i come from the ranking's own linear maps of the towers' inputs; with `shared` they are the
+/// rating model's w_u and v_i.
 extension FusionModel {
     /// One batch of the ranking objective: the users, their target items (CSR, weights y_ui) and
     /// the candidate items with their log-inclusion corrections (nil: all items, exact softmax).
@@ -33,23 +35,28 @@ extension FusionModel {
     public enum Objective: Sendable { case rating, ranking }
 
     /// Marks the dense parameters the other objective alone uses as idle, so a step of `objective`
-    /// does not move them: the MLP head in ranking steps, the ranking scale in rating steps.
+    /// does not move them: the MLP head (and the rating towers, when the ranking has its own) in
+    /// ranking steps, the ranking scale and towers in rating steps.
     public func prepareStep(for objective: Objective) {
-        for p in head.parameters { p.isIdle = objective == .ranking }
-        rankingScale.isIdle = objective == .rating
+        let ratingOnly = head.parameters + (rankingItemTower == nil ? [] : itemTower.parameters)
+            + (rankingUserTower == nil ? [] : userTower.parameters)
+        for p in ratingOnly { p.isIdle = objective == .ranking }
+        for p in [rankingScale] + (rankingItemTower?.parameters ?? []) + (rankingUserTower?.parameters ?? []) {
+            p.isIdle = objective == .rating
+        }
     }
 
     /// Forward and backward of the ranking loss for one batch; gradients are accumulated scaled by
     /// `weight`. Returns the batch's mean loss per user.
     @discardableResult
     public func rankingStep(_ batch: RankingBatch, historyKeep: Float, weight: Float, rng: inout SeededGenerator) -> Double {
-        let b = batch.users.count, n = batch.candidates.count, d = dimension
+        let b = batch.users.count, n = batch.candidates.count
         guard b > 0, n > 0 else { return 0 }
         let itemIn = itemInputs(batch.candidates, mode: .training, rng: &rng)
-        let v = itemTower.forward(itemIn.x)  // (n, d)
+        let v = retrievalItemTower.forward(itemIn.x)  // (n, d)
         let userIn = userInputs(users: batch.users, targets: nil, mode: .training, historyKeep: historyKeep, withoutIds: true,
                                 rng: &rng)
-        let w = userTower.forward(userIn.x)  // (b, d)
+        let w = retrievalUserTower.forward(userIn.x)  // (b, d)
         let bias = rankingBias.forward(itemIn.idRows)  // (n, 1)
         let scale = rankingScale.value.storage[0]
         let logits = matmul(w, v, transposeB: true)  // (b, n)
@@ -110,8 +117,8 @@ extension FusionModel {
         dDots.scale(by: scale)
         let dw = matmul(dDots, v)  // (b, d)
         let dv = matmul(dDots, w, transposeA: true)  // (n, d)
-        backwardUserTower(userTower.backward(dw))
-        backwardItemTower(itemTower.backward(dv), itemIn)
+        backwardUserTower(retrievalUserTower.backward(dw))
+        backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)
     }
 

@@ -38,6 +38,9 @@ public final class FusionModel: @unchecked Sendable {
     /// Ranking objective: s_ui = scale · ⟨w_u, v_i⟩ + c_i (`FusionModel+Ranking`).
     let rankingBias: Embedding
     let rankingScale: Parameter
+    /// The ranking objective's own towers (`ModelOptions.rankingTowers: separate`).
+    let rankingItemTower: Linear?
+    let rankingUserTower: Linear?
     let itemTower: Linear
     let userTower: Linear
     let head: Sequential
@@ -89,6 +92,13 @@ public final class FusionModel: @unchecked Sendable {
         let userWidth = options.userEmbedding + (history == nil ? 0 : d) + (options.userStatistics ? 2 : 0)
             + (userEncoder?.outputDimension ?? 0)
         userTower = Linear(inFeatures: max(userWidth, 1), outFeatures: d, name: "user.tower", rng: &rng)
+        let ownItem = [.separate, .item].contains(options.rankingTowers), ownUser = [.separate, .user].contains(options.rankingTowers)
+        // Both sides must have one width: a ranking tower of its own on one side only keeps item_dim.
+        // The item side has no bias: ⟨w̃_u, b⟩ is the same for every item of a user, so the softmax
+        // cannot see it (its gradient is exactly 0 and Adam would step on rounding noise).
+        let rankingWidth = options.rankingTowers == .separate ? options.rankingDim ?? d : d
+        rankingItemTower = ownItem ? Linear(inFeatures: max(itemWidth, 1), outFeatures: rankingWidth, bias: false, name: "ranking.item.tower", rng: &rankingRNG) : nil
+        rankingUserTower = ownUser ? Linear(inFeatures: max(userWidth, 1), outFeatures: rankingWidth, name: "ranking.user.tower", rng: &rankingRNG) : nil
         var layers: [any Layer] = []
         var dropouts: [Dropout] = []
         var width = 3 * d
@@ -170,6 +180,7 @@ public final class FusionModel: @unchecked Sendable {
         ps += (itemIdEmbedding?.parameters ?? []) + itemBias.parameters
         ps += history?.parameters ?? []
         ps += rankingBias.parameters + [rankingScale]
+        ps += (rankingItemTower?.parameters ?? []) + (rankingUserTower?.parameters ?? [])
         ps += itemTower.parameters + userTower.parameters + head.parameters
         return ps
     }
@@ -198,6 +209,10 @@ public final class FusionModel: @unchecked Sendable {
             frozenOutputs[k] = table
         }
     }
+
+    /// The towers the ranking objective scores with.
+    var retrievalItemTower: Linear { rankingItemTower ?? itemTower }
+    var retrievalUserTower: Linear { rankingUserTower ?? userTower }
 
     /// Row of the id embeddings for user `u`: its own if train knows it, else the unknown row.
     func userRow(_ u: Int) -> Int { behavior.knownUsers[u] ? u : userCount }

@@ -40,6 +40,20 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     /// content path learn before the ids overfit; with ids only, starting from the factorisation
     /// keeps the model at least as good as it.
     public var warmStart: WarmStart = .auto
+    /// Towers of the ranking objective: `shared` scores with the rating model's w_u and v_i;
+    /// `separate` gives it its own linear maps of the same tower inputs (embeddings, history,
+    /// content), so the two objectives share what they learn about users and items but not the
+    /// last layer.
+    public var rankingTowers: RankingTowers = .separate
+    /// Width of the ranking's own towers (`separate`); nil: `itemDim`. 128 on the anime set:
+    /// NDCG@10 0.2548 against 0.2467 at 64, RMSE 1.1243 against 1.1257.
+    public var rankingDim: Int? = 128
+
+    public enum RankingTowers: String, Sendable, Codable, CaseIterable {
+        case shared, separate
+        /// Only the user side (or only the item side) is the ranking's own.
+        case user, item
+    }
 
     public enum WarmStart: String, Sendable, Codable, CaseIterable { case auto, mf, bias, random }
 
@@ -49,7 +63,7 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         case hidden, dropout, itemDim = "item_dim", itemIdEmbedding = "item_id_embedding", userEmbedding = "user_embedding"
         case historyPooling = "history_pooling", historyMaxItems = "history_max_items", userStatistics = "user_statistics"
         case trainEncoders = "train_encoders", modalityDropout = "modality_dropout", itemIdDropout = "item_id_dropout"
-        case userIdDropout = "user_id_dropout", warmStart = "warm_start"
+        case userIdDropout = "user_id_dropout", warmStart = "warm_start", rankingTowers = "ranking_towers", rankingDim = "ranking_dim"
     }
 
     /// Keys missing from an older model.json take their defaults.
@@ -69,5 +83,7 @@ public struct ModelOptions: Sendable, Equatable, Codable {
         itemIdDropout = try c.decodeIfPresent(Double.self, forKey: .itemIdDropout) ?? d.itemIdDropout
         userIdDropout = try c.decodeIfPresent(Double.self, forKey: .userIdDropout) ?? d.userIdDropout
         warmStart = try c.decodeIfPresent(WarmStart.self, forKey: .warmStart) ?? d.warmStart
+        rankingTowers = try c.decodeIfPresent(RankingTowers.self, forKey: .rankingTowers) ?? d.rankingTowers
+        rankingDim = try c.decodeIfPresent(Int.self, forKey: .rankingDim) ?? d.rankingDim
     }
 }

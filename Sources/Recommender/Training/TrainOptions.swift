@@ -13,8 +13,10 @@ public struct TrainOptions: Sendable, Equatable, Codable {
     public struct Objectives: Sendable, Equatable, Codable {
         /// Squared error of the predicted rating.
         public var rating: Double = 1
-        /// Softmax over the catalog of the user's train items (`FusionModel+Ranking`).
-        public var ranking: Double = 1
+        /// Softmax over the catalog of the user's train items (`FusionModel+Ranking`). Measured on
+        /// the anime set (docs/results.md): 0.1, 0.3 and 1 all beat the rating alone on RMSE;
+        /// 0.3 kept NDCG@10 within 2 % of 1 and weighs RMSE more in early stopping.
+        public var ranking: Double = 0.3
         public init() {}
     }
 

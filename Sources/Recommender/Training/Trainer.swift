@@ -148,10 +148,12 @@ public final class Trainer {
             history.epochs.append(record)
             let metric = stoppingValue(valid, trainLoss: record.trainLoss)
             if metric < best || !metric.isFinite && best == .infinity {
+                // Any gain keeps this epoch's weights; only a gain of 0.1 % resets the patience, so
+                // a metric creeping up by hundredths of a percent does not train on for many epochs.
+                badEpochs = metric.isFinite && best.isFinite && best - metric < 1e-3 * stoppingScale(best) ? badEpochs + 1 : 0
                 best = metric.isFinite ? metric : best
                 bestValues = averaged(parameters) { parameters.map(\.value) }
                 history.bestEpoch = epoch + 1
-                badEpochs = 0
             } else {
                 badEpochs += 1
             }
@@ -172,6 +174,12 @@ public final class Trainer {
         average.swap(with: parameters)
         defer { average.swap(with: parameters) }
         return try body()
+    }
+
+    /// The size against which a gain in the stopping value is relative: the value itself, except
+    /// for the combined value, which is already a sum of logarithms (relative by construction).
+    func stoppingScale(_ value: Double) -> Double {
+        options.stoppingMetric == .auto && options.objectives.rating > 0 && options.objectives.ranking > 0 ? 1 : abs(value)
     }
 
     /// The value early stopping minimises (see `TrainOptions.StoppingMetric`).
