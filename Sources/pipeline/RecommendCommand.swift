@@ -7,8 +7,11 @@ struct RecommendCommand: AsyncParsableCommand {
         commandName: "recommend",
         abstract: "List the top-K items for a user, excluding items the user already rated.",
         discussion: """
-            A user the run never saw gets the cold-user ranking (item biases and content, no
-            personal history); the output says so.
+            Items come in the order of the run's ranking score (model.json "scoring"); each line
+            is rank, item, score and the predicted rating (clipped to the rating range; absent
+            for implicit feedback). Equal scores go to the item with more train interactions,
+            then the smaller id. A user the run never saw gets the cold-user ranking (no id, no
+            history); the output says so.
 
             Example:
               pipeline recommend runs/demo --user u0001 -k 10

@@ -51,7 +51,7 @@ extension ModelOptions {
         o.modalityDropout = r.double("modality_dropout", default: o.modalityDropout, range: 0...0.9, doc: "Probability, per batch and item, of replacing a modality by its learned missing vector.")
         o.itemIdDropout = r.double("item_id_dropout", default: o.itemIdDropout, range: 0...0.9, doc: "Probability, per batch and item, of hiding the item id so the content path learns to stand alone (cold items).")
         o.warmStart = r.choice("warm_start", default: o.warmStart, doc: "Start from a matrix factorisation of the train ratings fitted first (mf), from user and item biases (bias), from random weights, or auto: bias when items have content, mf when the model sees ids only.")
-        o.rankingTowers = r.choice("ranking_towers", default: o.rankingTowers, doc: "separate: the ranking objective maps the towers' inputs with its own linear layers; shared: it scores with the rating model's user and item vectors.")
+        o.rankingTowers = r.choice("ranking_towers", default: o.rankingTowers, doc: "separate: the ranking objective maps the towers' inputs with its own linear layers; shared: it scores with the rating model's user and item vectors; user or item: its own layer on that side only.")
         let rankingDim = r.int("ranking_dim", default: o.rankingDim ?? 0, range: 0...4096, doc: "Width of the ranking objective's own towers (ranking_towers: separate); 0: item_dim.")
         o.rankingDim = rankingDim > 0 ? rankingDim : nil
         o.userIdDropout = r.double("user_id_dropout", default: o.userIdDropout, range: 0...0.9, doc: "The same for user ids (cold users).")
@@ -107,7 +107,7 @@ extension EvaluationOptions {
         let t = r.doubleList("relevance_threshold", default: [], range: -1e9...1e9, count: 0...1, doc: "Ratings at or above this are relevant for ranking; default 75 % of the way up the train rating range.")
         o.relevanceThreshold = t.first
         o.baselines = r.stringList("baselines", default: o.baselines.map(\.rawValue), allowed: Baseline.allCases.map(\.rawValue),
-                                   doc: "Classical baselines reported beside the fused model.").compactMap(Baseline.init)
+                                   doc: "Classical baselines reported beside the fused model: rating models (global_mean, bias, mf) and rankers (popularity, ease: EASE^R, item-kNN above 20 000 rated items; item_knn).").compactMap(Baseline.init)
         o.ablation = r.bool("ablation", default: o.ablation, doc: "Re-evaluate with each modality masked.")
         o.ranking = r.bool("ranking", default: o.ranking, doc: "Compute the ranking metrics (every unseen item is scored for every test user).")
         r.finish()
