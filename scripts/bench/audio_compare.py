@@ -2,8 +2,8 @@
 that docs/benchmarks.md records in its Audio section.
 
 Run (after `cd Benchmarks && swift build -c release --product BenchAudio` and
-`/work/venv/bin/python scripts/bench/audio_peer.py make /tmp/bench-audio`):
-  /work/venv/bin/python scripts/bench/audio_compare.py /tmp/bench-audio --rounds 3
+`"$(scripts/dev-venv)"/bin/python scripts/bench/audio_peer.py make /tmp/bench-audio`):
+  "$(scripts/dev-venv)"/bin/python scripts/bench/audio_compare.py /tmp/bench-audio --rounds 3
 Each round runs, for WAV and FLAC and 1 and 2 threads, the Swift driver then the Python peer
 (each doing 3 timed passes over the clips and reporting its median); the table takes the median of
 the rounds. BLAS and OpenMP are pinned to one thread in both, so "2 threads" means 2 items at once.

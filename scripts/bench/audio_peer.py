@@ -5,8 +5,8 @@ librosa.load), mono, resample to 22050 Hz (soxr_hq), melspectrogram (2048/512, 1
 power_to_db, mfcc (20), mean and std over time.
 
 Run:
-  /work/venv/bin/python scripts/bench/audio_peer.py make DIR [--count 8]   # 30 s 44.1 kHz stereo WAV + FLAC
-  OPENBLAS_NUM_THREADS=1 /work/venv/bin/python scripts/bench/audio_peer.py run DIR --format wav --workers 1 --runs 5
+  "$(scripts/dev-venv)"/bin/python scripts/bench/audio_peer.py make DIR [--count 8]   # 30 s 44.1 kHz stereo WAV + FLAC
+  OPENBLAS_NUM_THREADS=1 "$(scripts/dev-venv)"/bin/python scripts/bench/audio_peer.py run DIR --format wav --workers 1 --runs 5
 Prints one line per run and a final `median_x_realtime=` line.
 """
 import argparse

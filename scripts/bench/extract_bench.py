@@ -8,7 +8,7 @@ records wall time, CPU time (user + system) and the peak resident set size. Prin
 the 2-thread speed-up (wall and CPU-normalised) and the ratio of peak RSS between sizes.
 
 Run (from the repository root, with a release binary):
-    /work/venv/bin/python scripts/bench/extract_bench.py [--pipeline .build/release/pipeline]
+    "$(scripts/dev-venv)"/bin/python scripts/bench/extract_bench.py [--pipeline .build/release/pipeline]
         [--data /tmp/pipeline-bench] [--sizes 10000 100000] [--threads 1 2] [--rounds 1] [--output-root /dev/shm]
 """
 import argparse

@@ -10,7 +10,7 @@ torch.optim.SparseAdam for the tables, torch.optim.Adam for the rest (lr 0.002),
 trainer does. Every batch's index tensors (unique items, bags, history bags without the target,
 statistics without the target) are built before timing; the Swift side builds them inside its step.
 
-Run: /work/venv/bin/python scripts/bench/fusion_step.py DIR [--steps N] [--warmup N] [--history]
+Run: "$(scripts/dev-venv)"/bin/python scripts/bench/fusion_step.py DIR [--steps N] [--warmup N] [--history]
      (DIR written by `Benchmarks/.build/release/BenchFusion --write DIR` with the same sizes)
 """
 import argparse

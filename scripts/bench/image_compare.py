@@ -12,17 +12,18 @@ Limit (images/s on one core) = 1 / (1/tjbench_fps + conv FLOPs / sgemm FLOP/s), 
 over the rounds.
 
 Run (after `swift build -c release` in Benchmarks/ and `image_peer.py DIR --make-data 200`):
-  /work/venv/bin/python scripts/bench/image_compare.py /tmp/benchimg --rounds 3
+  "$(scripts/dev-venv)"/bin/python scripts/bench/image_compare.py /tmp/benchimg --rounds 3
 """
 import argparse
 import pathlib
 import re
 import statistics
 import subprocess
+import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "Benchmarks/.build/release/BenchImage"
-PYTHON_PEER = ["/work/venv/bin/python", str(ROOT / "scripts/bench/image_peer.py")]
+PYTHON_PEER = [sys.executable, str(ROOT / "scripts/bench/image_peer.py")]  # the interpreter running this script
 
 
 def run(cmd, pattern):

@@ -11,7 +11,7 @@ Conv2d(16,32,3,p1)+ReLU+MaxPool(2), Conv2d(32,64,3,p1)+ReLU, mean over H and W.
                  decoding), each thread taking a contiguous shard as the Swift driver does
   --make-data DIR N : writes N photo-like 640x480 JPEGs (quality 85, 4:2:0) and PNGs to DIR/jpeg, DIR/png
 
-Run: /work/venv/bin/python scripts/bench/image_peer.py DIR --mode usual --threads 1 [--repeat 5]
+Run: "$(scripts/dev-venv)"/bin/python scripts/bench/image_peer.py DIR --mode usual --threads 1 [--repeat 5]
 """
 import argparse
 import concurrent.futures

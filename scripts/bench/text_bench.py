@@ -2,7 +2,7 @@
 Markdown table of medians for docs/benchmarks.md ("Text").
 
 Run (after `cd Benchmarks && swift build -c release --product BenchText`):
-    /work/venv/bin/python scripts/bench/text_bench.py [--rounds 5] [--count 100000]
+    "$(scripts/dev-venv)"/bin/python scripts/bench/text_bench.py [--rounds 5] [--count 100000]
 Writes the corpus once to /tmp/pipeline-text-corpus.txt (scripts/golden/text_corpus.py, seed
 2026); both sides read that file. Per round: scikit-learn, then Swift sklearn-equivalent (1 and
 2 threads), Swift defaults (1 and 2 threads), and the bare UTF-8 scan.

@@ -1,8 +1,8 @@
 """scikit-learn's TfidfVectorizer().fit_transform on a corpus of one document per line: the peer
 of Benchmarks/Sources/BenchText. Prints one JSON line like the Swift driver.
 
-Run: /work/venv/bin/python scripts/bench/text_tfidf_peer.py CORPUS
-     /work/venv/bin/python scripts/bench/text_tfidf_peer.py --write CORPUS [--count 100000]
+Run: "$(scripts/dev-venv)"/bin/python scripts/bench/text_tfidf_peer.py CORPUS
+     "$(scripts/dev-venv)"/bin/python scripts/bench/text_tfidf_peer.py --write CORPUS [--count 100000]
      (writes the benchmark corpus: scripts/golden/text_corpus.py, seed 2026)
 """
 import json

@@ -11,7 +11,7 @@ With --dense the tables are dense (sparse=False) and one torch.optim.Adam update
 other way a PyTorch user might write it (different semantics: every row's moments decay each step),
 so that the comparison is against the faster of the two.
 
-Run: /work/venv/bin/python scripts/bench/train_step.py [--steps N] [--warmup N] [--dense]
+Run: "$(scripts/dev-venv)"/bin/python scripts/bench/train_step.py [--steps N] [--warmup N] [--dense]
 """
 import argparse
 import time

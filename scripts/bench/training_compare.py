@@ -13,7 +13,7 @@ process, far less sensitive to other jobs on a shared machine), and the ratios. 
 and batches. `uptime` is printed before and after.
 
 Run (from the repository root, after `(cd Benchmarks && swift build -c release)`):
-    /work/venv/bin/python scripts/bench/training_compare.py fusion [--rounds 5] [--data /tmp/pipeline-bench]
+    "$(scripts/dev-venv)"/bin/python scripts/bench/training_compare.py fusion [--rounds 5] [--data /tmp/pipeline-bench]
 """
 import argparse
 import os

@@ -4,7 +4,7 @@ FLAC and a few other libsndfile formats (AIFF, AU, CAF, W64, μ-law, A-law, IMA 
 unsigned 8-bit, Ogg Vorbis, Ogg Opus, MP3). Deterministic (fixed seeds); the audio golden values
 (scripts/golden/audio_features.py) are computed from these files.
 
-Run: /work/venv/bin/python scripts/golden/audio_clips.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/audio_clips.py   (versions: scripts/golden/requirements.txt)
 """
 import pathlib
 

@@ -14,7 +14,7 @@ Writes fixtures/golden/audio/:
   kaldi.fbank.npy       a numpy re-implementation of Kaldi's compute-fbank-feats formulas
                         (feature-window.cc, mel-computations.cc), dither 0, on the 16 kHz resample
 
-Run: /work/venv/bin/python scripts/golden/audio_features.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/audio_features.py   (versions: scripts/golden/requirements.txt)
 """
 import json
 import pathlib

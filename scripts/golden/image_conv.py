@@ -7,7 +7,7 @@ explicitly: inputs NHWC -> NCHW with permute(0, 3, 1, 2), weights to our (Cout, 
 permute(0, 2, 3, 1), and results back to NHWC. Computed in float64 from float32-representable
 inputs, so the Swift float32 results are compared with exact references.
 
-Run: /work/venv/bin/python scripts/golden/image_conv.py   (writes fixtures/golden/image/conv.json)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/image_conv.py   (writes fixtures/golden/image/conv.json)
 """
 import json
 import pathlib

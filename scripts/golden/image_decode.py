@@ -22,7 +22,7 @@ writer, so the generator converts CMYK to Y/Cb/Cr/K itself (libjpeg's jccolor.c 
 those planes as a 4-channel JPEG and sets the Adobe transform byte to 2 (YCCK).
 
 Broken files and the resize/preprocess references: image_references.py.
-Run: /work/venv/bin/python scripts/golden/image_decode.py   (needs cjpeg, jpegtran: apt-get install
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/image_decode.py   (needs cjpeg, jpegtran: apt-get install
 libjpeg-turbo-progs; versions: scripts/golden/requirements.txt)
 """
 import io

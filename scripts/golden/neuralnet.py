@@ -2,7 +2,7 @@
 optimizers (Adam, AdamW, SparseAdam, SGD), gradient clipping, learning-rate schedules, and ten
 training steps of a small fusion-like model with Adam + SparseAdam and with SGD + momentum.
 
-Run: /work/venv/bin/python scripts/golden/neuralnet.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/neuralnet.py   (versions: scripts/golden/requirements.txt)
 Writes fixtures/golden/neuralnet/{layers,optimizers,fusion}.json. Every input (weights, ids,
 gradients) is drawn here with a fixed numpy seed, written to the JSON in float32, and the Swift
 tests rebuild the same layers from those numbers; PyTorch computes all expected outputs.

@@ -1,7 +1,7 @@
 """Golden values for the Recommender baselines and ranking metrics.
 
 Surprise (BaselineOnly with ALS, SVD) and scikit-learn (ndcg_score) are the references.
-Run: ../venv/bin/python scripts/golden/recommender.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/recommender.py   (versions: scripts/golden/requirements.txt)
 Writes fixtures/golden/recommender/baselines.json and ranking.json.
 """
 import json

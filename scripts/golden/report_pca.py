@@ -4,7 +4,7 @@ scikit-learn's PCA (svd_solver="full"; since 1.5 its sign convention makes the l
 entry of each component positive) is the reference. Three cases: correlated data with a clear
 spectrum, data whose first axis points mostly along a negative direction (tests the sign
 convention), and a wide matrix like the item embeddings (100 x 32, float32).
-Run: /work/venv/bin/python scripts/golden/report_pca.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/report_pca.py   (versions: scripts/golden/requirements.txt)
 Writes fixtures/golden/report/pca.json.
 """
 import json

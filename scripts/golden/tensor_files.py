@@ -1,7 +1,7 @@
 """Writes .npy and .safetensors files with numpy and the safetensors package, so the Swift
 readers and writers are tested against the reference implementations' own bytes.
 
-Run: ../venv/bin/python scripts/golden/tensor_files.py   (versions: scripts/golden/requirements.txt)
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/tensor_files.py   (versions: scripts/golden/requirements.txt)
 """
 import json
 import pathlib

@@ -1,7 +1,7 @@
 """Golden values for TextFeatures from scikit-learn's CountVectorizer, TfidfVectorizer and
 HashingVectorizer (versions pinned in scripts/golden/requirements.txt; Python's unicodedata 14.0).
 
-Run: /work/venv/bin/python scripts/golden/text_vectorizers.py
+Run: "$(scripts/dev-venv)"/bin/python scripts/golden/text_vectorizers.py
 Writes fixtures/golden/text/: corpus.json (the documents), vectorizers.json (one case per
 configuration: our TextOptions as JSON, scikit-learn's analyzer output, vocabulary, document
 frequencies, total counts, idf and the output matrix as CSR), unicode.json (Python's `\\w`,
