@@ -7,7 +7,6 @@ let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 
 let package = Package(
     name: "pipeline",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pipeline", targets: ["pipeline"]),
         .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
@@ -23,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: System libraries (module map + one header each)
@@ -43,14 +43,14 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
 
         // MARK: Modality extractors
-        .target(name: "TextFeatures", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: optimisedInDebug),
+        .target(name: "TextFeatures", dependencies: ["TensorCore"], swiftSettings: optimisedInDebug),
         .target(
             name: "ImageFeatures",
             dependencies: ["TensorCore", "NeuralNet", "CImageCodecs", "CKernels"],
             swiftSettings: optimisedInDebug),
         .target(
             name: "AudioFeatures",
-            dependencies: ["TensorCore", "NeuralNet", "CSndfile", "CFFTW", "CSoxr"],
+            dependencies: ["TensorCore", "CSndfile", "CFFTW", "CSoxr"],
             swiftSettings: optimisedInDebug),
 
         // MARK: Synthetic catalogs (fixtures, benchmarks)
@@ -68,12 +68,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimisedInDebug),
         .executableTarget(
             name: "pipeline",
             dependencies: [
-                "FeaturePipeline", "CatalogGenerator", "CMalloc",
+                "FeaturePipeline", "CatalogGenerator", "TensorCore", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

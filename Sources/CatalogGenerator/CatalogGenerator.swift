@@ -28,10 +28,28 @@ public struct CatalogGenerator {
         public var items = 0, users = 0, ratingRows = 0, images = 0, clips = 0, bytes = 0
     }
 
+    /// An option the generator cannot honour, named as the command line names it.
+    public struct InvalidOption: Error, CustomStringConvertible {
+        public let option: String, value: String, hint: String
+        public var description: String { "--\(option) \(value) is out of range (hint: \(hint))" }
+    }
+
     public let options: Options
     public init(options: Options) { self.options = options }
 
+    /// Each user rates at least 5 distinct items and never every item, so the catalog needs 6
+    /// items and 5 ratings per user.
+    public func validate() throws(InvalidOption) {
+        if options.items < 6 { throw InvalidOption(option: "items", value: "\(options.items)", hint: "at least 6: each user rates 5 items and leaves one unrated") }
+        if options.users < 1 { throw InvalidOption(option: "users", value: "\(options.users)", hint: "at least 1") }
+        if options.ratings < 5 * options.users {
+            throw InvalidOption(option: "ratings", value: "\(options.ratings)",
+                                hint: "at least 5 per user, here \(5 * options.users) for \(options.users) users")
+        }
+    }
+
     public func write(to dir: URL) throws -> Summary {
+        try validate()
         var rng = SeededGenerator(seed: options.seed, stream: "catalog")
         let world = LatentWorld(items: options.items, users: options.users, rng: &rng)
         let fm = FileManager.default

@@ -93,10 +93,9 @@ public final class Conv2d: Layer, @unchecked Sendable {
     public static let hasDirectKernel = ck_has_avx2_fma() != 0
 
     /// The direct kernel reads the padded image in place, where im2col + sgemm writes k² copies of
-    /// it and packs them again. On the default stack (per 64×64 image, one core) it took the layers
-    /// from 85 / 125 / 106 µs to 52 / 103 / 105 µs, the first one most (27 inputs per output leave
-    /// sgemm on skinny tiles). Up to 512 inputs per output one 16-channel block of weights stays
-    /// in L1 (docs/images.md); wider layers keep sgemm.
+    /// it and packs them again; it gains most on the first layer, whose 27 inputs per output leave
+    /// sgemm on skinny tiles (figures in docs/benchmarks.md). Up to 512 inputs per output one
+    /// 16-channel block of weights stays in L1 (docs/images.md); wider layers keep sgemm.
     public var suitsDirectKernel: Bool { Conv2d.hasDirectKernel && patchSize <= 512 && outputChannels % 8 == 0 }
 
     /// The weights (cout, k) laid out tap-major (k, cout), as the direct kernel reads them.

@@ -32,6 +32,27 @@ public enum LAPACK {
         mirrorUpperToLower(a, n: n)
     }
 
+    /// Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric n × n matrix `a`
+    /// (row-major, both triangles filled), by `dsyevd` (divide and conquer). Row k of `vectors`
+    /// is the eigenvector of `values[k]`. Returns nil when the solver does not converge.
+    public static func symmetricEigen(_ a: [Double], n: Int) -> (values: [Double], vectors: [Double])? {
+        precondition(a.count == n * n, "symmetricEigen: \(a.count) values are not a \(n)×\(n) matrix")
+        guard n > 0 else { return ([], []) }
+        var matrix = a, values = [Double](repeating: 0, count: n)
+        var jobz = CChar(UInt8(ascii: "V")), uplo = CChar(UInt8(ascii: "L"))
+        var order = Int32(n), lda = Int32(n), info: Int32 = 0
+        // Workspace query first (lwork = liwork = -1), then the solve.
+        var workSize = 0.0, iworkSize: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        _ = dsyevd_(&jobz, &uplo, &order, &matrix, &lda, &values, &workSize, &lwork, &iworkSize, &liwork, &info)
+        precondition(info == 0, "dsyevd_ workspace query: illegal argument \(-info)")
+        lwork = Int32(workSize); liwork = iworkSize
+        var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
+        _ = dsyevd_(&jobz, &uplo, &order, &matrix, &lda, &values, &work, &lwork, &iwork, &liwork, &info)
+        precondition(info >= 0, "dsyevd_: illegal argument \(-info)")
+        // Column-major eigenvector columns are our rows.
+        return info == 0 ? (values, matrix) : nil
+    }
+
     /// a[j][i] = a[i][j] for j > i, in square tiles so the strided side stays in cache.
     static func mirrorUpperToLower(_ a: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 64

@@ -40,3 +40,9 @@ private final class Counter: @unchecked Sendable {
         return value - 1
     }
 }
+
+/// Contiguous index ranges splitting 0..<count into `parts` near-equal pieces (one empty range when count is 0).
+public func chunkRanges(_ count: Int, parts: Int) -> [Range<Int>] {
+    let parts = max(1, min(parts, count))
+    return (0..<parts).map { p in (count * p / parts)..<(count * (p + 1) / parts) }
+}

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Fits a `TextVectorizer` on documents that arrive in batches (a catalog read as a stream),
 /// holding only the counts merged so far, never the documents or their bags.
 ///
@@ -30,7 +32,7 @@ public struct TextFitAccumulator {
     public mutating func add(_ documents: [TextDocument]) {
         let (options, tokenizer) = (merged.options, self.tokenizer)
         let ranges = chunkRanges(documents.count, parts: threads)
-        let chunks = parallelChunks(ranges.count, threads: threads) { c in
+        let chunks = parallelMap(count: ranges.count, threads: threads) { c in
             CountedChunk(documents[ranges[c]], options: options, tokenizer: tokenizer)
         }
         for chunk in chunks { _ = merged.merge(chunk) }

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A fitted text extractor: documents → `TextBag`s (ids and weights), reproducing training
 /// exactly from its `FittedText`. Immutable and `Sendable`: share one among threads freely.
 ///
@@ -62,14 +64,14 @@ public struct TextVectorizer: Sendable {
         try options.validate()
         let tokenizer = try Tokenizer(options.tokenizer)
         let ranges = chunkRanges(documents.count, parts: threads)
-        let chunks = parallelChunks(ranges.count, threads: threads) { c in
+        let chunks = parallelMap(count: ranges.count, threads: threads) { c in
             CountedChunk(documents[ranges[c]], options: options, tokenizer: tokenizer)
         }
         let selection = try VocabularySelection(chunks: chunks, options: options)
         let vectorizer = try TextVectorizer(checked: selection.fitted, vocabulary: selection.vocabulary)
         guard transform else { return (vectorizer, []) }
         let weighting = vectorizer.weighting
-        let perChunk = parallelChunks(chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
+        let perChunk = parallelMap(count: chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
             let chunk = chunks[c]
             var scratch = BagScratch()
             var bags: [Result<TextBag, TextItemError>] = []
@@ -106,7 +108,7 @@ public struct TextVectorizer: Sendable {
     /// The bags of `documents`, in order, computed on up to `threads` threads.
     public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, TextItemError>] {
         let ranges = chunkRanges(documents.count, parts: threads == 1 ? 1 : threads * 8)
-        let perChunk = parallelChunks(ranges.count, threads: threads) { c in
+        let perChunk = parallelMap(count: ranges.count, threads: threads) { c in
             var counter = DocumentCounter()
             var scratch = BagScratch()
             return documents[ranges[c]].map { self.transform($0, counter: &counter, scratch: &scratch) }

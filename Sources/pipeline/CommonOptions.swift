@@ -8,10 +8,10 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Only warnings and errors on stderr (no progress).") var quiet = false
     @Flag(name: .shortAndLong, help: "Also print debug details.") var verbose = false
 
-    func bootstrap() { Logging.bootstrapOnce(quiet: quiet, verbose: verbose) }
+    func bootstrap() { LogSetup.bootstrapOnce(quiet: quiet, verbose: verbose) }
 }
 
-enum Logging {
+enum LogSetup {
     nonisolated(unsafe) private static var done = false
     static func bootstrapOnce(quiet: Bool, verbose: Bool) {
         guard !done else { return }
@@ -28,9 +28,9 @@ enum ExitStatus {
 }
 
 /// Runs a command body and turns any error into one clear line on stderr and an exit status.
-func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
-        return try await body()
+        return try body()
     } catch let error as SpecError {
         for issue in error.issues { Terminal.reportError("\(issue)") }
         let n = error.issues.count

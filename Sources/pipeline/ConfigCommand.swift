@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct ConfigCommand: AsyncParsableCommand {
+struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Print a pipeline file with every default filled in, or the reference of every key.",
@@ -20,8 +20,8 @@ struct ConfigCommand: AsyncParsableCommand {
         if file == nil && !reference { throw ValidationError("give a pipeline file, or --reference") }
     }
 
-    func run() async throws {
-        try await reportingErrors {
+    func run() throws {
+        try reportingErrors {
             if reference {
                 print(SpecReferenceDocument.markdownTable(), terminator: "")
                 return

@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct ExtractCommand: AsyncParsableCommand {
+struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Write item embeddings for every item of a catalog, without training.",
@@ -23,10 +23,10 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var common: CommonOptions
 
-    func run() async throws {
+    func run() throws {
         common.bootstrap()
         ProcessSetup.returnLargeBuffersToSystem()
-        try await reportingErrors {
+        try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
             let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("extract")
             var extraction = CatalogExtraction(spec: spec, run: model.map { URL(fileURLWithPath: $0) }, output: out)

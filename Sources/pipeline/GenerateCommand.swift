@@ -17,17 +17,25 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "Number of items.") var items = 300
     @Option(help: "Number of users.") var users = 200
-    @Option(help: "Approximate number of ratings.") var ratings = 10_000
+    @Option(help: "Approximate number of ratings (at least 5 per user; about 2 % dirty rows are added).") var ratings = 10_000
     @Option(help: "Seed of the synthetic world.") var seed: UInt64 = 7
     @Flag(inversion: .prefixedNo, help: "Write an image and a sound per item.") var media = true
 
-    func run() throws {
+    var options: CatalogGenerator.Options {
         var options = CatalogGenerator.Options()
         options.items = items
         options.users = users
         options.ratings = ratings
         options.seed = seed
         options.media = media
+        return options
+    }
+
+    func validate() throws {
+        do { try CatalogGenerator(options: options).validate() } catch { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
         let summary = try CatalogGenerator(options: options).write(to: URL(fileURLWithPath: directory))
         print("wrote \(summary.items) items, \(summary.users) users, \(summary.ratingRows) rating rows, "
               + "\(summary.images) images, \(summary.clips) clips (\(summary.bytes / 1024) KiB) to \(directory)")

@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct InspectCommand: AsyncParsableCommand {
+struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Print the summary of a finished run: stages, data counts, extraction, errors, training, metrics.",
@@ -17,12 +17,13 @@ struct InspectCommand: AsyncParsableCommand {
               pipeline inspect runs/demo --json | jq '.metrics.test.fused.all.rmse'
             """)
 
-    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
+    var runFolder: String
     @Flag(help: "Print one JSON object.") var json = false
 
-    func run() async throws {
-        try await reportingErrors {
-            let report = try RunReport.load(from: URL(fileURLWithPath: run))
+    func run() throws {
+        try reportingErrors {
+            let report = try RunReport.load(from: URL(fileURLWithPath: runFolder))
             if json {
                 print(String(decoding: try StableJSON.encode(report), as: UTF8.self), terminator: "")
             } else {

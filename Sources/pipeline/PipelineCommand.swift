@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 
 @main
-struct PipelineCommand: AsyncParsableCommand {
+struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Turn a catalog of items (text, images, audio) and users' ratings into item embeddings and a trained rating model.",
@@ -23,8 +23,9 @@ struct PipelineCommand: AsyncParsableCommand {
             ExtractCommand.self, ProbeCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
         ])
 
-    static func main() async {
+    static func main() {
         ProcessSetup.singleThreadedBLAS()
-        await main(nil)
+        ProcessSetup.faultDelayFromEnvironment()
+        main(nil)
     }
 }

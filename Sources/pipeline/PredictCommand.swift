@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct PredictCommand: AsyncParsableCommand {
+struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Predict one user's rating of one item with a trained run.",
@@ -17,15 +17,16 @@ struct PredictCommand: AsyncParsableCommand {
               pipeline predict runs/demo --user u0001 --item new-42 --catalog new-items.yaml --json
             """)
 
-    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
+    var runFolder: String
     @Option(help: "User id.") var user: String
     @Option(help: "Item id.") var item: String
     @Option(help: "A pipeline file whose items file holds the item (new items scored from content).") var catalog: String?
     @Flag(help: "Print one JSON object.") var json = false
 
-    func run() async throws {
-        try await reportingErrors {
-            let trained = try TrainedRun(directory: URL(fileURLWithPath: run))
+    func run() throws {
+        try reportingErrors {
+            let trained = try TrainedRun(directory: URL(fileURLWithPath: runFolder))
             let p = try catalog.map { try trained.predict(user: user, item: item, catalogOf: PipelineSpec.load(URL(fileURLWithPath: $0))) }
                 ?? trained.predict(user: user, item: item)
             if json {

@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct ProbeCommand: AsyncParsableCommand {
+struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Decode media files and print what was found, or the exact reason each was rejected.",
@@ -24,7 +24,7 @@ struct ProbeCommand: AsyncParsableCommand {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
     }
 
-    func run() async throws {
+    func run() throws {
         var failed = 0
         for path in files {
             let result = MediaProbe.probe(URL(fileURLWithPath: path))

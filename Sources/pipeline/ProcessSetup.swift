@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 #if canImport(Glibc)
     import CMalloc
@@ -15,6 +16,13 @@ enum ProcessSetup {
         setenv("OPENBLAS_NUM_THREADS", "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with BLAS as it is.
+    }
+
+    /// The crash-safety tests slow the tool down at its kill points (TensorCore's FaultInjection)
+    /// through `PIPELINE_FAULT_DELAY_MS`; read here, once, before any thread starts.
+    static func faultDelayFromEnvironment() {
+        guard let text = ProcessInfo.processInfo.environment["PIPELINE_FAULT_DELAY_MS"], let ms = Double(text), ms > 0 else { return }
+        FaultInjection.delayMicroseconds = UInt32(min(ms, 60_000) * 1000)
     }
 
     /// glibc adapts its malloc thresholds to the program: each time a block it had mapped on its

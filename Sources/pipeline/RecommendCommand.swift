@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct RecommendCommand: AsyncParsableCommand {
+struct RecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "List the top-K items for a user, excluding items the user already rated.",
@@ -18,7 +18,8 @@ struct RecommendCommand: AsyncParsableCommand {
               pipeline recommend runs/demo --user u0001 -k 5 --json
             """)
 
-    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
+    var runFolder: String
     @Option(help: "User id.") var user: String
     @Option(name: .short, help: "How many items.") var k = 10
     @Flag(help: "Print one JSON object per line.") var json = false
@@ -27,9 +28,9 @@ struct RecommendCommand: AsyncParsableCommand {
         guard k > 0 else { throw ValidationError("-k must be at least 1") }
     }
 
-    func run() async throws {
-        try await reportingErrors {
-            let trained = try TrainedRun(directory: URL(fileURLWithPath: run))
+    func run() throws {
+        try reportingErrors {
+            let trained = try TrainedRun(directory: URL(fileURLWithPath: runFolder))
             let (known, items) = try trained.recommend(user: user, k: k)
             if !known {
                 Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")

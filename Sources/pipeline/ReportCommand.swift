@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct ReportCommand: AsyncParsableCommand {
+struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write report.html of a finished run again (every run writes it).",
@@ -17,7 +17,8 @@ struct ReportCommand: AsyncParsableCommand {
               pipeline report runs/demo --color-by genres -o /tmp/demo.html
             """)
 
-    @Argument(help: "The run folder (outputs.dir of a finished `pipeline run`).") var run: String
+    @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
+    var runFolder: String
     @Option(name: .customLong("color-by"),
             help: ArgumentHelp("Item column that colours the embedding plot (default: the first categorical or multi-hot item field, else warm/cold).",
                                valueName: "field"))
@@ -26,10 +27,10 @@ struct ReportCommand: AsyncParsableCommand {
     var output: String?
     @OptionGroup var common: CommonOptions
 
-    func run() async throws {
+    func run() throws {
         common.bootstrap()
-        try await reportingErrors {
-            let written = try ReportWriter.write(runDirectory: URL(fileURLWithPath: run), colorBy: colorBy,
+        try reportingErrors {
+            let written = try ReportWriter.write(runDirectory: URL(fileURLWithPath: runFolder), colorBy: colorBy,
                                                  to: output.map { URL(fileURLWithPath: $0) })
             if !common.quiet { print("wrote \(written.url.path) (\(written.bytes / 1024) KiB)") }
         }

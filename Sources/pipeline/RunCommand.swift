@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a pipeline: load, preprocess, split, extract, train, evaluate, export.",
@@ -19,9 +19,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Recompute every stage, ignoring what earlier runs left.") var force = false
     @OptionGroup var common: CommonOptions
 
-    func run() async throws {
+    func run() throws {
         common.bootstrap()
-        try await reportingErrors {
+        try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
             var options = RunOptions()
             options.quiet = common.quiet

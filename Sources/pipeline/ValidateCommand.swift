@@ -2,7 +2,7 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
-struct ValidateCommand: AsyncParsableCommand {
+struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a pipeline file and report every problem with its line and a hint.",
@@ -15,8 +15,8 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @Argument(help: "The pipeline file.") var file: String
 
-    func run() async throws {
-        try await reportingErrors {
+    func run() throws {
+        try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
             print("\(file): valid (pipeline '\(spec.name)', outputs in \(spec.outputs.directory.path))")
         }

@@ -34,4 +34,26 @@ import TensorCore
             try a.withUnsafeMutableBufferPointer { try LAPACK.invertSymmetricPositiveDefinite($0.baseAddress!, n: 2) }
         }
     }
+
+    /// Vᵀ Λ V (eigenvectors as rows) rebuilds the matrix, V is orthonormal and the values
+    /// ascend, on a random symmetric 12 × 12 matrix.
+    @Test func symmetricEigenpairsRebuildTheMatrix() throws {
+        var rng = SeededGenerator(seed: 3)
+        let d = 12
+        var m = [Double](repeating: 0, count: d * d)
+        for i in 0..<d { for j in i..<d { let v = Double(rng.nextNormal()); m[i * d + j] = v; m[j * d + i] = v } }
+        let (values, v) = try #require(LAPACK.symmetricEigen(m, n: d))
+        var worst = 0.0, worstOrtho = 0.0
+        for i in 0..<d {
+            for j in 0..<d {
+                var sum = 0.0, dot = 0.0
+                for k in 0..<d { sum += v[k * d + i] * values[k] * v[k * d + j]; dot += v[i * d + k] * v[j * d + k] }
+                worst = max(worst, abs(sum - m[i * d + j]))
+                worstOrtho = max(worstOrtho, abs(dot - (i == j ? 1 : 0)))
+            }
+        }
+        #expect(zip(values, values.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(worst < 1e-10, "reconstruction error \(worst)")
+        #expect(worstOrtho < 1e-10, "orthogonality error \(worstOrtho)")
+    }
 }

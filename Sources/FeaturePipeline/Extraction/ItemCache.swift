@@ -39,13 +39,13 @@ struct ItemCache: Sendable {
     static let checkLength = 64
 
     private static func check(_ data: Data) -> String {
-        var h = SHA256()
+        var h = ContentHash()
         h.update(data)
         return h.finalize()
     }
 
     /// The content key of one item's features: what produced them and the bytes they came from.
-    static func key(modality: String, configuration: String, content: SHA256) -> String {
+    static func key(modality: String, configuration: String, content: ContentHash) -> String {
         var h = content
         h.field(modality)
         h.field(ToolVersion.current)

@@ -58,7 +58,7 @@ struct MediaExtraction {
                     throw ExtractionError(failureClass: .empty, message: "\(url.path): the file is empty (0 bytes) (hint: re-create or drop the file)")
                 }
                 let bytes = try Data(contentsOf: url)
-                var hash = SHA256()
+                var hash = ContentHash()
                 hash.update(bytes)
                 let key = ItemCache.key(modality: modality, configuration: configuration, content: hash)
                 if let hit = cache.read(modality, key) { return .cached(hit) }

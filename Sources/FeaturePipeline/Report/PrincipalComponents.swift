@@ -4,8 +4,7 @@ import TensorCore
 /// Principal component analysis for a few dozen dimensions (the item embeddings, d ≤ 64).
 ///
 /// Columns are centred, the covariance C = XcᵀXc / (n − 1) (d × d) comes from one sgemm, and its
-/// eigenpairs from the cyclic Jacobi method in Double (Golub & Van Loan, Matrix Computations,
-/// §8.5): plane rotations until the off-diagonal mass vanishes. It needs no random start, so the
+/// eigenpairs from LAPACK's `dsyevd` in Double (OpenBLAS ships it). No random start, so the
 /// result is the same on every run. Sign convention, as scikit-learn ≥ 1.5 (`svd_flip` with
 /// `u_based_decision=False`): the entry of largest magnitude of each component is positive.
 public struct PrincipalComponents: Sendable {
@@ -33,13 +32,14 @@ public struct PrincipalComponents: Sendable {
                           a: x.baseAddress!, lda: d, b: x.baseAddress!, ldb: d, c: c.baseAddress!, ldc: d)
             }
         }
-        let (values, vectors) = Self.symmetricEigen(covariance.map(Double.init), size: d)
+        // dsyevd converges on every symmetric matrix in practice; a failure leaves no axes to draw.
+        let (values, vectors) = LAPACK.symmetricEigen(covariance.map(Double.init), n: d) ?? ([], [])
         let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] > values[$1] : $0 < $1 }
         let kept = order.prefix(min(count, d))
         let total = values.reduce(0) { $0 + max($1, 0) }
         self.mean = mean
         components = kept.map { k in
-            let axis = (0..<d).map { vectors[$0 * d + k] }
+            let axis = Array(vectors[(k * d)..<(k * d + d)])
             let largest = axis.indices.max { abs(axis[$0]) < abs(axis[$1]) || (abs(axis[$0]) == abs(axis[$1]) && $0 > $1) }
             return (largest.map { axis[$0] < 0 } ?? false) ? axis.map { -$0 } : axis
         }
@@ -67,48 +67,5 @@ public struct PrincipalComponents: Sendable {
         let d = mean.count
         for i in out.storage.indices { out.storage[i] = Float(Double(out.storage[i]) - mean[i % d]) }
         return out
-    }
-
-    /// Eigenvalues and eigenvectors (columns of the row-major `size × size` result) of a symmetric
-    /// matrix, by cyclic Jacobi rotations.
-    ///
-    /// Each rotation J(p, q, θ) zeroes a[p][q] with t = tan θ = sgn(τ) / (|τ| + √(τ² + 1)),
-    /// τ = (a_qq − a_pp) / (2 a_pq) (the smaller angle, Numerical Recipes §11.1); A ← JᵀAJ, V ← VJ.
-    static func symmetricEigen(_ matrix: [Double], size d: Int) -> (values: [Double], vectors: [Double]) {
-        precondition(matrix.count == d * d, "matrix of \(matrix.count) values is not \(d)×\(d)")
-        var a = matrix
-        var v = [Double](repeating: 0, count: d * d)
-        for i in 0..<d { v[i * d + i] = 1 }
-        let scale = a.reduce(0) { $0 + $1 * $1 }
-        a.withUnsafeMutableBufferPointer { a in
-            v.withUnsafeMutableBufferPointer { v in
-                for _ in 0..<64 {
-                    var off = 0.0
-                    for p in 0..<d { for q in (p + 1)..<d { off += a[p * d + q] * a[p * d + q] } }
-                    if off <= 1e-30 * scale { break }
-                    for p in 0..<d {
-                        for q in (p + 1)..<d where a[p * d + q] != 0 {
-                            let tau = (a[q * d + q] - a[p * d + p]) / (2 * a[p * d + q])
-                            let t = (tau >= 0 ? 1.0 : -1.0) / (abs(tau) + (tau * tau + 1).squareRoot())
-                            let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                            for k in 0..<d {  // columns p, q of A and V
-                                let akp = a[k * d + p], akq = a[k * d + q]
-                                a[k * d + p] = c * akp - s * akq
-                                a[k * d + q] = s * akp + c * akq
-                                let vkp = v[k * d + p], vkq = v[k * d + q]
-                                v[k * d + p] = c * vkp - s * vkq
-                                v[k * d + q] = s * vkp + c * vkq
-                            }
-                            for k in 0..<d {  // rows p, q of A
-                                let apk = a[p * d + k], aqk = a[q * d + k]
-                                a[p * d + k] = c * apk - s * aqk
-                                a[q * d + k] = s * apk + c * aqk
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return ((0..<d).map { a[$0 * d + $0] }, v)
     }
 }

@@ -65,7 +65,7 @@ public struct ArtifactStore: Sendable {
         for path in outputs {
             let file = url(path)
             let size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-            entries[path] = .init(bytes: size, sha256: try SHA256.hex(fileAt: file))
+            entries[path] = .init(bytes: size, sha256: try ContentHash.hex(fileAt: file))
         }
         let record = Record(stage: stage, key: key, outputs: entries, seconds: seconds)
         let encoder = JSONEncoder()
@@ -96,24 +96,5 @@ public struct ArtifactStore: Sendable {
 
     public func readJSON<T: Decodable>(_ type: T.Type, from relative: String) throws -> T {
         try StableJSON.decode(T.self, from: Data(contentsOf: url(relative)))
-    }
-}
-
-/// JSON with sorted keys and a trailing newline, so equal values give equal bytes.
-public enum StableJSON {
-    public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
-    }
-
-    /// Reads what `encode` wrote, "nan" and "inf" included.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(T.self, from: data)
     }
 }

@@ -140,7 +140,7 @@ extension PipelineRunner {
 
     func fileHash(_ url: URL) throws -> String {
         do {
-            return try SHA256.hex(fileAt: url)
+            return try ContentHash.hex(fileAt: url)
         } catch {
             throw DataError(file: url.path, message: "cannot read the file", hint: "check the path in the pipeline file (relative paths start at its folder)")
         }

@@ -64,7 +64,7 @@ extension PipelineRunner {
             let manifest = Manifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
                 let file = store.url(path)
                 m[path] = .init(bytes: (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0,
-                                sha256: try SHA256.hex(fileAt: file))
+                                sha256: try ContentHash.hex(fileAt: file))
             })
             outputs.append(try store.writeJSON(manifest, to: "manifest.json"))
             return (outputs, exportNotes())

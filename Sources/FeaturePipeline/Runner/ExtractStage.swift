@@ -69,13 +69,13 @@ extension PipelineRunner {
     /// while touched timestamps do not.
     func mediaFingerprint() throws -> String {
         let catalog = try self.catalog()
-        var h = SHA256()
+        var h = ContentHash()
         for column in [spec.features.image?.field, spec.features.audio?.field].compactMap({ $0 }) {
             guard let c = catalog.columnIndex(column) else { continue }
             for item in 0..<catalog.count {
                 guard let value = catalog.value(item: item, column: c), !value.isEmpty else { continue }
                 h.field(value)
-                if let url = try? locator.locate(value).url, let digest = try? SHA256.hex(fileAt: url) { h.field(digest) }
+                if let url = try? locator.locate(value).url, let digest = try? ContentHash.hex(fileAt: url) { h.field(digest) }
             }
         }
         return h.finalize()

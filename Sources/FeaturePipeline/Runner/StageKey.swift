@@ -1,7 +1,7 @@
 /// Builds a stage's cache key: SHA-256 over the tool version, the stage name and every input
 /// that can change its outputs (configuration text, input artifact hashes, file contents).
 struct StageKey {
-    private var hasher = SHA256()
+    private var hasher = ContentHash()
 
     init(_ stage: String) {
         hasher.field(ToolVersion.current)

@@ -1,0 +1,20 @@
+import Foundation
+
+/// JSON with sorted keys and a trailing newline, so equal values give equal bytes.
+public enum StableJSON {
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Reads what `encode` wrote, "nan" and "inf" included.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(T.self, from: data)
+    }
+}
