@@ -40,6 +40,10 @@ public struct CatalogGenerator {
     /// Each user rates at least 5 distinct items and never every item, so the catalog needs 6
     /// items and 5 ratings per user.
     public func validate() throws(InvalidOption) {
+        // Upper limits keep the latent world (items × factors, users × items weights) in memory.
+        if options.items > 1_000_000 { throw InvalidOption(option: "items", value: "\(options.items)", hint: "at most 1000000") }
+        if options.users > 100_000 { throw InvalidOption(option: "users", value: "\(options.users)", hint: "at most 100000") }
+        if options.ratings > 100_000_000 { throw InvalidOption(option: "ratings", value: "\(options.ratings)", hint: "at most 100000000") }
         if options.items < 6 { throw InvalidOption(option: "items", value: "\(options.items)", hint: "at least 6: each user rates 5 items and leaves one unrated") }
         if options.users < 1 { throw InvalidOption(option: "users", value: "\(options.users)", hint: "at least 1") }
         if options.ratings < 5 * options.users {

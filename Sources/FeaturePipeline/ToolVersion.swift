@@ -3,6 +3,7 @@
 public enum ToolVersion {
     public static let current = "0.1.0"
     /// Revision of the stage artifacts' formats; part of every stage key, so output written in an
-    /// older layout is recomputed rather than misread. Bump it whenever a stage's files change.
-    public static let artifactRevision = 3
+    /// older layout is recomputed rather than misread. Bump it whenever a stage's files change
+    /// (4: the preprocess stage lists its dropped rows).
+    public static let artifactRevision = 4
 }

@@ -61,6 +61,10 @@ struct TableChecks: Sendable {
             guard set.count > 0 else { return nil }  // the runner stops here with its own message
             let split = try Splitter.split(set, options: spec.split, seed: 42)
             if split.parts.count != set.count || split.buckets.count != set.count { return "split size differs from the ratings" }
+        } catch let error as TooManyDropped {
+            // A proper stop: it names this file and the loss really is above the limit.
+            guard error.source == url.path else { return "the error names \(error.source), not the file" }
+            return Double(error.report.lostRows) > error.limit * Double(error.report.inputRows) ? nil : "stopped below max_dropped: \(error)"
         } catch {
             return error is DataError ? nil : "unexpected error \(type(of: error)): \(error)"
         }

@@ -35,10 +35,10 @@ public enum AtomicFile {
         let tmp = temporaryPath(for: path)
         var fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 && errno == ENOENT {  // the first file of its folder
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try FileSystemProblem.createFolder(dir)
             fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
-        guard fd >= 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
+        guard fd >= 0 else { throw FileSystemProblem(errno: errno, action: .write, path: path) }
         var ok = false
         defer {
             if !ok { unlink(tmp) }
@@ -48,15 +48,15 @@ public enum AtomicFile {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                let message = errnoText()
+                let code = errno
                 close(fd)
-                throw AtomicFileError.cannotWrite(path, message)
+                throw FileSystemProblem(errno: code, action: .write, path: path)
             }
             offset += n
         }
         FaultInjection.pause()  // crash tests kill here: the temporary is written, not yet renamed
-        guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
-        guard rename(tmp, path) == 0 else { throw AtomicFileError.cannotWrite(path, errnoText()) }
+        guard !durable || fsync(fd) == 0, close(fd) == 0 else { throw FileSystemProblem(errno: errno, action: .write, path: path) }
+        guard rename(tmp, path) == 0 else { throw FileSystemProblem(errno: errno, action: .write, path: path) }
         ok = true
         if durable { syncDirectory(dir) }
     }
@@ -95,16 +95,4 @@ public enum AtomicFile {
         }
     }
 
-    static func errnoText() -> String { String(cString: strerror(errno)) }
-}
-
-public enum AtomicFileError: Error, CustomStringConvertible {
-    case cannotWrite(String, String)
-
-    public var description: String {
-        switch self {
-        case .cannotWrite(let path, let reason):
-            return "cannot write \(path): \(reason) (hint: check that the folder exists, is writable and the disk is not full)"
-        }
-    }
 }

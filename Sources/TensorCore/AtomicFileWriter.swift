@@ -19,10 +19,10 @@ public final class AtomicFileWriter {
     public init(_ url: URL) throws {
         self.url = url
         let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try FileSystemProblem.createFolder(dir.path)
         temporary = AtomicFile.temporary(for: url)
         fd = open(temporary.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw AtomicFileError.cannotWrite(url.path, AtomicFile.errnoText()) }
+        guard fd >= 0 else { throw FileSystemProblem(errno: errno, action: .write, path: url.path) }
     }
 
     deinit {
@@ -62,7 +62,7 @@ public final class AtomicFileWriter {
         while done < count {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw AtomicFileError.cannotWrite(url.path, "cannot read back \(temporary.path): \(AtomicFile.errnoText())") }
+            guard n > 0 else { throw FileSystemProblem(errno: n < 0 ? errno : EIO, action: .read, path: temporary.path) }
             done += n
         }
         return bytes
@@ -74,12 +74,14 @@ public final class AtomicFileWriter {
         let descriptor = fd
         fd = -1
         guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            let code = errno
             unlink(temporary.path)
-            throw AtomicFileError.cannotWrite(url.path, AtomicFile.errnoText())
+            throw FileSystemProblem(errno: code, action: .write, path: url.path)
         }
         guard rename(temporary.path, url.path) == 0 else {
+            let code = errno
             unlink(temporary.path)
-            throw AtomicFileError.cannotWrite(url.path, AtomicFile.errnoText())
+            throw FileSystemProblem(errno: code, action: .write, path: url.path)
         }
         AtomicFile.syncDirectory(url.deletingLastPathComponent().path)
     }
@@ -90,7 +92,7 @@ public final class AtomicFileWriter {
             let n = pwrite(fd, bytes.baseAddress! + offset, bytes.count - offset, off_t(start + offset))
             if n < 0 {
                 if errno == EINTR { continue }
-                throw AtomicFileError.cannotWrite(url.path, AtomicFile.errnoText())
+                throw FileSystemProblem(errno: errno, action: .write, path: url.path)
             }
             offset += n
         }

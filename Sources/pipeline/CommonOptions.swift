@@ -46,3 +46,19 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(ExitStatus.failure)
     }
 }
+
+/// Checks of argument values shared by the commands, run before any work (exit status 64).
+enum ArgumentChecks {
+    static func threads(_ n: Int?) throws {
+        if let n, !(1...1024).contains(n) {
+            throw ValidationError("--threads \(n) is out of range (hint: 1 to 1024; leave it out to use every core)")
+        }
+    }
+
+    /// An empty path would silently mean the current folder.
+    static func path(_ value: String?, _ what: String) throws {
+        if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("the \(what) is an empty string (hint: give a path)")
+        }
+    }
+}

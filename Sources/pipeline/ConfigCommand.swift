@@ -17,6 +17,7 @@ struct ConfigCommand: ParsableCommand {
     @Flag(help: "Print the reference of every key (Markdown), as in docs/pipeline-spec.md.") var reference = false
 
     func validate() throws {
+        try ArgumentChecks.path(file, "pipeline file")
         if file == nil && !reference { throw ValidationError("give a pipeline file, or --reference") }
     }
 

@@ -23,6 +23,13 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        try ArgumentChecks.path(file, "pipeline file")
+        try ArgumentChecks.path(model, "--model run folder")
+        try ArgumentChecks.path(output, "--output folder")
+        try ArgumentChecks.threads(threads)
+    }
+
     func run() throws {
         common.bootstrap()
         ProcessSetup.returnLargeBuffersToSystem()
@@ -31,7 +38,7 @@ struct ExtractCommand: ParsableCommand {
             let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("extract")
             var extraction = CatalogExtraction(spec: spec, run: model.map { URL(fileURLWithPath: $0) }, output: out)
             extraction.quiet = common.quiet
-            if let threads { extraction.threads = max(1, threads) }
+            if let threads { extraction.threads = threads }
             let summary = try extraction.execute()
             if !common.quiet {
                 Terminal.writeError("extract: \(summary.items) items × \(summary.dimension) dimensions "

@@ -21,6 +21,10 @@ struct InspectCommand: ParsableCommand {
     var runFolder: String
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        try ArgumentChecks.path(runFolder, "run folder")
+    }
+
     func run() throws {
         try reportingErrors {
             let report = try RunReport.load(from: URL(fileURLWithPath: runFolder))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeaturePipeline
+import Foundation
 
 @main
 struct PipelineCommand: ParsableCommand {
@@ -26,6 +27,12 @@ struct PipelineCommand: ParsableCommand {
     static func main() {
         ProcessSetup.singleThreadedBLAS()
         ProcessSetup.faultDelayFromEnvironment()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            Foundation.exit(CommandLineErrors.report(error, arguments: arguments))
+        }
     }
 }

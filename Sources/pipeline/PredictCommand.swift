@@ -24,6 +24,11 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "A pipeline file whose items file holds the item (new items scored from content).") var catalog: String?
     @Flag(help: "Print one JSON object.") var json = false
 
+    func validate() throws {
+        try ArgumentChecks.path(catalog, "--catalog pipeline file")
+        try ArgumentChecks.path(runFolder, "run folder")
+    }
+
     func run() throws {
         try reportingErrors {
             let trained = try TrainedRun(directory: URL(fileURLWithPath: runFolder))

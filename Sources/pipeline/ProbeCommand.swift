@@ -32,7 +32,7 @@ struct ProbeCommand: ParsableCommand {
             if !result.ok { failed += 1 }
         }
         if failed > 0 {
-            if !json { Terminal.writeError("\(failed) of \(files.count) files rejected\n") }
+            if !json { Terminal.reportError("\(failed) of \(files.count) files rejected (hint: each file's line above says why)") }
             throw ExitCode(ExitStatus.partialFailure)
         }
     }

@@ -25,6 +25,7 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per line.") var json = false
 
     func validate() throws {
+        try ArgumentChecks.path(runFolder, "run folder")
         guard k > 0 else { throw ValidationError("-k must be at least 1") }
     }
 

@@ -27,6 +27,11 @@ struct ReportCommand: ParsableCommand {
     var output: String?
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        try ArgumentChecks.path(runFolder, "run folder")
+        try ArgumentChecks.path(output, "--output file")
+    }
+
     func run() throws {
         common.bootstrap()
         try reportingErrors {

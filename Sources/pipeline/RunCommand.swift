@@ -19,6 +19,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Recompute every stage, ignoring what earlier runs left.") var force = false
     @OptionGroup var common: CommonOptions
 
+    func validate() throws {
+        try ArgumentChecks.path(file, "pipeline file")
+        try ArgumentChecks.threads(threads)
+    }
+
     func run() throws {
         common.bootstrap()
         try reportingErrors {
@@ -26,7 +31,7 @@ struct RunCommand: ParsableCommand {
             var options = RunOptions()
             options.quiet = common.quiet
             options.force = force
-            if let threads { options.threads = max(1, threads) }
+            if let threads { options.threads = threads }
             let summary = try PipelineRunner(spec: spec, options: options).run()
             if !common.quiet { Terminal.writeError(summary.text() + "\n") }
             if let failures = summary.failures {

@@ -15,6 +15,10 @@ struct ValidateCommand: ParsableCommand {
 
     @Argument(help: "The pipeline file.") var file: String
 
+    func validate() throws {
+        try ArgumentChecks.path(file, "pipeline file")
+    }
+
     func run() throws {
         try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))

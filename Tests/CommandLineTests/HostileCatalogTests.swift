@@ -96,10 +96,10 @@ import Testing
         #expect(result.status == 1)
         let first = try #require(hostile.planted.first)  // item 0's clip: images start at item 3
         #expect(first.modality == "audio")
-        let lines = result.stderr.split(separator: "\n")
+        let lines = result.problems.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(result.stderr)")
         let path = hostile.workspace.catalog.appendingPathComponent("media/audio").path
-        #expect(result.stderr.hasPrefix("error: item \(first.item): audio \(path)/\(first.item)."), "\(result.stderr)")
+        #expect(result.problems.hasPrefix("error: item \(first.item): audio \(path)/\(first.item)."), "\(result.stderr)")
         #expect(result.stderr.contains("rejected (\(first.errorClass.rawValue))"), "\(result.stderr)")
         #expect(result.stderr.contains("on_error: skip or fallback"))
         #expect(!FileManager.default.fileExists(atPath: hostile.workspace.runDirectory.appendingPathComponent("stages/train").path))

@@ -6,7 +6,7 @@ import Testing
 /// `pipeline run` end to end on a private copy of the fixture catalog.
 @Suite(.serialized) struct RunCommandTests {
     static let artifacts = ["item_embeddings.npy", "item_ids.txt", "item_embeddings.safetensors", "model.safetensors",
-                            "model.json", "metrics.json", "errors.jsonl", "manifest.json", "pipeline.resolved.yaml"]
+                            "model.json", "metrics.json", "errors.jsonl", "dropped_rows.jsonl", "manifest.json", "pipeline.resolved.yaml"]
 
     @Test func runWritesEveryArtifactThenSkipsEveryStage() throws {
         let ws = try CatalogWorkspace("run")
@@ -21,6 +21,13 @@ import Testing
         #expect(embeddings.dtype == .float32 && embeddings.shape == [300, 32])
         #expect(ids.split(separator: "\n").count == 300)
         #expect(leftoverTemporaries(ws.runDirectory).isEmpty)
+        // The fixture's planted dirty rows: each rule that dropped rows warns, and every row is listed.
+        #expect(first.stderr.contains("warning: preprocess: missing_values dropped 40 of 10189 rows (0.4 %), e.g. ratings.csv:"),
+                "\(first.stderr)")
+        let dropped = try String(contentsOf: ws.runDirectory.appendingPathComponent("dropped_rows.jsonl"), encoding: .utf8)
+        let report = try String(contentsOf: ws.runDirectory.appendingPathComponent("stages/preprocess/summary.json"), encoding: .utf8)
+        #expect(dropped.split(separator: "\n").count > 40 && dropped.hasPrefix("{\"column\":"), "\(dropped.prefix(200))")
+        #expect(report.contains("\"examples\""))
 
         let second = try PipelineProcess.run(["run", ws.pipeline.path])
         #expect(second.status == 0)
@@ -83,4 +90,30 @@ func leftoverTemporaries(_ dir: URL) -> [String] {
         found.append(url.path)
     }
     return found
+}
+
+@Suite struct DroppedRowsTests {
+    /// Half the ratings are not numbers (a wrong column, say): the run stops in preprocess,
+    /// names the rule and a row, and leaves dropped_rows.jsonl listing every lost row.
+    @Test func losingTooManyRowsStopsAndListsThem() throws {
+        let ws = try CatalogWorkspace("too-many-dropped")
+        defer { ws.remove() }
+        let ratings = ws.catalog.appendingPathComponent("ratings.csv")
+        var lines = try String(contentsOf: ratings, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for k in stride(from: 1, to: lines.count - 1, by: 2) {
+            var fields = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[2] = "n/a"
+            lines[k] = fields.joined(separator: ",")
+        }
+        try lines.joined(separator: "\n").write(to: ratings, atomically: true, encoding: .utf8)
+        let result = try PipelineProcess.run(["run", ws.pipeline.path, "--quiet"])
+        #expect(result.status == 1)
+        #expect(result.problems.hasPrefix("error: \(ratings.path): preprocessing would drop "), "\(result.stderr)")
+        #expect(result.problems.contains("above preprocess.max_dropped 0.2): missing_values "), "\(result.stderr)")
+        #expect(result.problems.contains("unparsable_values "), "\(result.stderr)")
+        #expect(result.problems.contains("\(ws.runDirectory.path)/dropped_rows.jsonl lists every row"), "\(result.stderr)")
+        let dropped = try String(contentsOf: ws.runDirectory.appendingPathComponent("dropped_rows.jsonl"), encoding: .utf8)
+        #expect(dropped.contains("\"rule\":\"unparsable_values\",\"value\":\"n/a\""), "\(dropped.prefix(300))")
+        #expect(dropped.split(separator: "\n").count > 5000)
+    }
 }

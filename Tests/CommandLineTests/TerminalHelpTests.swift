@@ -57,7 +57,8 @@ import Testing
         for usage in [["frobnicate"], ["report"], ["inspect", "--jsn", "x"], ["recommend", "r", "--user", "u", "-k", "0"]] {
             let result = try PipelineProcess.run(usage)
             #expect(result.status == 64, "\(usage)")
-            #expect(result.stderr.hasPrefix("Error: "), "\(usage): \(result.stderr)")
+            // The tool's own one-line style, not the parser's "Error: …" + usage block.
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.split(separator: "\n").count == 1, "\(usage): \(result.stderr)")
         }
     }
 }

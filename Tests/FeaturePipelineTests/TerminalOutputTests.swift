@@ -95,8 +95,10 @@ import Testing
 
     @Test func errorsAreDescribedOnOneLine() {
         let missing = CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: "/data/items.csv"])
-        let text = Terminal.describe(missing)
-        #expect(text.hasSuffix("(/data/items.csv)") && !text.contains("\n"), "\(text)")
+        #expect(Terminal.describe(missing) == "cannot read /data/items.csv: no such file or folder (hint: check the path)")
+        let blocked = CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: "/data/out/x",
+                                                              NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES))])
+        #expect(Terminal.describe(blocked) == "cannot write /data/out/x: permission denied (hint: check the owner and permissions of /data/out/x and its folder)")
         struct TwoLines: Error, CustomStringConvertible { var description: String { "first\nsecond" } }
         #expect(Terminal.describe(TwoLines()) == "first; second")
     }

@@ -26,6 +26,7 @@ import Testing
         ])
         var options = PreprocessOptions()
         options.ratingRange = 1...5
+        options.maxDropped = 1
         let (set, report) = try Preprocessor.run(input, catalogItemIds: catalog, options: options)
         #expect(report.inputRows == 8 && report.outputRows == 2)
         let counts = Dictionary(uniqueKeysWithValues: report.rules.map { ($0.name, $0.rows) })
@@ -72,5 +73,55 @@ import Testing
         let (set, report) = try Preprocessor.run(input, catalogItemIds: catalog, options: options)
         #expect(set.userIds == ["u1"] && set.count == 2)
         #expect(report.rules.last?.name == "min_user_ratings" && report.rules.last?.rows == 1)
+    }
+
+    /// Every dropped row is listed with its rule, line, column and value; each rule keeps its
+    /// first examples for the warning and the run summary.
+    @Test func droppedRowsAreListedWithTheirLines() throws {
+        let input = log([
+            ("u1", "a", "4", "10"), ("u1", "a", "4", "10"), ("u2", "b", "abc", "5"), ("u2", "c", "x", "5"),
+            ("u2", "b", "3", "soon"), ("u2", "zz", "3", "5"), ("u3", "b", "5", "1"),
+        ])
+        var options = PreprocessOptions()
+        options.maxDropped = 1
+        let (_, report, dropped) = try Preprocessor.runListingDropped(input, catalogItemIds: catalog, options: options)
+        #expect(dropped == [
+            DroppedRow(rule: "unparsable_values", file: "ratings.csv", line: 4, column: "rating", value: "abc"),
+            DroppedRow(rule: "unparsable_values", file: "ratings.csv", line: 5, column: "rating", value: "x"),
+            DroppedRow(rule: "unparsable_values", file: "ratings.csv", line: 6, column: "timestamp", value: "soon"),
+            DroppedRow(rule: "unknown_items", file: "ratings.csv", line: 7, column: "item", value: "zz"),
+            DroppedRow(rule: "exact_duplicates", file: "ratings.csv", line: 3, column: "rating", value: "4"),
+        ])
+        let unparsable = try #require(report.rules.first { $0.name == "unparsable_values" })
+        #expect(unparsable.examples == ["ratings.csv:4: rating 'abc'", "ratings.csv:5: rating 'x'", "ratings.csv:6: timestamp 'soon'"])
+        #expect(report.rules.first { $0.name == "missing_values" }?.examples == nil)
+        #expect(report.lostRows == 4, "duplicates are asked for, not lost")
+    }
+
+    /// Half the ratings not numbers (a wrong column mapping): above the default 20 % the run stops.
+    @Test func losingMoreThanMaxDroppedStops() throws {
+        let input = log((0..<10).map { k in ("u\(k)", "a", k % 2 == 0 ? "4" : "n/a", nil) })
+        do {
+            _ = try Preprocessor.run(input, catalogItemIds: catalog, options: PreprocessOptions())
+            Issue.record("no error")
+        } catch let error as TooManyDropped {
+            #expect(error.report.lostRows == 5 && error.dropped.count == 5)
+            #expect(error.description == "ratings.csv: preprocessing would drop 5 of 10 rows (50.0 %, above preprocess.max_dropped 0.2): "
+                    + "unparsable_values 5; e.g. ratings.csv:3: rating 'n/a' (hint: fix the column mapping in data.interactions or "
+                    + "the file; dropped_rows.jsonl lists every row; raise preprocess.max_dropped to accept the loss)")
+        }
+        var lenient = PreprocessOptions()
+        lenient.maxDropped = 0.5
+        #expect(try Preprocessor.run(input, catalogItemIds: catalog, options: lenient).0.count == 5)
+    }
+
+    @Test func onUnparsableFailNamesTheRow() {
+        let input = log([("u1", "a", "4", nil), ("u2", "b", "four", nil)])
+        var options = PreprocessOptions()
+        options.onUnparsable = .fail
+        #expect(throws: DataError(file: "ratings.csv", line: 3, column: "rating", message: "'four' is not a number",
+                                  hint: "ratings must be numbers such as 4 or 3.5, or set preprocess.on_unparsable: drop")) {
+            try Preprocessor.run(input, catalogItemIds: catalog, options: options)
+        }
     }
 }

@@ -6,6 +6,13 @@ public enum PipelineProcess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+
+        /// stderr without `warning:` lines (the fixture catalog's planted dirty rows make
+        /// preprocessing warn on every run of it).
+        public var problems: String {
+            stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("warning: ") }
+                .joined(separator: "\n")
+        }
     }
 
     public static var binary: URL {

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Recommender
 
 /// A table read from CSV or JSON Lines: a header of column names and rows of optional text.
@@ -42,8 +43,10 @@ public struct DataTable: Sendable {
         do {
             bytes = [UInt8](try Data(contentsOf: url))
         } catch {
-            throw DataError(file: url.path, message: "cannot read the file: \(error.localizedDescription)",
-                            hint: "check the path in the pipeline file (relative paths start at the pipeline file's folder)")
+            let problem = FileSystemProblem.reading(url.path, failedWith: error)
+            throw DataError(file: url.path, message: "cannot read the file: \(problem.reason)",
+                            hint: problem.cause == .missing
+                                ? "check the path in the pipeline file (relative paths start at the pipeline file's folder)" : problem.hint)
         }
         switch format.resolved(for: url) {
         case .jsonl: return try JSONLinesReader.read(bytes, source: url.path, limit: limit)

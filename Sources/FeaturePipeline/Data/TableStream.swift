@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Recommender
 
 /// Reads a CSV or JSON Lines table a block at a time, so that a catalog of any size is read in
@@ -33,8 +34,10 @@ final class TableStream {
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw DataError(file: url.path, message: "cannot read the file: \(error.localizedDescription)",
-                            hint: "check the path in the pipeline file (relative paths start at the pipeline file's folder)")
+            let problem = FileSystemProblem.reading(url.path, failedWith: error)
+            throw DataError(file: url.path, message: "cannot read the file: \(problem.reason)",
+                            hint: problem.cause == .missing
+                                ? "check the path in the pipeline file (relative paths start at the pipeline file's folder)" : problem.hint)
         }
         self.format = format.resolved(for: url)
         csv = CSVParser(source: url.path, delimiter: delimiter, limit: limit)
@@ -50,7 +53,7 @@ final class TableStream {
             do {
                 block = try handle.read(upToCount: blockSize) ?? Data()
             } catch {
-                throw DataError(file: source, message: "cannot read the file: \(error.localizedDescription)",
+                throw DataError(file: source, message: "cannot read the file: \(FileSystemProblem.reading(source, failedWith: error).reason)",
                                 hint: "check that the file is readable")
             }
             atEnd = block.isEmpty

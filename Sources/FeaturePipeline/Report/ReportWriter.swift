@@ -13,11 +13,7 @@ public enum ReportWriter {
         let projection = try EmbeddingProjection.load(from: runDirectory, colorBy: colorBy)
         let data = Data(report.html(projection: projection).utf8)
         let url = output ?? runDirectory.appendingPathComponent(fileName)
-        do {
-            try AtomicFile.write(data, to: url)
-        } catch {
-            throw PipelineError(what: "cannot write \(url.path): \(error)", hint: "check that the folder exists and is writable")
-        }
+        try AtomicFile.write(data, to: url)  // its FileSystemProblem names the path, the cause and a hint
         return (url, data.count)
     }
 }

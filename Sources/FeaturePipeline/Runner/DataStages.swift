@@ -68,7 +68,8 @@ extension PipelineRunner {
         key.add("interactions", try load.hash(of: "stages/load/interactions.safetensors"))
         key.add("item_ids", try load.hash(of: "stages/load/item_ids.txt"))
         return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
-            let (set, report) = try Preprocessor.run(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)
+            let (set, report, dropped) = try preprocessListingDropped()
+            warnAboutDroppedRows(report)
             ratingsMemo = set
             guard set.count > 0 else {
                 throw PipelineError(what: "no usable ratings are left after preprocessing (\(report.inputRows) rows read)",
@@ -77,9 +78,39 @@ extension PipelineRunner {
             let outputs = [
                 try store.write(try StageCodecs.encode(set), to: "stages/preprocess/ratings.safetensors"),
                 try store.writeJSON(report, to: "stages/preprocess/summary.json"),
+                try store.write(try droppedLines(dropped), to: "stages/preprocess/dropped_rows.jsonl"),
             ]
             return (outputs, try preprocessNotes())
         }
+    }
+
+    /// Preprocessing; when it drops more than `preprocess.max_dropped`, dropped_rows.jsonl is
+    /// written to the run folder before the run stops, so the user can see which rows and why.
+    private func preprocessListingDropped() throws -> (RatingSet, PreprocessReport, [DroppedRow]) {
+        do {
+            return try Preprocessor.runListingDropped(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)
+        } catch let error as TooManyDropped {
+            try store.write(try droppedLines(error.dropped), to: "dropped_rows.jsonl")
+            throw PipelineError(what: error.description.replacingOccurrences(of: "dropped_rows.jsonl", with: store.url("dropped_rows.jsonl").path))
+        }
+    }
+
+    /// One warning per rule that dropped rows: how many, what share, the first examples.
+    private func warnAboutDroppedRows(_ report: PreprocessReport) {
+        for rule in report.rules where rule.rows > 0 && rule.action == "dropped" {
+            let share = Double(rule.rows) / Double(max(report.inputRows, 1)) * 100
+            let examples = (rule.examples ?? []).joined(separator: "; ")
+            let text = "preprocess: \(rule.name) dropped \(rule.rows) of \(report.inputRows) rows (\(String(format: "%.1f", share)) %)"
+                + (examples.isEmpty ? "" : ", e.g. \(examples)")
+            logger.warning("\(text)")
+        }
+    }
+
+    /// dropped_rows.jsonl: one JSON object per row a rule dropped or changed.
+    func droppedLines(_ rows: [DroppedRow]) throws -> Data {
+        var data = Data()
+        for row in rows { data.append(try StableJSON.encode(row, pretty: false)) }
+        return data
     }
 
     func preprocessNotes() throws -> [String] {

@@ -12,7 +12,7 @@ import TensorCore
 /// model.safetensors + model.json           weights, plus the user-side inputs a reader needs
 ///                                          (histories, statistics, encoded user fields)
 /// item_text_tfidf.safetensors            with outputs.sparse_text: the TF-IDF rows as CSR arrays
-/// metrics.json, errors.jsonl, summary.json, report.html
+/// metrics.json, errors.jsonl, dropped_rows.jsonl, summary.json, report.html
 extension PipelineRunner {
     struct Manifest: Codable {
         var format = "pipeline-run-1"
@@ -60,6 +60,7 @@ extension PipelineRunner {
             outputs.append(try store.writeJSON(description, to: "model.json"))
             outputs.append(try store.write(Data(contentsOf: store.url("stages/evaluate/metrics.json")), to: "metrics.json"))
             outputs.append(try store.write(try errorLines(), to: "errors.jsonl"))
+            outputs.append(try store.write(Data(contentsOf: store.url("stages/preprocess/dropped_rows.jsonl")), to: "dropped_rows.jsonl"))
             outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: "pipeline.resolved.yaml"))
             let manifest = Manifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
                 let file = store.url(path)

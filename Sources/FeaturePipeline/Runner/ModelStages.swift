@@ -19,7 +19,7 @@ extension PipelineRunner {
         let stageKey = key.finalize()
         return try stage("train", key: stageKey, notes: { try trainNotes() }) {
             let checkpointDirectory = store.stageDirectory("train").appendingPathComponent("checkpoint")
-            try FileManager.default.createDirectory(at: checkpointDirectory, withIntermediateDirectories: true)
+            try FileSystemProblem.createFolder(checkpointDirectory.path)
             let assembly = try modelAssembly()
             var (model, description) = assembly.build()
             let threshold = Evaluator.threshold(set: assembly.set, split: assembly.split, options: spec.evaluate)

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 #if canImport(Glibc)
     import Glibc
@@ -11,7 +12,7 @@ public final class RunLock: @unchecked Sendable {
 
     /// Takes the lock or throws `PipelineError.locked` naming the holder.
     public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileSystemProblem.createFolder(directory.path)
         let path = directory.appendingPathComponent(".lock").path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

@@ -114,6 +114,7 @@ public final class TrainedRun {
     /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
     public func recommend(user: String, k: Int) throws -> (known: Bool, items: [Recommendation]) {
         let u = set.userIds.firstIndex(of: user)
+        let k = min(k, set.itemIds.count)  // a k beyond the catalog lists the whole catalog
         var seen = Set<Int32>()
         if let u { for r in 0..<set.count where Int(set.users[r]) == u { seen.insert(set.items[r]) } }
         let ranker = u == nil

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Recommender
 import Yams
 
@@ -37,20 +38,29 @@ public struct PipelineSpec: Sendable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
+            let problem = FileSystemProblem.reading(url.path, failedWith: error)
             throw SpecError(issues: [SpecIssue(file: url.path, line: 1, column: 1, keyPath: "",
-                                               message: "cannot read the file: \(error.localizedDescription)",
-                                               hint: "check the path")])
+                                               message: "cannot read the file: \(problem.reason)", hint: problem.hint)])
         }
         return try parse(text, file: url)
     }
 
     public static func parse(_ text: String, file: URL) throws -> PipelineSpec {
         let diag = SpecDiagnostics(file: file.path)
+        if text.allSatisfy(\.isWhitespace) {
+            throw SpecError(issues: [SpecIssue(file: file.path, line: 1, column: 1, keyPath: "", message: "the pipeline file is empty",
+                                               hint: "start from pipelines/catalog.yaml; `pipeline config --reference` lists every key")])
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             throw SpecError(issues: [syntaxIssue(error, file: file.path)])
+        }
+        if let root, root.mapping == nil, !(root.scalar.map { ["", "~", "null"].contains($0.string) } ?? false) {
+            // Not a pipeline file at all (a CSV given by mistake): one problem, not one per missing key.
+            _ = MappingReader(node: root, path: "", diag: diag)
+            throw SpecError(issues: diag.issues)
         }
         let spec = read(root, file: file, diag: diag)
         if !diag.issues.isEmpty {

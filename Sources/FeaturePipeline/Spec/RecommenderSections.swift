@@ -5,6 +5,8 @@ extension PreprocessOptions {
         var o = PreprocessOptions()
         o.deduplicate = r.choice("deduplicate", default: o.deduplicate, doc: "Which rating to keep when a user rated an item more than once (exact duplicate rows are always dropped).")
         o.missing = r.choice("missing", default: o.missing, doc: "Rows with a missing user, item or rating: drop them, or stop with an error naming the row.")
+        o.onUnparsable = r.choice("on_unparsable", default: o.onUnparsable, doc: "Rows whose rating or timestamp does not parse: drop them, or stop with an error naming the row.")
+        o.maxDropped = r.double("max_dropped", default: o.maxDropped, range: 0...1, doc: "Largest share of rows that missing, unparsable, unknown-item and out-of-range rows may drop; above it the run stops (dropped_rows.jsonl lists them).")
         let range = r.doubleList("rating_range", default: [], range: -1e9...1e9, count: 0...2, doc: "Valid ratings [low, high]; empty accepts every number.")
         if range.count == 2 {
             if range[0] < range[1] { o.ratingRange = range[0]...range[1] } else {

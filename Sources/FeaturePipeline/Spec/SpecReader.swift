@@ -71,8 +71,17 @@ final class MappingReader {
         case .scalar(let s)? where s.style == .plain && ["", "~", "null"].contains(s.string):
             break
         case .some(let other):
+            let looksTabular: Bool
+            if case .scalar(let s) = other, path.isEmpty {
+                // YAML folds a plain multi-line scalar into one line: commas or tabs give a table away.
+                looksTabular = s.string.filter { $0 == "," || $0 == "\t" }.count >= 2
+            } else {
+                looksTabular = false
+            }
             diag.report(other.mark, path, "expected a mapping of keys, found \(describe(other))",
-                        hint: "write `key: value` pairs indented under it")
+                        hint: looksTabular
+                            ? "this looks like a CSV or TSV table, not a pipeline file; name the table under data.items.path or data.interactions.path"
+                            : "write `key: value` pairs indented under it")
         }
     }
 
@@ -131,7 +140,10 @@ final class MappingReader {
 /// A short human description of a node, for messages.
 func describe(_ node: Node) -> String {
     switch node {
-    case .scalar(let s): return "'\(s.string)'"
+    case .scalar(let s):
+        // A whole CSV file read as YAML is one long scalar: show its start only.
+        let text = s.string.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return text.count > 60 ? "'\(text.prefix(60))…' (\(s.string.count) characters)" : "'\(text)'"
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"

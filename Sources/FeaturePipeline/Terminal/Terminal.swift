@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 #if canImport(Glibc)
     import Glibc
@@ -37,17 +38,10 @@ public enum Terminal {
         StatusLine.standardError.print(style("error:", .red) + " " + message)
     }
 
-    /// An error as one line: its description; for Foundation's file errors the system's message
-    /// and the path. A description of several lines is joined with "; ".
+    /// An error as one line: its description; Foundation's file errors told by cause, path and
+    /// hint (`FileSystemProblem`). A description of several lines is joined with "; ".
     public static func describe(_ error: any Error) -> String {
-        let text: String
-        if let cocoa = error as? CocoaError {
-            text = cocoa.localizedDescription + (cocoa.filePath.map { " (\($0))" } ?? "")
-        } else if let posix = error as? POSIXError {
-            text = posix.localizedDescription
-        } else {
-            text = "\(error)"
-        }
+        let text = FileSystemProblem(translating: error)?.description ?? "\(error)"
         return text.split(whereSeparator: \.isNewline).joined(separator: "; ")
     }
 

@@ -25,6 +25,11 @@ public struct PreprocessOptions: Sendable, Equatable, Codable {
 
     public var deduplicate: Deduplicate = .keepLast
     public var missing: MissingPolicy = .drop
+    /// Ratings or timestamps that are not numbers (times): drop the row or stop naming it.
+    public var onUnparsable: MissingPolicy = .drop
+    /// Largest share of input rows that missing values, unparsable values, unknown items and
+    /// out-of-range ratings may drop before the run stops (a wrong column mapping drops most).
+    public var maxDropped: Double = 0.2
     /// Valid rating interval; `nil` accepts every finite rating.
     public var ratingRange: ClosedRange<Double>? = nil
     public var outOfRange: OutOfRange = .drop

@@ -6,6 +6,36 @@ public struct PreprocessRule: Sendable, Equatable, Codable {
     /// Rows the rule dropped or changed.
     public var rows: Int
     public var action: String
+    /// The first few rows it touched, as `file:line: column 'value'` (absent in older runs).
+    public var examples: [String]?
+
+    public init(name: String, rows: Int, action: String, examples: [String]? = nil) {
+        self.name = name
+        self.rows = rows
+        self.action = action
+        self.examples = examples
+    }
+
+    /// Rules that drop rows because the data is wrong (not duplicates or minimum counts, which the
+    /// pipeline file asks for): their share counts against `preprocess.max_dropped`.
+    public static let dataLoss: Set = ["missing_values", "unparsable_values", "unknown_items", "out_of_range"]
+}
+
+/// One row a rule dropped or changed, for dropped_rows.jsonl.
+public struct DroppedRow: Sendable, Equatable, Codable {
+    public var rule: String
+    public var file: String
+    public var line: Int
+    public var column: String
+    public var value: String
+
+    public init(rule: String, file: String, line: Int, column: String, value: String) {
+        self.rule = rule
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value
+    }
 }
 
 /// Counts of a preprocessing run, rule by rule, for the run summary.
@@ -13,6 +43,32 @@ public struct PreprocessReport: Sendable, Equatable, Codable {
     public var inputRows: Int
     public var outputRows: Int
     public var rules: [PreprocessRule]
+
+    /// Rows dropped because the data was wrong (`PreprocessRule.dataLoss`).
+    public var lostRows: Int {
+        rules.filter { PreprocessRule.dataLoss.contains($0.name) && $0.action == "dropped" }.reduce(0) { $0 + $1.rows }
+    }
+}
+
+/// More rows were dropped than `preprocess.max_dropped` allows; carries what preprocessing found
+/// so that the run can still write dropped_rows.jsonl.
+public struct TooManyDropped: Error, CustomStringConvertible, Sendable {
+    public var report: PreprocessReport
+    public var dropped: [DroppedRow]
+    public var limit: Double
+    public var source: String
+
+    public var description: String {
+        let share = Double(report.lostRows) / Double(max(report.inputRows, 1))
+        let worst = report.rules.filter { PreprocessRule.dataLoss.contains($0.name) && $0.rows > 0 }
+            .map { "\($0.name) \($0.rows)" }.joined(separator: ", ")
+        let example = report.rules.first { PreprocessRule.dataLoss.contains($0.name) && $0.rows > 0 }?.examples?.first
+        return "\(source): preprocessing would drop \(report.lostRows) of \(report.inputRows) rows "
+            + String(format: "(%.1f %%, above preprocess.max_dropped %g): ", share * 100, limit) + worst
+            + (example.map { "; e.g. \($0)" } ?? "")
+            + " (hint: fix the column mapping in data.interactions or the file; dropped_rows.jsonl lists every row; "
+            + "raise preprocess.max_dropped to accept the loss)"
+    }
 }
 
 /// Turns an `InteractionLog` into a clean `RatingSet`, applying the rules in a fixed order and
@@ -23,7 +79,25 @@ public enum Preprocessor {
     public static func run(_ log: InteractionLog, catalogItemIds: [String], options: PreprocessOptions)
         throws -> (RatingSet, PreprocessReport)
     {
+        let (set, report, _) = try runListingDropped(log, catalogItemIds: catalogItemIds, options: options)
+        return (set, report)
+    }
+
+    /// `run`, plus every row a rule dropped or changed. Throws `TooManyDropped` when the rows
+    /// lost to bad data exceed `options.maxDropped` of the input.
+    public static func runListingDropped(_ log: InteractionLog, catalogItemIds: [String], options: PreprocessOptions)
+        throws -> (RatingSet, PreprocessReport, [DroppedRow])
+    {
         var rules: [PreprocessRule] = []
+        var dropped: [DroppedRow] = []
+        let file = URL(fileURLWithPath: log.source).lastPathComponent
+        func note(_ rule: String, _ r: Int, _ column: String, _ value: String?) {
+            dropped.append(DroppedRow(rule: rule, file: file, line: log.lines[r], column: column, value: value ?? ""))
+        }
+        func rule(_ name: String, _ rows: Int, _ action: String) -> PreprocessRule {
+            let examples = dropped.lazy.filter { $0.rule == name }.prefix(3).map { "\($0.file):\($0.line): \($0.column) '\($0.value)'" }
+            return PreprocessRule(name: name, rows: rows, action: action, examples: rows > 0 ? Array(examples) : nil)
+        }
         func fail(_ row: Int, _ column: String, _ message: String, _ hint: String) -> DataError {
             DataError(file: log.source, line: log.lines[row], column: column, message: message, hint: hint)
         }
@@ -41,11 +115,12 @@ public enum Preprocessor {
                                "fill it in, or set preprocess.missing: drop to skip such rows")
                 }
                 missing += 1
+                note("missing_values", r, column, "")
             } else {
                 keep.append(r)
             }
         }
-        rules.append(.init(name: "missing_values", rows: missing, action: "dropped"))
+        rules.append(rule("missing_values", missing, "dropped"))
 
         // 2. Unparsable ratings or timestamps.
         var rating = [Float](repeating: 0, count: log.count)
@@ -54,33 +129,41 @@ public enum Preprocessor {
         let timeParser = TimestampParser()
         keep = try keep.filter { r in
             guard let v = Double(log.ratings[r]!.trimmedSpaces), v.isFinite else {
-                if options.missing == .fail {
-                    throw fail(r, "rating", "'\(log.ratings[r]!)' is not a number", "ratings must be numbers such as 4 or 3.5")
+                if options.onUnparsable == .fail {
+                    throw fail(r, "rating", "'\(log.ratings[r]!)' is not a number",
+                               "ratings must be numbers such as 4 or 3.5, or set preprocess.on_unparsable: drop")
                 }
                 unparsable += 1
+                note("unparsable_values", r, "rating", log.ratings[r])
                 return false
             }
             rating[r] = Float(v)
             if let t = log.timestamps[r], !t.isEmpty {
                 guard let seconds = timeParser.seconds(t) else {
-                    if options.missing == .fail {
-                        throw fail(r, "timestamp", "'\(t)' is not a time", "use seconds since 1970 or ISO 8601 (2024-05-01T12:00:00Z)")
+                    if options.onUnparsable == .fail {
+                        throw fail(r, "timestamp", "'\(t)' is not a time",
+                                   "use seconds since 1970 or ISO 8601 (2024-05-01T12:00:00Z), or set preprocess.on_unparsable: drop")
                     }
                     unparsable += 1
+                    note("unparsable_values", r, "timestamp", t)
                     return false
                 }
                 time[r] = seconds
             }
             return true
         }
-        rules.append(.init(name: "unparsable_values", rows: unparsable, action: "dropped"))
+        rules.append(rule("unparsable_values", unparsable, "dropped"))
 
         // 3. Items that are not in the catalog.
         var itemIndex: [String: Int32] = [:]
         for (i, id) in catalogItemIds.enumerated() where itemIndex[id] == nil { itemIndex[id] = Int32(i) }
         let before = keep.count
-        keep = keep.filter { itemIndex[log.items[$0]!] != nil }
-        rules.append(.init(name: "unknown_items", rows: before - keep.count, action: "dropped"))
+        keep = keep.filter { r in
+            if itemIndex[log.items[r]!] != nil { return true }
+            note("unknown_items", r, "item", log.items[r])
+            return false
+        }
+        rules.append(rule("unknown_items", before - keep.count, "dropped"))
 
         // 4. Ratings outside the configured range.
         if let range = options.ratingRange {
@@ -89,19 +172,22 @@ public enum Preprocessor {
                 let v = Double(rating[r])
                 guard !range.contains(v) else { return true }
                 touched += 1
+                note("out_of_range", r, "rating", log.ratings[r])
                 if options.outOfRange == .clip { rating[r] = Float(min(max(v, range.lowerBound), range.upperBound)) }
                 return options.outOfRange == .clip
             }
-            rules.append(.init(name: "out_of_range", rows: touched, action: options.outOfRange == .clip ? "clipped" : "dropped"))
+            rules.append(rule("out_of_range", touched, options.outOfRange == .clip ? "clipped" : "dropped"))
         }
 
         // 5. Exact duplicate rows, then 6. repeated ratings of one (user, item).
         var seenRows = Set<RowKey>()
         let beforeExact = keep.count
         keep = keep.filter { r in
-            seenRows.insert(RowKey(user: log.users[r]!, item: log.items[r]!, rating: rating[r], time: time[r])).inserted
+            if seenRows.insert(RowKey(user: log.users[r]!, item: log.items[r]!, rating: rating[r], time: time[r])).inserted { return true }
+            note("exact_duplicates", r, "rating", log.ratings[r])
+            return false
         }
-        rules.append(.init(name: "exact_duplicates", rows: beforeExact - keep.count, action: "dropped"))
+        rules.append(rule("exact_duplicates", beforeExact - keep.count, "dropped"))
         if options.deduplicate != .none {
             var chosen: [PairKey: Int] = [:]
             for r in keep {
@@ -113,8 +199,12 @@ public enum Preprocessor {
             }
             let beforeRepeat = keep.count
             let winners = Set(chosen.values)
-            keep = keep.filter { winners.contains($0) }
-            rules.append(.init(name: "repeated_ratings", rows: beforeRepeat - keep.count, action: "kept \(options.deduplicate.rawValue)"))
+            keep = keep.filter { r in
+                if winners.contains(r) { return true }
+                note("repeated_ratings", r, "rating", log.ratings[r])
+                return false
+            }
+            rules.append(rule("repeated_ratings", beforeRepeat - keep.count, "kept \(options.deduplicate.rawValue)"))
         }
 
         // 7. Minimum ratings per user and per item (one pass each, users first).
@@ -122,15 +212,23 @@ public enum Preprocessor {
             var counts: [String: Int] = [:]
             for r in keep { counts[log.users[r]!, default: 0] += 1 }
             let before = keep.count
-            keep = keep.filter { counts[log.users[$0]!]! >= options.minUserRatings }
-            rules.append(.init(name: "min_user_ratings", rows: before - keep.count, action: "dropped"))
+            keep = keep.filter { r in
+                if counts[log.users[r]!]! >= options.minUserRatings { return true }
+                note("min_user_ratings", r, "user", log.users[r])
+                return false
+            }
+            rules.append(rule("min_user_ratings", before - keep.count, "dropped"))
         }
         if options.minItemRatings > 0 {
             var counts: [String: Int] = [:]
             for r in keep { counts[log.items[r]!, default: 0] += 1 }
             let before = keep.count
-            keep = keep.filter { counts[log.items[$0]!]! >= options.minItemRatings }
-            rules.append(.init(name: "min_item_ratings", rows: before - keep.count, action: "dropped"))
+            keep = keep.filter { r in
+                if counts[log.items[r]!]! >= options.minItemRatings { return true }
+                note("min_item_ratings", r, "item", log.items[r])
+                return false
+            }
+            rules.append(rule("min_item_ratings", before - keep.count, "dropped"))
         }
 
         let userIds = Array(Set(keep.map { log.users[$0]! })).sorted()
@@ -144,7 +242,11 @@ public enum Preprocessor {
             timestamps: keep.map { time[$0] },
             splitTags: keep.map { log.splitTags[$0] ?? "" })
         set.implicit = log.implicit
-        return (set, PreprocessReport(inputRows: log.count, outputRows: keep.count, rules: rules))
+        let report = PreprocessReport(inputRows: log.count, outputRows: keep.count, rules: rules)
+        if Double(report.lostRows) > options.maxDropped * Double(log.count) {
+            throw TooManyDropped(report: report, dropped: dropped, limit: options.maxDropped, source: log.source)
+        }
+        return (set, report, dropped)
     }
 
     private struct RowKey: Hashable { let user: String, item: String, rating: Float, time: Double }
