@@ -62,3 +62,11 @@ enum ArgumentChecks {
         }
     }
 }
+
+/// Opens a finished run for predict, recommend and similar; says on stderr when the folder's
+/// latest run did not complete and an earlier model is served.
+func openTrainedRun(_ path: String) throws -> TrainedRun {
+    let trained = try TrainedRun(directory: URL(fileURLWithPath: path))
+    if let note = trained.stateNote { Terminal.writeError("note: \(note)\n") }
+    return trained
+}

@@ -2,48 +2,86 @@ import ArgumentParser
 import FeaturePipeline
 import Foundation
 
+extension TrainedRun.SeenItems: ExpressibleByArgument {}
+
 struct RecommendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recommend",
         abstract: "List the top-K items for a user, excluding items the user already rated.",
         discussion: """
             Items come in the order of the run's ranking score (model.json "scoring"); each line
-            is rank, item, score and the predicted rating (clipped to the rating range; absent
-            for implicit feedback). Equal scores go to the item with more train interactions,
-            then the smaller id. A user the run never saw gets the cold-user ranking (no id, no
-            history); the output says so.
+            is rank, item, score, the predicted rating (clipped to the rating range; absent for
+            implicit feedback) and the --show columns (default: the first text field). Equal
+            scores go to the item with more train interactions, then the smaller id. A user the
+            run never saw gets the cold-user ranking (no id, no history); the output says so
+            and the JSON's user_known is false.
 
-            Example:
+            Examples:
               pipeline recommend runs/demo --user u0001 -k 10
-              pipeline recommend runs/demo --user u0001 -k 5 --json
+              pipeline recommend runs/demo --user u0001 --show title,genres --json
+              pipeline recommend runs/demo --user u0001 --exclude-seen train
             """)
 
     @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
     var runFolder: String
     @Option(help: "User id.") var user: String
-    @Option(name: .short, help: "How many items.") var k = 10
-    @Flag(help: "Print one JSON object per line.") var json = false
+    @Option(help: "Rated items left out: all (train, validation and test rows), train (train rows only) or none.")
+    var excludeSeen: TrainedRun.SeenItems = .all
+    @OptionGroup var list: ItemListOptions
 
     func validate() throws {
         try ArgumentChecks.path(runFolder, "run folder")
-        guard k > 0 else { throw ValidationError("-k must be at least 1") }
     }
 
     func run() throws {
         try reportingErrors {
-            let trained = try TrainedRun(directory: URL(fileURLWithPath: runFolder))
-            let (known, items) = try trained.recommend(user: user, k: k)
+            let trained = try openTrainedRun(runFolder)
+            let (known, items) = try trained.recommend(user: user, k: list.k, excluding: excludeSeen)
+            let columns = list.columns(default: trained.defaultShowColumns)
+            let shown = try trained.show(columns, items: items.map(\.item))
             if !known {
                 Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")
             }
-            for r in items {
-                if json {
-                    print(String(decoding: try StableJSON.encode(r, pretty: false).dropLast(), as: UTF8.self))
+            for (r, values) in zip(items, shown) {
+                if list.json {
+                    let line = RecommendationLine(rank: r.rank, item: r.item, score: r.score, rating: r.rating, userKnown: known,
+                                                  show: columns.isEmpty ? nil : values)
+                    print(String(decoding: try StableJSON.encode(line, pretty: false).dropLast(), as: UTF8.self))
                 } else {
-                    print("\(r.rank)\t\(r.item)\t" + String(format: "%.3f", r.score)
-                          + (r.rating.map { "\t" + String(format: "%.2f", $0) } ?? ""))
+                    let fields = ["\(r.rank)", r.item, String(format: "%.3f", r.score)] + (r.rating.map { [String(format: "%.2f", $0)] } ?? [])
+                    print((fields + columns.map { values[$0] ?? "" }).joined(separator: "\t"))
                 }
             }
         }
+    }
+}
+
+/// One line of `recommend --json`.
+struct RecommendationLine: Encodable {
+    var rank: Int
+    var item: String
+    var score: Float
+    var rating: Float?
+    var userKnown: Bool
+    var show: [String: String]?
+
+    enum CodingKeys: String, CodingKey { case rank, item, score, rating, userKnown = "user_known", show }
+}
+
+/// How many items a listing command prints, which item columns beside each id, and in what form.
+struct ItemListOptions: ParsableArguments {
+    @Option(name: .short, help: "How many items.") var k = 10
+    @Option(help: ArgumentHelp("Item columns to print beside each id, comma-separated (default: the first text field; '' for none).",
+                               valueName: "columns"))
+    var show: String?
+    @Flag(help: "Print one JSON object per line.") var json = false
+
+    func validate() throws {
+        guard k > 0 else { throw ValidationError("-k must be at least 1") }
+    }
+
+    /// `--show title,genres` → ["title", "genres"]; an empty string shows nothing.
+    func columns(default fallback: [String]) -> [String] {
+        show.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? fallback
     }
 }

@@ -32,6 +32,8 @@ struct RunCommand: ParsableCommand {
             options.quiet = common.quiet
             options.force = force
             if let threads { options.threads = threads }
+            let interrupts = InterruptHandler(runFolder: spec.outputs.directory, pipelineFile: file)
+            defer { withExtendedLifetime(interrupts) {} }
             let summary = try PipelineRunner(spec: spec, options: options).run()
             if !common.quiet { Terminal.writeError(summary.text() + "\n") }
             if let failures = summary.failures {

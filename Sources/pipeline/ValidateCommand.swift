@@ -7,13 +7,17 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a pipeline file and report every problem with its line and a hint.",
         discussion: """
-            Exit status 0 when the file is valid, 3 when it has problems.
+            Also reads the first block of each data file: the files exist, every
+            configured column is in their header, the first ratings and timestamps
+            parse (--no-data skips this). Exit status 0 when all is well, 3 when the
+            pipeline file has problems, 1 when the data does.
 
             Example:
               pipeline validate pipelines/catalog.yaml
             """)
 
     @Argument(help: "The pipeline file.") var file: String
+    @Flag(help: "Check the pipeline file only, not the data files it names.") var noData = false
 
     func validate() throws {
         try ArgumentChecks.path(file, "pipeline file")
@@ -22,7 +26,15 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
-            print("\(file): valid (pipeline '\(spec.name)', outputs in \(spec.outputs.directory.path))")
+            let problems = noData ? [] : DataPreflight.problems(spec)
+            for problem in problems { Terminal.reportError("\(problem)") }
+            guard problems.isEmpty else {
+                Terminal.writeError("\(problems.count) problem\(problems.count == 1 ? "" : "s") in the data files "
+                                    + "(`pipeline validate --no-data` checks the pipeline file alone)\n")
+                throw ExitCode(ExitStatus.failure)
+            }
+            print("\(file): valid (pipeline '\(spec.name)', outputs in \(spec.outputs.directory.path)"
+                  + (noData ? ")" : "; data files readable, configured columns present)"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import TestSupport
 import Testing
 
@@ -42,5 +43,91 @@ import Testing
         #expect(object["item_known"] as? Bool == false)
         let p = try #require(object["prediction"] as? Double)
         #expect(p >= 0.5 && p <= 5)
+    }
+
+    static func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
+    /// The items u0001 rated in the fixture (any split part).
+    static func ratedByU0001() throws -> Set<String> {
+        let text = try String(contentsOf: Repository.fixture("catalog/ratings.csv"), encoding: .utf8)
+        let rows: [[Substring]] = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let mine = rows.filter { $0.first == "u0001" && $0.count > 1 }
+        return Set(mine.map { String($0[1]) })
+    }
+
+    /// `similar` ranks by the cosine of the exported vectors: the same list a numpy reader of
+    /// item_embeddings.npy computes.
+    @Test func similarAgreesWithTheExportedVectors() throws {
+        let run = try FixtureRun.directory()
+        let result = try PipelineProcess.run(["similar", run.path, "i00042", "-k", "5", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try Self.jsonLines(result.stdout)
+        let vectors = try NumpyFile.read(run.appendingPathComponent("item_embeddings.npy"))
+        let ids = try String(contentsOf: run.appendingPathComponent("item_ids.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let d = vectors.shape[1], values = vectors.floats()
+        func cosine(_ a: Int, _ b: Int) -> Double {
+            var dot = 0.0, na = 0.0, nb = 0.0
+            for j in 0..<d {
+                let x = Double(values[a * d + j]), y = Double(values[b * d + j])
+                dot += x * y; na += x * x; nb += y * y
+            }
+            return dot / (na * nb).squareRoot()
+        }
+        let target = try #require(ids.firstIndex(of: "i00042"))
+        let expected = ids.indices.filter { $0 != target }.sorted { cosine(target, $0) > cosine(target, $1) }.prefix(5)
+        #expect(lines.map { $0["item"] as? String } == expected.map { ids[$0] })
+        for (line, i) in zip(lines, expected) {
+            #expect(abs((line["similarity"] as? Double ?? 9) - cosine(target, i)) < 1e-4)
+            #expect((line["show"] as? [String: String])?["title"]?.isEmpty == false, "the first text field is shown")
+        }
+    }
+
+    @Test func recommendShowsColumnsUserKnownAndChoosesWhatIsSeen() throws {
+        let run = try FixtureRun.directory().path
+        let shown = try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "u0001", "-k", "3", "--json", "--show", "title,genres"]).stdout)
+        #expect(shown.count == 3)
+        for line in shown {
+            #expect(line["user_known"] as? Bool == true)
+            let show = try #require(line["show"] as? [String: String])
+            #expect(show.keys.sorted() == ["genres", "title"] && show["title"]?.isEmpty == false)
+        }
+        let stranger = try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "nobody", "-k", "1", "--json"]).stdout)
+        #expect(stranger.first?["user_known"] as? Bool == false)
+
+        let rated = try Self.ratedByU0001()
+        func listed(_ seen: String) throws -> [String] {
+            try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "u0001", "-k", "1000", "--json", "--exclude-seen", seen]).stdout)
+                .compactMap { $0["item"] as? String }
+        }
+        let all = try listed("all"), none = try listed("none"), train = try listed("train")
+        #expect(none.count == 300)
+        #expect(Set(all).isDisjoint(with: rated) && all.count == 300 - rated.count)
+        #expect(train.count > all.count && train.count < none.count, "validation and test items come back with train")
+        let text = try PipelineProcess.run(["recommend", run, "--user", "u0001", "-k", "1", "--show", "category"])
+        #expect(text.stdout.split(separator: "\t").count == 5, "rank, item, score, rating, category: \(text.stdout)")
+    }
+
+    /// --explain: each modality's contribution is the prediction minus the prediction with that
+    /// modality masked, and the neighbours are items the user rated.
+    @Test func explainBreaksThePredictionDown() throws {
+        let run = try FixtureRun.directory().path
+        let result = try PipelineProcess.run(["predict", run, "--user", "u0001", "--item", "i00042", "--explain", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let explanation = try #require(object["explanation"] as? [String: Any])
+        let prediction = try #require(object["prediction"] as? Double)
+        let modalities = try #require(explanation["modalities"] as? [[String: Any]])
+        #expect(modalities.compactMap { $0["modality"] as? String } == ["text", "image", "audio"])
+        for m in modalities {
+            let masked = m["prediction"] as? Double ?? .nan, contribution = m["contribution"] as? Double ?? .nan
+            #expect(abs(prediction - masked - contribution) < 1e-5)
+        }
+        let neighbours = try #require(explanation["nearest_rated"] as? [[String: Any]])
+        #expect(neighbours.count == 3)
+        #expect(Set(neighbours.compactMap { $0["item"] as? String }).isSubset(of: try Self.ratedByU0001()))
+        let plain = try PipelineProcess.run(["predict", run, "--user", "u0001", "--item", "i00042", "--explain"])
+        #expect(plain.stdout.contains("  without text: ") && plain.stdout.contains("  rated i0"), "\(plain.stdout)")
     }
 }

@@ -43,6 +43,11 @@ final class TmuxPane {
         return screens
     }
 
+    /// Types `keys` into the pane as tmux names them ("C-c" is Ctrl-C).
+    func send(_ keys: String) throws {
+        try tmux(["send-keys", "-t", "main", keys])
+    }
+
     /// Runs a tmux client command and returns its output.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {

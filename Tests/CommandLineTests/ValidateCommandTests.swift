@@ -37,4 +37,31 @@ import Testing
         #expect(result.status == 3)
         #expect(result.stderr.hasPrefix("error: /nonexistent/p.yaml:1:1: (top level): cannot read the file"))
     }
+
+    /// validate reads the first block of each data file: a missing items file, a text column
+    /// that is not in the header and a rating column of words are each one located line, in
+    /// milliseconds, where `run` would have found them one at a time.
+    @Test func dataProblemsAreFoundWithoutARun() throws {
+        let ws = try CatalogWorkspace("validate-data")
+        defer { ws.remove() }
+        var yaml = try String(contentsOf: ws.pipeline, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "fields: [title, description]", with: "fields: [title, descripton]")
+        yaml = yaml.replacingOccurrences(of: "rating: rating", with: "rating: user_id")
+        try yaml.write(to: ws.pipeline, atomically: true, encoding: .utf8)
+        let result = try PipelineProcess.run(["validate", ws.pipeline.path])
+        let items = ws.catalog.appendingPathComponent("items.csv").path, ratings = ws.catalog.appendingPathComponent("ratings.csv").path
+        #expect(result.status == 1, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("error: \(items): column 'descripton': no column 'descripton' (configured as the text field by features.text.fields)") == true, "\(result.stderr)")
+        #expect(lines.first?.hasSuffix("(hint: did you mean 'description'? set features.text.fields: description)") == true, "\(result.stderr)")
+        #expect(lines.dropFirst().first?.hasPrefix("error: \(ratings):2: column 'user_id': rating 'u0001' is not a number (50 of the first 50 rows)") == true, "\(result.stderr)")
+        #expect(lines.last == "2 problems in the data files (`pipeline validate --no-data` checks the pipeline file alone)")
+        #expect(try PipelineProcess.run(["validate", ws.pipeline.path, "--no-data"]).status == 0)
+
+        try FileManager.default.removeItem(atPath: items)
+        let missing = try PipelineProcess.run(["validate", ws.pipeline.path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("error: \(items): cannot read the file: no such file or folder (hint: check the path in the pipeline file"), "\(missing.stderr)")
+    }
 }

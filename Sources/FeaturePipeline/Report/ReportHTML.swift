@@ -10,6 +10,7 @@ extension RunReport {
         body += [("run folder", runDirectory), ("pipeline", toolVersion.map { "version \($0)" }), ("seed", seed.map(String.init))]
             .compactMap { name, value in value.map { "\(name) \(Markup.escape($0))" } }.joined(separator: " · ")
         body += "</p></header>\n"
+        if let state { body += "<p><strong>Latest run: \(Markup.escape(state))</strong>; what follows is the last complete run.</p>\n" }
         body += stagesSection() + dataSection() + extractSection() + trainingSection() + metricsSection() + ablationSection()
         body += embeddingSection(projection)
         body += "<footer class=\"muted\">Written by <code>pipeline</code> from the files of the run folder; "

@@ -5,6 +5,7 @@ import Foundation
 extension RunReport {
     public func text() -> String {
         var out = ["run \(pipeline) (\(runDirectory))" + (toolVersion.map { ", pipeline \($0)" } ?? "") + (seed.map { ", seed \($0)" } ?? "")]
+        if let state { out.append("latest run: \(state); what follows is the last complete run") }
         out += ["", "stages"] + TextTable.render(
             [["stage", "status", "time", "what it did"]]
                 + stages.map { [$0.stage, $0.status == .ran ? "ran" : "skipped", Terminal.duration($0.seconds), $0.notes.joined(separator: "; ")] },

@@ -20,10 +20,13 @@ public struct RunReport: Sendable, Codable {
     var extract: PipelineRunner.ExtractSummary?
     var errors: ErrorDigest
     var metrics: PipelineRunner.MetricsDocument?
+    /// Set when the folder's latest run did not complete ("interrupted in train (epoch 7 done); …"):
+    /// the figures are then those of the last complete run.
+    public var state: String?
 
     enum CodingKeys: String, CodingKey {
         case pipeline, runDirectory = "run_directory", toolVersion = "tool_version", seed, stages, load, preprocess
-        case split, extract, errors, metrics
+        case split, extract, errors, metrics, state
     }
 
     /// The rejected item files of errors.jsonl: counts, and the first few in file order.
@@ -43,7 +46,12 @@ public struct RunReport: Sendable, Codable {
     /// Reads the run folder `directory` (the outputs.dir of a finished `pipeline run`).
     public static func load(from directory: URL) throws -> RunReport {
         let files = RunFiles(root: directory)
+        let state = RunState.describe(directory)
         guard let summary = try files.optional(RunSummary.self, "summary.json") else {
+            if let state {
+                throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
+                                    hint: "the summary appears once a run completes")
+            }
             throw PipelineError(what: "\(directory.path) is not a finished run (no summary.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
@@ -56,7 +64,7 @@ public struct RunReport: Sendable, Codable {
             split: try files.optional(PipelineRunner.SplitSummary.self, "stages/split/summary.json")?.counts,
             extract: try files.optional(PipelineRunner.ExtractSummary.self, "stages/extract/summary.json"),
             errors: try files.errorDigest(),
-            metrics: try files.optional(PipelineRunner.MetricsDocument.self, "metrics.json"))
+            metrics: try files.optional(PipelineRunner.MetricsDocument.self, "metrics.json"), state: state)
     }
 
     /// Rows left after each preprocessing rule, in rule order. A rule removes the rows it counts

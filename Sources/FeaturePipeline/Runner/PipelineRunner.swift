@@ -47,6 +47,27 @@ public final class PipelineRunner {
         defer { withExtendedLifetime(lock) {} }
         AtomicFile.sweepTemporaries(in: store.root)
         BLAS.setThreads(1)
+        setState(.running, stage: "load")
+        do {
+            let summary = try runStages()
+            setState(.complete, stage: nil)
+            // After the state says complete: the report shows no "in progress" banner.
+            if spec.outputs.report == .html {
+                do { try ReportWriter.write(runDirectory: store.root) } catch { logger.warning("report.html not written: \(error)") }
+            }
+            return summary
+        } catch {
+            setState(.failed, stage: RunState.read(store.root)?.stage)
+            throw error
+        }
+    }
+
+    /// The run folder's run_state.json (see `RunState`).
+    func setState(_ status: RunState.Status, stage: String?) {
+        RunState(status: status, stage: stage, pipelineFile: spec.file.path).write(to: store.root)
+    }
+
+    private func runStages() throws -> RunSummary {
         let load = try loadStage()
         let preprocess = try preprocessStage(load)
         let split = try splitStage(preprocess)
@@ -59,9 +80,6 @@ public final class PipelineRunner {
         let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports,
                                  failures: failures.isEmpty ? nil : failures)
         try store.writeJSON(summary, to: "summary.json")
-        if spec.outputs.report == .html {
-            do { try ReportWriter.write(runDirectory: store.root) } catch { logger.warning("report.html not written: \(error)") }
-        }
         return summary
     }
 
@@ -76,6 +94,7 @@ public final class PipelineRunner {
         }
         store.invalidate(name)
         if options.force { try? FileManager.default.removeItem(at: store.stageDirectory(name)) }  // no resuming either
+        setState(.running, stage: name)
         logger.debug("\(name): started")
         let start = Date()
         let result = try body()

@@ -11,16 +11,21 @@ public final class TrainedRun {
     let set: RatingSet
     let split: DataSplit
     private lazy var userVectors: Tensor = model.userVectors()
-    private lazy var itemVectors: Tensor = model.itemVectors()
+    lazy var itemVectors: Tensor = model.itemVectors()
     /// The run's item ids → their index (first occurrence).
     private lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
     public init(directory: URL) throws {
         self.directory = directory
         let manifestURL = directory.appendingPathComponent("manifest.json")
+        let state = RunState.describe(directory)
         guard let data = try? Data(contentsOf: manifestURL),
             let manifest = try? JSONDecoder().decode(PipelineRunner.Manifest.self, from: data)
         else {
+            if let state {
+                throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
+                                    hint: "predictions need a run that reached its export stage once")
+            }
             throw PipelineError(what: "\(directory.path) is not a finished run (no readable manifest.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
@@ -32,11 +37,28 @@ public final class TrainedRun {
             set = try runner.ratings()
             split = try runner.dataSplit()
         } catch {
+            let cause = Terminal.describe(error)
+            if let state {
+                throw PipelineError(what: "cannot read the trained model in \(directory.path): its latest run is \(state) (\(cause))",
+                                    hint: "predictions are served again once that run completes")
+            }
             throw PipelineError(
-                what: "cannot read the trained model in \(directory.path): \(error)",
-                hint: "run `pipeline run` again to refresh the folder (it may come from an older version: \(manifest.toolVersion))")
+                what: "cannot read the trained model in \(directory.path): \(cause)",
+                hint: manifest.toolVersion == ToolVersion.current
+                    ? "run `pipeline run \(manifest.pipelineFile)` again to rebuild the folder"
+                    : "the folder was written by version \(manifest.toolVersion); run `pipeline run \(manifest.pipelineFile)` again")
         }
+        // An interrupted run may have redone the data stages (a changed pipeline file) before its
+        // training: the last complete model then no longer matches them.
+        guard description.itemIds == set.itemIds, description.userIds == set.userIds else {
+            throw PipelineError(what: "the data in \(directory.path) changed after its model was trained" + (state.map { ": its latest run is \($0)" } ?? ""),
+                                hint: "predictions are served again once that run completes")
+        }
+        stateNote = state.map { "serving the last complete model; the folder's latest run is \($0)" }
     }
+
+    /// Set when the folder's latest run did not complete: what the user should be told.
+    public private(set) var stateNote: String?
 
     public struct Prediction: Codable, Sendable {
         public var user: String
@@ -110,13 +132,12 @@ public final class TrainedRun {
     var scoring: RankingScoring { description.scoring ?? RankingScoring(kind: .rating) }
 
     /// Top-k items for `user` by the run's ranking score, excluding what the user rated in the
-    /// run's data; equal scores are ordered by train popularity, then item id (`TieBreak`). An
+    /// rows `seenRows` names (all of the run's data by default); equal scores are ordered by train popularity, then item id (`TieBreak`). An
     /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
-    public func recommend(user: String, k: Int) throws -> (known: Bool, items: [Recommendation]) {
+    public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all) throws -> (known: Bool, items: [Recommendation]) {
         let u = set.userIds.firstIndex(of: user)
         let k = min(k, set.itemIds.count)  // a k beyond the catalog lists the whole catalog
-        var seen = Set<Int32>()
-        if let u { for r in 0..<set.count where Int(set.users[r]) == u { seen.insert(set.items[r]) } }
+        let seen = u.map { seenItems(ofUser: $0, seenRows) } ?? []
         let ranker = u == nil
             ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
             : FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,

@@ -276,3 +276,8 @@ struct TimestampParser {
         return nil
     }
 }
+
+/// Whether a text is a timestamp preprocessing accepts (`pipeline validate` samples the file).
+public enum TimestampText {
+    public static func parses(_ text: String) -> Bool { TimestampParser().seconds(text) != nil }
+}

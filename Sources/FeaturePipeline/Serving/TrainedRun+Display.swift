@@ -1,0 +1,53 @@
+import Foundation
+import Recommender
+import TensorCore
+
+/// What `recommend` and `similar` show beside each item id, and which rated items count as seen.
+extension TrainedRun {
+    /// The items file's columns, for `--show` (the run's copy of the catalog, stages/load).
+    public var itemColumns: [String] { (try? runner.catalog().columns) ?? [] }
+
+    /// `--show`'s default: the first text field, when the pipeline has text.
+    public var defaultShowColumns: [String] { runner.spec.features.text?.options.fields.first.map { [$0.name] } ?? [] }
+
+    /// The values of `columns` for each of `items`, in column order; an unknown column is an
+    /// error listing the columns there are.
+    public func show(_ columns: [String], items: [String]) throws -> [[String: String]] {
+        guard !columns.isEmpty else { return items.map { _ in [:] } }
+        let catalog = try runner.catalog()
+        let indices = try columns.map { name in
+            guard let c = catalog.columnIndex(name) else {
+                throw PipelineError(what: "cannot show '\(name)': the items have no such column",
+                                    hint: "item columns: \(catalog.columns.joined(separator: ", "))")
+            }
+            return c
+        }
+        let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        return items.map { id in
+            guard let row = position[id] else { return [:] }
+            var values: [String: String] = [:]
+            for (name, c) in zip(columns, indices) { values[name] = catalog.value(item: row, column: c) ?? "" }
+            return values
+        }
+    }
+
+    /// Which of a user's rated items `recommend` leaves out.
+    public enum SeenItems: String, CaseIterable, Sendable {
+        /// Rated anywhere in the run's data (train, validation or test): not recommended again.
+        case all
+        /// Rated in the train rows only: validation and test items can come back (what evaluation scores).
+        case train
+        /// Nothing is left out.
+        case none
+    }
+
+    /// The items `user` (an index of the run's users) rated in the rows `seen` names.
+    func seenItems(ofUser u: Int, _ seen: SeenItems) -> Set<Int32> {
+        var items = Set<Int32>()
+        guard seen != .none else { return items }
+        for r in 0..<set.count where Int(set.users[r]) == u && (seen == .all || split.parts[r] == .train) {
+            items.insert(set.items[r])
+        }
+        return items
+    }
+}
