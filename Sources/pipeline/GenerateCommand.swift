@@ -9,7 +9,7 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             Example:
               pipeline generate fixtures/catalog
-              pipeline generate /tmp/movies --items 9000 --users 600 --ratings 100000 --no-media
+              pipeline generate /tmp/movies --items 9000 --users 600 --no-media
             """)
 
     @Argument(help: "Folder to write items.csv, users.csv, ratings.csv and media/ into.")

@@ -19,7 +19,7 @@ struct PredictCommand: ParsableCommand {
             Examples:
               pipeline predict runs/demo --user u0001 --item i00042
               pipeline predict runs/demo --user u0001 --item i00042 --explain
-              pipeline predict runs/demo --user u0001 --item new-42 --catalog new-items.yaml --json
+              pipeline predict runs/demo --user u0001 --item new-42 --catalog new.yaml
             """)
 
     @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))

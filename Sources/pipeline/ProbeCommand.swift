@@ -13,7 +13,7 @@ struct ProbeCommand: ParsableCommand {
             name. One bad file never stops the others; exit status 4 when any file was rejected.
 
             Example:
-              pipeline probe fixtures/catalog/media/images/i00001.png fixtures/catalog/media/audio/*.flac
+              pipeline probe fixtures/catalog/media/images/i00001.png media/audio/*.flac
               pipeline probe --json cover.jpg clip.wav
             """)
 

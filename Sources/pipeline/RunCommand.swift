@@ -16,7 +16,8 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "The pipeline file.") var file: String
     @Option(help: "Worker threads for extraction (default: all cores).") var threads: Int?
-    @Flag(help: "Recompute every stage, ignoring what earlier runs left.") var force = false
+    @Flag(help: "Recompute every stage, ignoring what earlier runs left (the per-item feature cache in RUN/cache still serves unchanged files: delete it to decode everything again).")
+    var force = false
     @OptionGroup var common: CommonOptions
 
     func validate() throws {

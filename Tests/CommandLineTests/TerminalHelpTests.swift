@@ -13,6 +13,19 @@ import Testing
         }.filter { $0 != "See" }
     }
 
+    /// At 80 columns every example stays on one line: a wrapped command cannot be pasted.
+    @Test func examplesAreNotWrappedAt80Columns() throws {
+        for command in try Self.subcommands() where command != "help" {
+            let help = try PipelineProcess.run([command, "--help"], environment: ["COLUMNS": "80"]).stdout
+            var inExamples = false
+            for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasSuffix("Example:") || line.hasSuffix("Examples:") { inExamples = true; continue }
+                if line.isEmpty { inExamples = false; continue }
+                if inExamples { #expect(line.hasPrefix("  pipeline "), "\(command) --help wraps an example: '\(line)'") }
+            }
+        }
+    }
+
     @Test func everyHelpShowsAnExample() throws {
         let names = try Self.subcommands()
         #expect(names.contains("report") && names.contains("inspect") && names.count >= 8, "\(names)")

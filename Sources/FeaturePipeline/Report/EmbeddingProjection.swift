@@ -90,8 +90,9 @@ struct ItemLabels {
                 throw PipelineError(what: "cannot colour by '\(colorBy)': the items have no such column",
                                     hint: "item columns: \(catalog.columns.joined(separator: ", "))")
             }
-            let field = fields.first { $0.name == colorBy } ?? TabularField(name: colorBy, kind: .categorical)
-            return labels(values(catalog, column: column, ids: ids), field: field)
+            let columnValues = values(catalog, column: column, ids: ids)
+            let field = fields.first { $0.name == colorBy } ?? guessedField(colorBy, columnValues)
+            return labels(columnValues, field: field)
         }
         if let catalog, let field = fields.first(where: { $0.kind != .numeric && catalog.columnIndex($0.name) != nil }) {
             return labels(values(catalog, column: catalog.columnIndex(field.name)!, ids: ids), field: field)
@@ -103,6 +104,19 @@ struct ItemLabels {
                               category: known.bytes.map { $0 != 0 ? 0 : 1 })
         }
         return ItemLabels(title: "item", names: ["item"], category: ids.map { _ in 0 })
+    }
+
+    /// A column the pipeline does not use as a field: multi-valued ("Romance|Adventure") when one
+    /// separator splits at least a fifth of its values, so items are coloured by their first
+    /// value instead of one colour per combination.
+    static func guessedField(_ name: String, _ values: [String?]) -> TabularField {
+        let present = values.compactMap { $0 }.filter { !$0.isEmpty }
+        var field = TabularField(name: name, kind: .categorical)
+        if let separator = ["|", ";", ", "].first(where: { sep in present.filter { $0.contains(sep) }.count * 5 >= max(present.count, 1) }) {
+            field.kind = .multiHot
+            field.separator = separator
+        }
+        return field
     }
 
     /// The field's value for each id (embedding order), nil when absent.

@@ -41,7 +41,9 @@ extension RunReport {
         }
         out += ["", errors.total == 0 ? "errors: none" : "errors: \(errors.total) rejected item files (errors.jsonl)"]
         for f in errors.first.prefix(5) {
-            out.append("  \(f.item) \(f.modality) \(f.errorClass.rawValue): \(f.path.map { "\($0): " } ?? "")\(f.message)")
+            // Decoders often name the file in their message already: print the path once.
+            let path = f.path.flatMap { f.message.contains($0) ? nil : "\($0): " } ?? ""
+            out.append("  \(f.item) \(f.modality) \(f.errorClass.rawValue): \(path)\(f.message)")
         }
         if errors.total > 5 { out.append("  … \(errors.total - 5) more") }
         if let metrics { out += metricsText(metrics) }

@@ -35,7 +35,12 @@ extension PipelineRunner {
             let scoring = description.scoring ?? RankingScoring(kind: .rating)
             let ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score)
             let implicit = set.implicit  // no rating to predict: ranking metrics only
+            // One step per model scored: the fused model, each baseline, each ablated modality.
+            let ablated = spec.evaluate.ablation ? model.isModality.filter { $0 }.count : 0
+            let task = progress.task("evaluate", total: 1 + spec.evaluate.baselines.count + ablated, unit: "models")
+            defer { task.finish() }
             var test = ["fused": evaluator.evaluate(predictor: implicit ? nil : fused, ranker: spec.evaluate.ranking ? ranker : nil)]
+            task.advance()
             let view = TrainingView(set: set, rows: split.rows(in: .train))
             let ranking = spec.evaluate.ranking
             for baseline in spec.evaluate.baselines where baseline.predictsRatings ? !implicit : ranking {
@@ -52,6 +57,7 @@ extension PipelineRunner {
                     (predictor, ranker) = (nil, fitted.ranker)
                 }
                 test[ranker.name] = evaluator.evaluate(predictor: predictor, ranker: ranking ? ranker : nil)
+                task.advance()
             }
             var ablation: [String: [String: [String: Double]]] = [:]
             if spec.evaluate.ablation {
@@ -60,6 +66,7 @@ extension PipelineRunner {
                     let maskedRanker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
                                                    masked: [encoder.name])
                     let table = evaluator.evaluate(predictor: implicit ? nil : masked, ranker: spec.evaluate.ranking ? maskedRanker : nil)
+                    task.advance()
                     ablation[encoder.name] = table.mapValues { metrics in metrics }
                         .reduce(into: [:]) { out, entry in
                             out[entry.key] = entry.value.reduce(into: [:]) { d, m in

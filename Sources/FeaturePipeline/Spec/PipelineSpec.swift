@@ -80,7 +80,7 @@ public struct PipelineSpec: Sendable {
     private static func read(_ root: Node?, file: URL, diag: SpecDiagnostics) -> PipelineSpec {
         let r = MappingReader(node: root, path: "", diag: diag)
         let base = file.deletingLastPathComponent()
-        let stem = file.deletingPathExtension().lastPathComponent
+        let stem = diag.documenting ? "the pipeline file's name" : file.deletingPathExtension().lastPathComponent
         let name = r.string("name", default: stem, doc: "Name of the pipeline; names the default output folder.") ?? stem
         let seed = r.int("seed", default: 42, range: 0...Int.max, doc: "Seed of every random choice (splits, initialisation, shuffling, dropout).")
         let data = DataSpec.read(r.section("data", doc: "Where the items and interactions are."), base: base)

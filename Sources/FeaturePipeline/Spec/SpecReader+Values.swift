@@ -228,6 +228,8 @@ func countText(_ r: ClosedRange<Int>) -> String {
 /// Shortest round-tripping text of a number (`0.1`, `1e-05`, `30`).
 func format(_ d: Double) -> String {
     if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+    // A Float option widened to Double (0.48500001430511475) prints as the Float it is (0.485).
+    if let f = Float(exactly: d) { return "\(f)" }
     return "\(d)"
 }
 
