@@ -54,6 +54,11 @@ import Testing
             #expect((frame.plotLeft...frame.plotRight).contains(x) && (frame.plotTop...frame.plotBottom).contains(y))
         }
         #expect(zip(points, points.dropFirst()).allSatisfy { $0.0 < $1.0 && $0.1 < $1.1 }, "x grows, a falling loss goes down the page")
+        // The legend sits beside the plot, never over the curves.
+        let legend = try #require(svg.components(separatedBy: "<g class=\"legend\">").last)
+        for line in ReportMarkup.elements("line", in: legend) {
+            #expect(Double(line["x1"] ?? "") ?? 0 > frame.plotRight, "legend at \(line["x1"] ?? "?") over the plot (right edge \(frame.plotRight))")
+        }
         #expect(svg.contains("<title>A &lt;test&gt; &amp; chart</title>"))
         #expect(svg.contains(">best 13</text>"))
     }

@@ -47,7 +47,8 @@ struct LineChart {
                 }.joined() + "</g>"
             }
         }
-        out += frame.legend(series.map { ($0.name, $0.colour) }, x: frame.plotRight - 110, y: frame.plotTop + 10, line: true)
+        // Beside the plot, never over the curves (the frame leaves room on the right).
+        out += frame.legend(series.map { ($0.name, $0.colour) }, x: frame.plotRight + 12, y: frame.plotTop + 6, line: true)
         return out + frame.close
     }
 }

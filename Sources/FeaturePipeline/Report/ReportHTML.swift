@@ -127,12 +127,12 @@ extension RunReport {
         func series(_ name: String, _ colour: String, _ value: (EpochRecord) -> Double) -> LineChart.Series {
             .init(name: name, colour: colour, points: epochs.map { (Double($0.epoch), value($0)) })
         }
-        let loss = LineChart(frame: ChartFrame(id: "loss", title: "Training loss"), xLabel: "epoch", yLabel: "MSE (normalised ratings)",
+        let loss = LineChart(frame: ChartFrame(id: "loss", title: "Training loss", width: 560, right: 116), xLabel: "epoch", yLabel: "MSE (normalised ratings)",
                              series: [series("train loss", Palette.categorical[0]) { $0.trainLoss }]
                                  + (metrics.epochs.contains { $0.validLoss.isFinite }
                                      ? [series("valid loss", Palette.categorical[1]) { $0.validLoss }] : []),
                              marker: marker)
-        let rmse = LineChart(frame: ChartFrame(id: "rmse", title: "RMSE per epoch"), xLabel: "epoch", yLabel: "RMSE",
+        let rmse = LineChart(frame: ChartFrame(id: "rmse", title: "RMSE per epoch", width: 560, right: 116), xLabel: "epoch", yLabel: "RMSE",
                              series: [series("train", Palette.categorical[0]) { $0.trainRMSE },
                                       series("valid", Palette.categorical[1]) { $0.validRMSE }], marker: marker)
         let best = epochs.first { $0.epoch == metrics.bestEpoch }
