@@ -39,3 +39,41 @@ import Testing
         for word in ["NSCocoaErrorDomain", "Error Domain="] { #expect(!predict.stderr.contains(word)) }
     }
 }
+
+/// A folder with a complete run whose next run (new training options) is stopped in training:
+/// predictions are still served, from the complete run's model, with a note; inspect says
+/// which run it shows.
+@Suite struct ServingAfterInterruptionTests {
+    @Test func theLastCompleteModelIsServedWithANote() throws {
+        let ws = try CatalogWorkspace("serve-after-stop")
+        defer { ws.remove() }
+        #expect(try PipelineProcess.run(["run", ws.pipeline.path, "--quiet"]).status == 0)
+        var yaml = try String(contentsOf: ws.pipeline, encoding: .utf8)
+        yaml += "\ntrain: {learning_rate: 0.001}\n"
+        try yaml.write(to: ws.pipeline, atomically: true, encoding: .utf8)
+
+        let process = PipelineProcess.start(["run", ws.pipeline.path, "--quiet"], environment: ["PIPELINE_FAULT_DELAY_MS": "20"])
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stateFile = ws.runDirectory.appendingPathComponent("run_state.json")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: stateFile, encoding: .utf8), text.contains("\"stage\" : \"train\"") { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()  // SIGTERM
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143, "\(stderr)")
+        #expect(stderr.contains("interrupted in train; `pipeline run \(ws.pipeline.path)` resumes"), "\(stderr)")
+
+        let predict = try PipelineProcess.run(["predict", ws.runDirectory.path, "--user", "u0001", "--item", "i00010"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stderr.hasPrefix("note: serving the last complete model; the folder's latest run is interrupted in train"), "\(predict.stderr)")
+        let inspect = try PipelineProcess.run(["inspect", ws.runDirectory.path])
+        #expect(inspect.status == 0)
+        #expect(inspect.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("latest run: interrupted in train") == true, "\(inspect.stdout.prefix(300))")
+    }
+}

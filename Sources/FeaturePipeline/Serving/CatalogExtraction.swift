@@ -45,6 +45,7 @@ public struct CatalogExtraction {
             try CatalogChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
             throw error
         }
+        if let note = trained?.stateNote { Terminal.writeError("note: \(note)\n") }
         var featureSpec = spec
         var given = ItemEncoderSet.Fitted()
         if let trained {
