@@ -14,32 +14,50 @@ struct RecommendCommand: ParsableCommand {
             implicit feedback) and the --show columns (default: the first text field). Equal
             scores go to the item with more train interactions, then the smaller id. A user the
             run never saw gets the cold-user ranking (no id, no history); the output says so
-            and the JSON's user_known is false.
+            and the JSON's user_known is false. --history FILE recommends for someone the run
+            never saw from their ratings (item and rating columns): the towers see those items
+            and statistics, no id; the rated items are left out.
 
             Examples:
               pipeline recommend runs/demo --user u0001 -k 10
               pipeline recommend runs/demo --user u0001 --show title,genres --json
               pipeline recommend runs/demo --user u0001 --exclude-seen train
+              pipeline recommend runs/demo --history my-ratings.csv
             """)
 
     @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
     var runFolder: String
-    @Option(help: "User id.") var user: String
+    @Option(help: "User id.") var user: String?
+    @Option(help: ArgumentHelp("A file of someone's ratings (item and rating columns, CSV/TSV/JSON Lines) to recommend for, instead of --user.",
+                               valueName: "file"))
+    var history: String?
     @Option(help: "Rated items left out: all (train, validation and test rows), train (train rows only) or none.")
     var excludeSeen: TrainedRun.SeenItems = .all
     @OptionGroup var list: ItemListOptions
 
     func validate() throws {
         try ArgumentChecks.path(runFolder, "run folder")
+        try ArgumentChecks.path(history, "--history file")
+        guard (user == nil) != (history == nil) else { throw ValidationError("give --user or --history (one of them)") }
     }
 
     func run() throws {
         try reportingErrors {
             let trained = try openTrainedRun(runFolder)
-            let (known, items) = try trained.recommend(user: user, k: list.k, excluding: excludeSeen)
+            let known: Bool, items: [TrainedRun.Recommendation]
+            if let history {
+                let (list, unknown) = try trained.recommend(history: try trained.readHistory(URL(fileURLWithPath: history)), k: self.list.k)
+                if !unknown.isEmpty {
+                    Terminal.writeError("note: \(unknown.count) item\(unknown.count == 1 ? "" : "s") of \(history) not in this run (left out): "
+                                        + unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? ", …" : "") + "\n")
+                }
+                (known, items) = (false, list)
+            } else {
+                (known, items) = try trained.recommend(user: user!, k: list.k, excluding: excludeSeen)
+            }
             let columns = list.columns(default: trained.defaultShowColumns)
             let shown = try trained.show(columns, items: items.map(\.item))
-            if !known {
+            if let user, !known {
                 Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")
             }
             for (r, values) in zip(items, shown) {

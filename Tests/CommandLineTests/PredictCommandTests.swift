@@ -130,4 +130,23 @@ import Testing
         let plain = try PipelineProcess.run(["predict", run, "--user", "u0001", "--item", "i00042", "--explain"])
         #expect(plain.stdout.contains("  without text: ") && plain.stdout.contains("  rated i0"), "\(plain.stdout)")
     }
+
+    /// --history: someone described by a ratings file gets a list without the items they rated,
+    /// different from the cold-user list, and the ids the run does not know are named.
+    @Test func recommendForAHistoryFile() throws {
+        let run = try FixtureRun.directory().path
+        let dir = Repository.temporaryDirectory("history")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("mine.csv")
+        try "item_id,rating\ni00042,5\ni00010,4.5\nnot-an-item,3\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try PipelineProcess.run(["recommend", run, "--history", file.path, "-k", "20", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "note: 1 item of \(file.path) not in this run (left out): not-an-item\n")
+        let items = try Self.jsonLines(result.stdout).compactMap { $0["item"] as? String }
+        #expect(items.count == 20 && !items.contains("i00042") && !items.contains("i00010"))
+        let cold = try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "nobody", "-k", "20", "--json"]).stdout)
+        #expect(cold.compactMap { $0["item"] as? String } != items, "the history changes the list")
+        let both = try PipelineProcess.run(["recommend", run, "--user", "u0001", "--history", file.path])
+        #expect(both.status == 64 && both.stderr.hasPrefix("error: give --user or --history (one of them)"))
+    }
 }

@@ -13,7 +13,7 @@ public final class TrainedRun {
     private lazy var userVectors: Tensor = model.userVectors()
     lazy var itemVectors: Tensor = model.itemVectors()
     /// The run's item ids → their index (first occurrence).
-    private lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
     public init(directory: URL) throws {
         self.directory = directory
@@ -151,7 +151,7 @@ public final class TrainedRun {
                 top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) })
     }
 
-    private lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
+    lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
 
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
     func scores(userIndex: Int?, items: [Int]) -> [Float] {

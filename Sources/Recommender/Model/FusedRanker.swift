@@ -64,6 +64,20 @@ public struct FusedRanker: Ranker {
         coldUser = true
     }
 
+    /// Ranks for one user the model never saw but who is described by ratings (`userVector` of
+    /// the model: history and statistics from them, no id, the unknown-user bias).
+    public init(historyOf model: FusionModel, items: [Int], ratings: [Float], normalizer: RatingNormalizer, score: Score) {
+        name = "fused"
+        self.score = score
+        self.model = model
+        self.normalizer = normalizer
+        userVectors = model.userVector(history: items, ratings: ratings)
+        itemVectors = model.itemVectors()
+        rankingUserVectors = model.userVector(history: items, ratings: ratings, forRanking: true)
+        rankingItemVectors = model.itemVectors(forRanking: true)
+        coldUser = true
+    }
+
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
         switch score {
         case .rating:

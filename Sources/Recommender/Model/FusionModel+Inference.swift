@@ -1,3 +1,4 @@
+import Foundation
 import NeuralNet
 import TensorCore
 
@@ -140,4 +141,30 @@ public struct FusedPredictor: RatingPredictor {
         return zip(us, raw).map { u, p in min(max(normalizer.denormalize(p, user: u), range.lowerBound), range.upperBound) }
     }
 
+}
+
+extension FusionModel {
+    /// The user vector of someone the model never saw, described by ratings: the unknown id row,
+    /// `items` (this model's item indices) as the history with their `ratings` (in the model's
+    /// rating units), statistics from those ratings, unknown field values. (1, itemDim).
+    /// `forRanking`: through the ranking's tower. With no items it is `coldUserVector`.
+    public func userVector(history items: [Int], ratings: [Float], forRanking: Bool = false) -> Tensor {
+        precondition(items.count == ratings.count, "userVector: \(items.count) items, \(ratings.count) ratings")
+        let n = items.count
+        let mean = n > 0 ? ratings.reduce(0, +) / Float(n) : 0
+        var parts: [Tensor] = []
+        if let embedding = userEmbedding { parts.append(embedding.infer([userCount])) }
+        if let history {
+            let weights = options.historyPooling == .ratingWeighted ? ratings.map { ($0 - mean) / Float(max(n, 1)) } : nil
+            parts.append(history.infer(Bags(offsets: [0, n], indices: items, weights: weights)))
+        }
+        if options.userStatistics {
+            let count = n > 0 ? Float(Foundation.log1p(Double(n))) / max(behavior.countScale, 1e-6) : 0
+            parts.append(Tensor(shape: [1, 2], storage: [count, n > 0 ? mean - behavior.globalMean : 0]))
+        }
+        if let encoder = userEncoder {
+            parts.append((encoder as? TabularEncoder)?.inferUnknown() ?? Tensor(shape: [1, encoder.outputDimension]))
+        }
+        return (forRanking ? retrievalUserTower : userTower).infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
+    }
 }
