@@ -14,7 +14,7 @@ import Testing
         #expect(error.failureClass.rawValue == expected.error_class, "\(file): \(error.description)")
         #expect(error.message.contains(expected.message_contains), "\(file): \(error.message)")
         #expect(error.message.hasPrefix(url.path))
-        #expect(error.message.hasSuffix(")"), "a hint in parentheses ends every message")
+        #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"), "a hint ends every message: \(error.message)")
     }
 
     @Test func missingFile() throws {
