@@ -6,9 +6,11 @@ import Testing
 
 /// Broken files each give their own failure class and a message naming the file and the problem.
 @Suite struct RejectionTests {
-    @Test(arguments: DecodeGolden.shared.rejected.map(\.file))
+    static let rejected = DecodeGolden.shared.rejected + WebPGolden.shared.rejected
+
+    @Test(arguments: rejected.map(\.file))
     func brokenFileIsRejectedWithItsReason(file: String) throws {
-        let expected = try #require(DecodeGolden.shared.rejected.first { $0.file == file })
+        let expected = try #require(Self.rejected.first { $0.file == file })
         let url = Media.url(file)
         let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(contentsOf: url) }
         #expect(error.failureClass.rawValue == expected.error_class, "\(file): \(error.description)")

@@ -21,12 +21,13 @@ public enum MediaProbe {
         return Result(ok: r.ok, json: r.jsonLine(), text: audioSummary(r))
     }
 
-    /// PNG's signature (also with line ends mangled) or JPEG's SOI marker.
+    /// PNG's signature (also with line ends mangled), JPEG's SOI marker or WebP's RIFF header.
     static func looksLikeImage(_ url: URL) -> Bool {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        let head = [UInt8]((try? handle.read(upToCount: 12)) ?? Data())
         return head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8])
+            || head.count == 12 && head[0..<4].elementsEqual("RIFF".utf8) && head[8..<12].elementsEqual("WEBP".utf8)
     }
 
     static func audioSummary(_ r: AudioProbeReport) -> String {
