@@ -85,6 +85,7 @@ let package = Package(
         .target(name: "FuzzHarness", dependencies: ["FeaturePipeline", "ImageFeatures", "AudioFeatures", "Recommender"]),
         .executableTarget(name: "FuzzPNG", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzWebP", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzAudio", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzSpec", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzHarness"]),
