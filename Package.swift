@@ -28,6 +28,8 @@ let package = Package(
         // MARK: System libraries (module map + one header each)
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // libwebp decodes, libwebpdemux reads the container (frames of an animation, the EXIF chunk).
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebpdemux", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "TextFeatures", dependencies: ["TensorCore"], swiftSettings: optimisedInDebug),
         .target(
             name: "ImageFeatures",
-            dependencies: ["TensorCore", "NeuralNet", "CImageCodecs", "CKernels"],
+            dependencies: ["TensorCore", "NeuralNet", "CImageCodecs", "CWebP", "CKernels"],
             swiftSettings: optimisedInDebug),
         .target(
             name: "AudioFeatures",
@@ -83,6 +85,7 @@ let package = Package(
         .target(name: "FuzzHarness", dependencies: ["FeaturePipeline", "ImageFeatures", "AudioFeatures", "Recommender"]),
         .executableTarget(name: "FuzzPNG", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "FuzzWebP", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzAudio", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzSpec", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "FuzzCSV", dependencies: ["FuzzHarness"]),

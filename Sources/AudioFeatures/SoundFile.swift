@@ -1,5 +1,6 @@
 import CSndfile
 import Foundation
+import TensorCore
 
 /// An open libsndfile reader over bytes in memory; closes itself when released.
 ///
@@ -63,60 +64,46 @@ final class SoundFile {
     private static func openFailure(io: MemoryVirtualIO, path: String) -> AudioError {
         let code = sf_error(nil)
         let reason = String(cString: sf_strerror(nil))
-        let head = io.base.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: Swift.min(io.count, 512))) } ?? []
-        let kind = SniffedKind(head)
+        let head = io.base.map { UnsafeRawBufferPointer(start: $0, count: Swift.min(io.count, MediaKind.headLength)) }
+            ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let kind = MediaKind.sniff(head)
         if reason.hasPrefix("Too many channels") {
             return AudioError(path: path, .tooLarge, "libsndfile refused the channel count (\(reason))",
                               hint: "libsndfile reads at most 1024 channels; a header claiming more is damaged")
         }
         switch Int(code) {
         case SF_ERR_UNRECOGNISED_FORMAT:
-            return AudioError(path: path, kind.isKnownAudio ? .corrupt : .unsupported,
-                              "\(kind.description); libsndfile: \(reason)",
-                              hint: kind.hint)
+            return notAudio(kind, head, path: path)
+                ?? AudioError(path: path, .corrupt, "the file is \(kind), but libsndfile does not recognise it: \(reason)",
+                              hint: "the header is damaged or the file is cut short; re-encode it from its source")
         case SF_ERR_UNSUPPORTED_ENCODING:
-            return AudioError(path: path, .unsupported, "the encoding inside \(kind.description) is not supported (libsndfile: \(reason))",
+            return AudioError(path: path, .unsupported, "the encoding inside this \(kind.name) file is not supported (libsndfile: \(reason))",
                               hint: "convert it to WAV (PCM) or FLAC")
         default:
             if io.readPastEnd {
                 return AudioError(path: path, .truncated, "the header ends before the file says it should (libsndfile: \(reason))",
                                   hint: "the file was probably cut short (interrupted download or copy); fetch it again")
             }
-            return AudioError(path: path, .corrupt, "libsndfile cannot parse \(kind.description): \(reason)",
+            return notAudio(kind, head, path: path)
+                ?? AudioError(path: path, .corrupt, "libsndfile cannot parse this \(kind.name) file: \(reason)",
                               hint: "the header is damaged; re-encode the file from its source")
         }
     }
-}
 
-/// What the first bytes of a file look like, for error messages and for telling a damaged audio
-/// file (corrupt) from something that is not audio libsndfile reads (unsupported).
-struct SniffedKind: CustomStringConvertible {
-    let name: String
-    let isKnownAudio: Bool
-    let hint: String
-
-    init(_ head: [UInt8]) {
-        func starts(_ s: String, at offset: Int = 0) -> Bool {
-            let b = Array(s.utf8)
-            return head.count >= offset + b.count && Array(head[offset..<(offset + b.count)]) == b
-        }
-        let audio = [("RIFF", "a RIFF/WAV file"), ("RF64", "an RF64 file"), ("FORM", "an AIFF file"),
-                     ("fLaC", "a FLAC file"), ("OggS", "an Ogg file"), (".snd", "an AU file"),
-                     ("caff", "a CAF file"), ("riff", "a W64 file")]
-        if let hit = audio.first(where: { starts($0.0) }) {
-            name = hit.1; isKnownAudio = true
-            hint = "the header is damaged or the file is cut short; re-encode it from its source"
-        } else if starts("ftyp", at: 4) {
-            name = "an MP4/M4A container (AAC or ALAC)"; isKnownAudio = false
-            hint = "libsndfile does not read MP4; convert it to FLAC or WAV (e.g. ffmpeg -i in.m4a out.flac)"
-        } else if !head.isEmpty, head.allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || (32..<127).contains($0) || $0 >= 0x80 }) {
-            name = "text, not audio"; isKnownAudio = false
-            hint = "the file holds text; check that the catalog points at the audio file itself"
-        } else {
-            name = "data in no audio format libsndfile recognises"; isKnownAudio = false
-            hint = "supported: WAV, AIFF, AU, CAF, W64, RF64, FLAC, Ogg Vorbis/Opus, MP3 and other libsndfile formats"
+    /// The refusal of a file libsndfile does not read, in the words `pipeline probe` and the image
+    /// decoder use (`MediaKind`); nil for the audio libsndfile reads, whose refusal means damage.
+    private static func notAudio(_ kind: MediaKind, _ head: UnsafeRawBufferPointer, path: String) -> AudioError? {
+        switch kind.family {
+        case .audio where kind.isDecoded:
+            return nil
+        case .audio:
+            return AudioError(path: path, .unsupported, "the file is \(kind), which libsndfile does not read",
+                              hint: "convert it to FLAC or WAV (e.g. ffmpeg -i in.m4a out.flac)")
+        case .image:
+            return AudioError(path: path, .unsupported, "the file is \(kind), not audio",
+                              hint: "check that the catalog's audio column points at the sound file")
+        case .other, .text, .unrecognised:
+            return AudioError(path: path, .unsupported, kind.neitherDetail(head), hint: kind.neitherHint)
         }
     }
-
-    var description: String { "the file is \(name)" }
 }

@@ -6,7 +6,7 @@
 /// trap. The tests replay every committed corpus and regression file through `check`
 /// (fixtures/fuzz/<name>/, docs/reliability.md).
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case png, jpeg, audio, spec, csv
+    case png, jpeg, webp, audio, spec, csv
     case jsonLines = "jsonl"
 
     /// Folder of the target's corpus and regression files under fixtures/fuzz.
@@ -18,6 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .png: return MediaChecks.image(bytes, signature: MediaChecks.pngSignature)
         case .jpeg: return MediaChecks.image(bytes, signature: MediaChecks.jpegSignature)
+        case .webp: return MediaChecks.image(MediaChecks.riffWebP(bytes))
         case .audio: return MediaChecks.audio(bytes)
         case .spec: return SpecChecks.pipelineFile(bytes)
         case .csv: return TableChecks.shared.table(bytes, extension: "csv")

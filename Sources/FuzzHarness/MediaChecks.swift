@@ -8,6 +8,14 @@ enum MediaChecks {
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
 
+    /// `bytes` as a WebP file: unchanged when they start with "RIFF", a size and "WEBP"; otherwise
+    /// wrapped in that header with the size of what follows, so mutations go to the chunks.
+    static func riffWebP(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.count >= 12 && bytes[0..<4].elementsEqual("RIFF".utf8) && bytes[8..<12].elementsEqual("WEBP".utf8) { return bytes }
+        let size = UInt32(truncatingIfNeeded: bytes.count + 4)
+        return Array("RIFF".utf8) + withUnsafeBytes(of: size.littleEndian, Array.init) + Array("WEBP".utf8) + bytes
+    }
+
     /// The pipeline's image options with a lower pixel cap, so that one input cannot spend
     /// seconds on a legitimate 50-megapixel decode (the cap check itself is what is fuzzed).
     static let imageOptions: ImageOptions = {
@@ -24,7 +32,11 @@ enum MediaChecks {
     /// resized image has the target size; every rejection is a classified `ImageError` whose
     /// message names the source.
     static func image(_ input: [UInt8], signature: [UInt8]) -> String? {
-        let bytes = input.starts(with: signature) ? input : signature + input
+        image(input.starts(with: signature) ? input : signature + input)
+    }
+
+    /// The invariants above on `bytes` as they are.
+    static func image(_ bytes: [UInt8]) -> String? {
         let decoder = ImageDecoder(options: imageOptions)
         do {
             let first = try decoder.decode(bytes, source: "fuzz-input").image

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Decodes PNG and JPEG files to 8-bit RGB, choosing the decoder by the magic bytes.
+/// Decodes PNG, JPEG and WebP files to 8-bit RGB, choosing the decoder by the magic bytes.
 ///
-/// Thread-safe: every call owns its libpng/libjpeg state, so items decode in parallel.
+/// Thread-safe: every call owns its libpng/libjpeg/libwebp state, so items decode in parallel.
 /// Order of checks: the file exists, is not empty and is within `maxBytes`; the magic bytes
-/// name PNG or JPEG; the header's width × height is within `maxPixels` (before any pixel buffer
+/// name PNG, JPEG or WebP (anything else is refused with what it is, `MediaKind`); the header's
+/// width × height is within `maxPixels` (before any pixel buffer
 /// exists); then the pixels decode, alpha is composited on `background` and the EXIF
 /// orientation is applied when `exifOrientation` is on. Every failure is an `ImageError`.
 public struct ImageDecoder: Sendable {
@@ -19,7 +20,8 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes the file at `url`; its path names the file in errors.
     /// - Parameter minimumSize: upright (height, width) the caller will resize to; lets JPEGs
-    ///   decode at a reduced DCT scale that still covers it. `nil` decodes at full size.
+    ///   decode at a reduced DCT scale that still covers it (PNG and WebP always decode at full
+    ///   size). `nil` decodes at full size.
     public func decode(contentsOf url: URL, minimumSize: (height: Int, width: Int)? = nil) throws -> DecodedImage {
         let bytes = try ImageFile.read(url, maxBytes: options.maxBytes)
         return try decode(bytes, source: url.path, minimumSize: minimumSize)
@@ -33,6 +35,7 @@ public struct ImageDecoder: Sendable {
             var (image, info, orientation) = switch format {
             case .png: try PNGDecoding.decode(raw, options: options, source: source)
             case .jpeg: try JPEGDecoding.decode(raw, options: options, minimumSize: minimumSize, source: source)
+            case .webp: try WebPDecoding.decode(raw, options: options, source: source)
             }
             if options.exifOrientation && orientation != .normal {
                 image = orientation.apply(to: image)

@@ -4,7 +4,7 @@ import TensorCore
 /// Why one image could not be decoded: the failure class, the file, what is wrong and a hint.
 ///
 /// `message` is what `errors.jsonl` and `pipeline probe` show, e.g.
-/// `photos/a.png: PNG data is damaged: IDAT: CRC error (re-export or re-download the file)`.
+/// `photos/a.png: PNG data is damaged: IDAT: CRC error (hint: re-export or re-download the file)`.
 public struct ImageError: ClassifiedError, Equatable {
     public let failureClass: FailureClass
     /// The file path or item name the error is about.
@@ -21,7 +21,7 @@ public struct ImageError: ClassifiedError, Equatable {
         self.hint = hint
     }
 
-    public var message: String { "\(source): \(detail) (\(hint))" }
+    public var message: String { "\(source): \(detail) (hint: \(hint))" }
 }
 
 extension ImageError {

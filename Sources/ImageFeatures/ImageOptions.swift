@@ -17,7 +17,7 @@ public struct ImageOptions: Sendable, Codable, Equatable {
     /// Background `[r, g, b]` (0...255 each) that transparent pixels are composited on.
     /// Default white `[255, 255, 255]`.
     public var background: [Int]
-    /// Apply the EXIF orientation tag (JPEG APP1, PNG eXIf), as `ImageOps.exif_transpose`.
+    /// Apply the EXIF orientation tag (JPEG APP1, PNG eXIf, WebP EXIF), as `ImageOps.exif_transpose`.
     /// Default `true`.
     public var exifOrientation: Bool
     /// Decode JPEGs at 1/2, 1/4 or 1/8 scale (libjpeg DCT scaling) when the result still covers

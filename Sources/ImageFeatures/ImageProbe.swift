@@ -3,11 +3,12 @@ import TensorCore
 
 /// What `pipeline probe` reports about one image file: the figures, or why it was rejected.
 ///
-/// Encodes as one JSON object with snake_case keys: always `path`, `ok`, `format` ("png", "jpeg"
-/// or "unknown"); on success `width`, `height` (upright, after the EXIF orientation when it is
-/// applied), `channels`, `bit_depth`, `orientation`, `mean_rgb` (three numbers, 8-bit scale,
+/// Encodes as one JSON object with snake_case keys: always `path`, `ok`, `format` ("png", "jpeg",
+/// "webp" or "unknown"); on success `width`, `height` (upright, after the EXIF orientation when it
+/// is applied), `channels`, `bit_depth`, `orientation`, `mean_rgb` (three numbers, 8-bit scale,
 /// after compositing on the background), plus `stored_width`, `stored_height`, `color_model`,
-/// `interlaced`, `warnings`; on failure `error_class` (a `FailureClass` raw value) and `message`.
+/// `interlaced`, `warnings`, `frames` (more than 1 for an animated WebP, whose first frame is what
+/// was decoded); on failure `error_class` (a `FailureClass` raw value) and `message`.
 public struct ImageProbeReport: Sendable, Codable, Equatable {
     public var path: String
     public var ok: Bool
@@ -23,11 +24,12 @@ public struct ImageProbeReport: Sendable, Codable, Equatable {
     public var colorModel: String?
     public var interlaced: Bool?
     public var warnings: Int?
+    public var frames: Int?
     public var errorClass: FailureClass?
     public var message: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, ok, format, width, height, channels, orientation, interlaced, warnings, message
+        case path, ok, format, width, height, channels, orientation, interlaced, warnings, frames, message
         case bitDepth = "bit_depth", meanRGB = "mean_rgb", storedWidth = "stored_width", storedHeight = "stored_height"
         case colorModel = "color_model", errorClass = "error_class"
     }
@@ -40,6 +42,7 @@ public struct ImageProbeReport: Sendable, Codable, Equatable {
         let mean = meanRGB.map { String(format: "%.2f", $0) }.joined(separator: " ")
         return "\(path): \(format) \(width)×\(height), \(channels) channel\(channels == 1 ? "" : "s") (\(colorModel ?? "?")), "
             + "\(bitDepth)-bit, orientation \(orientation ?? 1), mean RGB \(mean)"
+            + ((frames ?? 1) > 1 ? ", first of \(frames ?? 1) frames" : "")
     }
 }
 
@@ -68,6 +71,7 @@ public enum ImageProbe {
             report.colorModel = info.colorModel
             report.interlaced = info.interlaced
             report.warnings = info.warnings
+            report.frames = info.frames
         } catch let error as ImageError {
             report.errorClass = error.failureClass
             report.message = error.message

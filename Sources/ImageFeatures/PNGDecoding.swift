@@ -37,15 +37,7 @@ enum PNGDecoding {
         if let exif = ic_png_exif(decoder, &exifLength), exifLength > 0 {
             orientation = ExifOrientation.read(tiff: UnsafeBufferPointer(start: exif, count: Int(exifLength)))
         }
-        let rgb: [UInt8]
-        if channels == 4 {
-            rgb = [UInt8](unsafeUninitializedCapacity: w * h * 3) { out, count in
-                raw.withUnsafeBufferPointer { PixelConversion.compositeRGBA($0, background: options.background, into: out) }
-                count = w * h * 3
-            }
-        } else {
-            rgb = raw
-        }
+        let rgb = channels == 4 ? PixelConversion.compositedRGB(raw, background: options.background) : raw
         let info = ImageInfo(
             format: .png, storedWidth: w, storedHeight: h, channels: Int(header.channels),
             bitDepth: Int(header.bit_depth), colorModel: colorModel(Int32(header.color_type)),

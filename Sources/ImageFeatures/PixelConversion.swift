@@ -16,6 +16,15 @@ enum PixelConversion {
         }
     }
 
+    /// A new RGB array: `rgba` composited on `background` (`compositeRGBA`).
+    static func compositedRGB(_ rgba: [UInt8], background: [Int]) -> [UInt8] {
+        let pixels = rgba.count / 4
+        return [UInt8](unsafeUninitializedCapacity: pixels * 3) { out, count in
+            rgba.withUnsafeBufferPointer { compositeRGBA($0, background: background, into: out) }
+            count = pixels * 3
+        }
+    }
+
     /// Adobe-inverted CMYK (what libjpeg returns for CMYK and YCCK streams) → RGB.
     ///
     /// Pillow reads every 4-channel JPEG as "CMYK;I" (c = 255 − stored) and converts with

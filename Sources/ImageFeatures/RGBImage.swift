@@ -36,11 +36,13 @@ public struct ImageInfo: Sendable, Codable, Equatable {
     /// Size as stored in the file, before the EXIF orientation is applied.
     public var storedWidth: Int
     public var storedHeight: Int
-    /// Channels in the file: 1 (gray or palette index), 2 (gray + alpha), 3 (RGB, YCbCr), 4 (RGBA, CMYK, YCCK).
+    /// Channels in the file: 1 (gray or palette index), 2 (gray + alpha), 3 (RGB, YCbCr, WebP), 4 (RGBA, CMYK,
+    /// YCCK, WebP with alpha).
     public var channels: Int
-    /// Bits per sample in the file (PNG 1, 2, 4, 8, 16; palette index depth for palette PNGs; JPEG 8).
+    /// Bits per sample in the file (PNG 1, 2, 4, 8, 16; palette index depth for palette PNGs; JPEG and WebP 8).
     public var bitDepth: Int
-    /// How the file stores colour: gray, gray_alpha, rgb, rgba, palette (PNG); gray, ycbcr, rgb, cmyk, ycck (JPEG).
+    /// How the file stores colour: gray, gray_alpha, rgb, rgba, palette (PNG); gray, ycbcr, rgb, cmyk, ycck (JPEG);
+    /// lossy (VP8, YUV 4:2:0) or lossless (VP8L, ARGB) for WebP (of the first frame of an animation).
     public var colorModel: String
     /// Whether the file carries transparency (alpha channel or tRNS), composited on the background.
     public var hasAlpha: Bool
@@ -52,13 +54,15 @@ public struct ImageInfo: Sendable, Codable, Equatable {
     public var orientationApplied: Bool
     /// JPEG DCT scale denominator used (1, 2, 4 or 8); 1 for PNG.
     public var scaleDenominator: Int
-    /// JPEG only: arithmetic coding, restart interval (MCUs, 0 = none), chroma subsampling ("4:2:0", …).
+    /// JPEG only: arithmetic coding, restart interval (MCUs, 0 = none); chroma subsampling ("4:2:0", …; lossy WebP 4:2:0).
     public var arithmeticCoding: Bool
     public var restartInterval: Int
     public var subsampling: String?
     /// Warnings the library emitted and decoded through (e.g. extraneous bytes before a marker).
     public var warnings: Int
     public var firstWarning: String?
+    /// Frames in the file: more than 1 for an animated WebP, of which the first is decoded; 1 otherwise.
+    public var frames: Int = 1
 }
 
 /// A decoded image and its metadata. The pixels are oriented when `info.orientationApplied`.

@@ -7,10 +7,13 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Decode media files and print what was found, or the exact reason each was rejected.",
         discussion: """
-            Images (PNG, JPEG): format, size, channels, bit depth, EXIF orientation, mean RGB.
-            Audio (everything libsndfile reads): format, subtype, sample rate, channels, frames,
-            duration, RMS of the mono downmix. The format is decided by the file's bytes, not its
-            name. One bad file never stops the others; exit status 4 when any file was rejected.
+            Images (PNG, JPEG, WebP; an animated WebP by its first frame): format, size, channels,
+            bit depth, EXIF orientation, mean RGB. Audio (everything libsndfile reads): format,
+            subtype, sample rate, channels, frames, duration, RMS of the mono downmix. What a file
+            is comes from its first bytes, not its name; other images are named ("GIF is not
+            supported: convert it to PNG"), and a file that is neither says what it looks like
+            ("neither an image nor audio: looks like text"). One bad file never stops the others;
+            exit status 4 when any file was rejected.
 
             Example:
               pipeline probe fixtures/catalog/media/images/i00001.png media/audio/*.flac

@@ -15,7 +15,7 @@ import Testing
             return nil
         } catch let error as AudioError {
             #expect(error.message.hasPrefix(url.path), "message should name the file: \(error.message)")
-            #expect(error.message.contains("Hint: "), "message should end with a hint: \(error.message)")
+            #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"), "message should end with a hint: \(error.message)")
             return error
         } catch {
             Issue.record("not an AudioError: \(error)")

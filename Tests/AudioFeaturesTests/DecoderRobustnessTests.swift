@@ -28,7 +28,7 @@ import Testing
                 #expect(audio.samples.allSatisfy { $0.isFinite } || audio.info.subtype == "FLOAT")
                 outcomes["ok", default: 0] += 1
             } catch let error as AudioError {
-                #expect(error.message.contains("Hint: "))
+                #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"))
                 outcomes[error.failureClass.rawValue, default: 0] += 1
             }
         }

@@ -17,6 +17,8 @@ import Testing
         #expect(lines[0]["format"] as? String == "png" && lines[0]["ok"] as? Bool == true)
         #expect(lines[0]["width"] as? Int == 80 && lines[0]["height"] as? Int == 60 && (lines[0]["mean_rgb"] as? [Double])?.count == 3)
         #expect(lines[1]["ok"] as? Bool == false && lines[1]["error_class"] as? String == "unsupported")
+        #expect((lines[1]["message"] as? String)?.hasPrefix("\(text): neither an image nor audio: looks like text (hint: ") == true,
+                "\(lines[1]["message"] ?? "")")
         #expect(lines[2]["format"] as? String == "FLAC" && lines[2]["sample_rate"] as? Int == 8000)
         #expect(lines[2]["frames"] as? Int == 2800 && (lines[2]["rms"] as? Double ?? 0) > 0.05)
     }

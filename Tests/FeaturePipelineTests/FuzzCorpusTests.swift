@@ -11,7 +11,7 @@ import Testing
     static func inputs(_ target: FuzzTarget, folders: [String] = ["seeds", "corpus", "regressions"]) -> [URL] {
         var dirs = folders.map { Repository.fixture("fuzz/\(target.name)/\($0)") }
         switch target {
-        case .png, .jpeg: dirs.append(Repository.fixture("media/images"))
+        case .png, .jpeg, .webp: dirs.append(Repository.fixture("media/images"))
         case .audio: dirs.append(Repository.fixture("media/audio"))
         default: break
         }

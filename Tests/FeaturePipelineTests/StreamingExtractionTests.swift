@@ -96,6 +96,46 @@ import Testing
         #expect(try Self.bytes(dir.appendingPathComponent("whole")) == Self.bytes(dir.appendingPathComponent("chunked")))
     }
 
+    /// The image path end to end on WebP items: lossy, lossless with alpha, animated and a WebP
+    /// named .png decode, resize and encode; a GIF, a text file and a cut WebP are refused with
+    /// their class and the words of `pipeline probe`, and their items keep the image missing.
+    @Test func webpItemsExtractAndOtherFilesAreRefusedByWhatTheyAre() throws {
+        let dir = Repository.temporaryDirectory("extract-webp")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = ["webp_lossy.webp", "webp_lossless_alpha.webp", "webp_animated_lossy.webp", "webp_named_as.png",
+                     "png_rgb8.png", "bad_gif.png", "bad_text.png", "bad_webp_truncated_lossy.webp"]
+        let media = Repository.fixture("media/images")
+        let rows = ["item_id,image"] + files.enumerated().map { "i\($0.offset),\(media.appendingPathComponent($0.element).path)" }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("items.csv"))
+        try Data("u,i,r\n".utf8).write(to: dir.appendingPathComponent("ratings.csv"))
+        let yaml = """
+            data: {items: {path: items.csv, id: item_id}, interactions: {path: ratings.csv, user: u, item: i, rating: r}, allow_outside_root: true}
+            features:
+              image: {field: image, size: [16, 16], layers: [{conv: 4, pool: 2}]}
+            """
+        let spec = try PipelineSpec.parse(yaml, file: dir.appendingPathComponent("p.yaml"))
+        let out = dir.appendingPathComponent("out")
+        let summary = try Self.extract(spec, chunkSize: 4096, threads: 2, into: out)
+        #expect(summary.items == 8 && summary.failures == 3)
+
+        let tensors = try Safetensors.read(out.appendingPathComponent("item_embeddings.safetensors"))
+        #expect(try #require(tensors["image.present"]).bytes == [1, 1, 1, 1, 1, 0, 0, 0])
+        let image = try #require(tensors["image"]).tensor()
+        let width = image.shape[1]
+        let rows8 = (0..<8).map { Array(image.storage[($0 * width)..<(($0 + 1) * width)]) }
+        #expect(rows8[3] == rows8[0], "the same bytes under another name give the same vector")
+        #expect(Set(rows8[0..<3].map { $0.map(\.bitPattern) }).count == 3 && rows8[0].contains { $0 != 0 })
+
+        let errors = try String(contentsOf: out.appendingPathComponent("errors.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(errors.map { $0["item"] as? String } == ["i5", "i6", "i7"])
+        #expect(errors.map { $0["class"] as? String } == ["unsupported", "unsupported", "truncated"])
+        let messages = errors.map { $0["message"] as? String ?? "" }
+        #expect(messages[0].contains("bad_gif.png: GIF is not supported: convert it to PNG (hint: "), "\(messages[0])")
+        #expect(messages[1].contains("bad_text.png: neither an image nor audio: looks like text (hint: "), "\(messages[1])")
+        #expect(messages[2].contains("WebP data ends early") && messages[2].hasSuffix(")"), "\(messages[2])")
+    }
+
     /// Audio fails on an early item and image on a late one, both with `on_error: fail`: the
     /// error names the first bad file in catalog order (the audio of i0), as `pipeline run` does,
     /// whatever the chunk size, and no output file appears.

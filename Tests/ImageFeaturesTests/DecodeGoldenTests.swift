@@ -93,10 +93,10 @@ import Testing
     }
 }
 
-/// Items decode in parallel: every call owns its libpng/libjpeg state.
+/// Items decode in parallel: every call owns its libpng/libjpeg/libwebp state.
 @Suite struct ConcurrentDecodingTests {
     @Test func parallelDecodesEqualSequentialOnes() async throws {
-        let files = DecodeGolden.shared.images.map(\.file) + DecodeGolden.shared.rejected.map(\.file)
+        let files = DecodeGolden.shared.images.map(\.file) + WebPGolden.shared.images.map(\.file) + RejectionTests.rejected.map(\.file)
         let decode = { @Sendable (file: String) -> String in
             do { return "\(try ImagePreprocessor(options: ImageOptions(size: [16, 16])).resizedImage(contentsOf: Media.url(file)).pixels)" }
             catch { return "\(error)" }

@@ -33,6 +33,26 @@ struct DecodeGolden: Decodable {
     static let shared: DecodeGolden = try! Repository.golden("image/decode.json")
 }
 
+/// The WebP corpus written by scripts/golden/image_webp.py and Pillow's decoded RGB bytes.
+struct WebPGolden: Decodable {
+    struct Entry: Decodable {
+        let file: String
+        let width: Int
+        let height: Int
+        let color_model: String
+        let alpha: Bool?
+        let animated: Bool?
+        let frames: Int?
+        let orientation: Int?
+        let rgb_base64: String
+        var rgb: [UInt8] { [UInt8](Data(base64Encoded: rgb_base64)!) }
+    }
+    let libwebp: String
+    let images: [Entry]
+    let rejected: [DecodeGolden.Rejected]
+
+    static let shared: WebPGolden = try! Repository.golden("image/webp.json")
+}
 
 enum Media {
     static func url(_ name: String) -> URL { Repository.fixture("media/images/\(name)") }

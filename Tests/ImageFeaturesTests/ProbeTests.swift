@@ -34,13 +34,23 @@ import Testing
     }
 
     @Test func everyRejectedFileGivesAReportNotACrash() throws {
-        for entry in DecodeGolden.shared.rejected {
+        for entry in RejectionTests.rejected {
             let report = ImageProbe.probe(Media.url(entry.file))
             #expect(!report.ok && report.errorClass?.rawValue == entry.error_class, "\(entry.file): \(report.summary)")
             #expect(report.summary.contains("rejected"))
         }
         let text = ImageProbe.probe(Media.url("bad_text.png"))
         #expect(text.format == "unknown")
+    }
+
+    @Test func webpReportsItsFigures() throws {
+        let rotated = ImageProbe.probe(Media.url("webp_lossless_exif6.webp"))
+        #expect(rotated.ok && rotated.format == "webp" && rotated.colorModel == "lossless" && rotated.frames == 1)
+        #expect(rotated.width == 20 && rotated.height == 31 && rotated.storedWidth == 31 && rotated.orientation == 6)
+        let animated = ImageProbe.probe(Media.url("webp_animated_lossless.webp"))
+        #expect(animated.frames == 2 && animated.summary.hasSuffix("first of 2 frames"), "\(animated.summary)")
+        let cut = ImageProbe.probe(Media.url("bad_webp_truncated_lossless.webp"))
+        #expect(!cut.ok && cut.format == "webp" && cut.errorClass == .truncated)
     }
 
     @Test func reportRoundTripsThroughJSON() throws {

@@ -6,15 +6,30 @@ import Testing
 
 /// Broken files each give their own failure class and a message naming the file and the problem.
 @Suite struct RejectionTests {
-    @Test(arguments: DecodeGolden.shared.rejected.map(\.file))
+    static let rejected = DecodeGolden.shared.rejected + WebPGolden.shared.rejected
+
+    @Test(arguments: rejected.map(\.file))
     func brokenFileIsRejectedWithItsReason(file: String) throws {
-        let expected = try #require(DecodeGolden.shared.rejected.first { $0.file == file })
+        let expected = try #require(Self.rejected.first { $0.file == file })
         let url = Media.url(file)
         let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(contentsOf: url) }
         #expect(error.failureClass.rawValue == expected.error_class, "\(file): \(error.description)")
         #expect(error.message.contains(expected.message_contains), "\(file): \(error.message)")
         #expect(error.message.hasPrefix(url.path))
-        #expect(error.message.hasSuffix(")"), "a hint in parentheses ends every message")
+        #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"), "a hint ends every message: \(error.message)")
+    }
+
+    /// What the bytes are decides, never the name: audio, a PDF and random bytes named .png are
+    /// refused with what they are.
+    @Test func otherFilesGivenAsImagesSayWhatTheyAre() throws {
+        let wav = Array(try Data(contentsOf: Repository.fixture("media/audio/noise_8000_mono.wav")))
+        for (bytes, words) in [(wav, "the file is WAV audio, not an image"),
+                               (Array("%PDF-1.4\n".utf8), "neither an image nor audio: a PDF document"),
+                               ([0x42, 0x4D, 0x3A, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 60), "BMP is not supported: convert it to PNG"),
+                               ([0x13, 0x37, 0x00, 0xFE], "neither an image nor audio: unrecognised bytes (starts with 13 37 00 FE)")] {
+            let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(bytes, source: "item.png") }
+            #expect(error.failureClass == .unsupported && error.message.hasPrefix("item.png: \(words) (hint: "), "\(error.message)")
+        }
     }
 
     @Test func missingFile() throws {

@@ -21,7 +21,8 @@ coding, restart markers, 4:4:0/4:1:1 subsampling and RGB colour space. YCCK: Pil
 writer, so the generator converts CMYK to Y/Cb/Cr/K itself (libjpeg's jccolor.c formulas), writes
 those planes as a 4-channel JPEG and sets the Adobe transform byte to 2 (YCCK).
 
-Broken files and the resize/preprocess references: image_references.py.
+Broken files and the resize/preprocess references: image_references.py. WebP files and Pillow's
+pixels for them (fixtures/golden/image/webp.json): image_webp.py, run at the end.
 Run: "$(scripts/dev-venv)"/bin/python scripts/golden/image_decode.py   (needs cjpeg, jpegtran: apt-get install
 libjpeg-turbo-progs; versions: scripts/golden/requirements.txt)
 """
@@ -38,6 +39,7 @@ from PIL import Image, ImageOps
 
 from image_png_writer import chunk, exif_tiff, write_png
 from image_references import broken_files, preprocess_reference, resize_reference
+import image_webp
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MEDIA = ROOT / "fixtures/media/images"
@@ -319,6 +321,7 @@ def main():
     json.dump({**versions, "cases": resize_reference(MEDIA, picture)}, open(GOLDEN / "resize.json", "w"))
     json.dump({**versions, "cases": preprocess_reference(MEDIA, picture, block_means)}, open(GOLDEN / "preprocess.json", "w"))
     print(f"wrote {len(entries)} images, {len(bad)} rejected files to {MEDIA}")
+    image_webp.main(picture)   # the WebP files and webp.json (the folder was emptied above)
 
 
 if __name__ == "__main__":

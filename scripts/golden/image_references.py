@@ -44,10 +44,11 @@ def broken_files(MEDIA, rng):
     lossless = bytearray(good_jpg)
     lossless[sof + 1] = 0xC3         # SOF3: lossless JPEG
     put("bad_lossless.jpg", bytes(lossless), "unsupported", "SOF type 0xc3")
-    put("bad_text.png", b"This is a text file, not a picture.\nIt only has a .png name.\n", "unsupported", "looks like text")
+    put("bad_text.png", b"This is a text file, not a picture.\nIt only has a .png name.\n", "unsupported",
+        "neither an image nor audio: looks like text")
     put("bad_empty.png", b"", "empty", "empty")
     put("bad_signature_crlf.png", good_png.replace(b"\r\n", b"\n", 1), "corrupt", "signature")
-    put("bad_gif.png", b"GIF89a" + bytes(20), "unsupported", "GIF")
+    put("bad_gif.png", b"GIF89a" + bytes(20), "unsupported", "GIF is not supported: convert it to PNG")
     app0 = good_jpg[2:4 + struct.unpack(">H", good_jpg[4:6])[0]]
     put("bad_jpeg_no_frame.jpg", b"\xff\xd8" + app0 + b"\x12\x34\x56" + b"\xff\xd9", "corrupt", "contains no image")
     put("bad_jpeg_garbage.jpg", b"\xff\xd8\xff\xe0" + bytes(rng.integers(0, 256, 64).astype(np.uint8)), "truncated", "Premature end")

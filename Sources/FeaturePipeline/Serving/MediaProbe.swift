@@ -1,8 +1,16 @@
 import AudioFeatures
 import Foundation
 import ImageFeatures
+import TensorCore
 
 /// `pipeline probe`: what a media file is, decided by its first bytes (never its name).
+///
+/// Images (PNG, JPEG, WebP, and the image formats we do not decode, which the image decoder names:
+/// "GIF is not supported: convert it to PNG") go to `ImageProbe`; everything else to `AudioProbe`.
+/// Bytes without a known signature are still offered to libsndfile (HTK, MPC 2000 and raw files
+/// have none); when it refuses them, or they are text or a known non-media format, the audio
+/// decoder says "neither an image nor audio: looks like text" / "…: unrecognised bytes (starts
+/// with …)" (`MediaKind`) instead of quoting libsndfile.
 public enum MediaProbe {
     public struct Result: Sendable {
         public var ok: Bool
@@ -13,7 +21,7 @@ public enum MediaProbe {
     }
 
     public static func probe(_ url: URL) -> Result {
-        if looksLikeImage(url) {
+        if firstBytes(url).withUnsafeBytes({ MediaKind.sniff($0) }).family == .image {
             let r = ImageProbe.probe(url)
             return Result(ok: r.ok, json: jsonLine(r), text: r.summary)
         }
@@ -21,12 +29,12 @@ public enum MediaProbe {
         return Result(ok: r.ok, json: r.jsonLine(), text: audioSummary(r))
     }
 
-    /// PNG's signature (also with line ends mangled) or JPEG's SOI marker.
-    static func looksLikeImage(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+    /// The first `MediaKind.headLength` bytes, or none when the file cannot be read (the probe
+    /// that runs next reports why).
+    static func firstBytes(_ url: URL) -> [UInt8] {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return [] }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
-        return head.starts(with: [0x89, 0x50, 0x4E, 0x47]) || head.starts(with: [0xFF, 0xD8])
+        return [UInt8]((try? handle.read(upToCount: MediaKind.headLength)) ?? Data())
     }
 
     static func audioSummary(_ r: AudioProbeReport) -> String {

@@ -16,7 +16,7 @@ extension ImageSpec {
         o.maxPixels = r.int("max_pixels", default: o.maxPixels, range: 1...(1 << 31), doc: "Images with more pixels are rejected as too_large before any pixel buffer exists.")
         o.maxBytes = r.int("max_bytes", default: o.maxBytes, range: 1...(1 << 40), doc: "Larger files are rejected as too_large before reading.")
         o.background = r.intList("background", default: o.background, range: 0...255, count: 3...3, doc: "RGB colour transparent pixels are composited on.")
-        o.exifOrientation = r.bool("exif_orientation", default: o.exifOrientation, doc: "Apply the EXIF orientation of JPEGs (and PNG eXIf).")
+        o.exifOrientation = r.bool("exif_orientation", default: o.exifOrientation, doc: "Apply the EXIF orientation of JPEGs (and of PNG eXIf and WebP EXIF chunks).")
         o.reducedDecode = r.bool("reduced_decode", default: o.reducedDecode, doc: "Decode JPEGs at 1/2, 1/4 or 1/8 scale when the target is that much smaller (libjpeg-turbo DCT scaling).")
         o.mean = r.doubleList("mean", default: o.mean.map(Double.init), range: -1000...1000, count: 3...3, doc: "Per-channel mean subtracted after scaling pixels to 0…1.").map(Float.init)
         o.std = r.doubleList("std", default: o.std.map(Double.init), range: 0.000001...1000, count: 3...3, doc: "Per-channel deviation the pixels are divided by.").map(Float.init)
