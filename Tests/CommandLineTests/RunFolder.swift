@@ -5,7 +5,7 @@ import TensorCore
 enum RunFolder {
     /// Files that describe the last invocation rather than the run's results (what ran, what
     /// resumed, how long it took), and the train stage's key, which hashes its inputs' records.
-    static let perInvocation: Set<String> = ["summary.json", "report.html", "stages/train/checkpoint/key.txt"]
+    static let perInvocation: Set<String> = ["summary.json", "report.html", "stages/train/checkpoint/key.txt", "run_state.json"]
     /// JSON keys that hold wall-clock time or how a run got there, not what it computed: stage
     /// records, checkpoints and the manifest hash outputs that contain per-epoch seconds, and the
     /// extract summary counts cache hits, which depend on where an earlier run was killed.

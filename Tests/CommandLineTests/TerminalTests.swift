@@ -22,7 +22,7 @@ import Testing
         #expect(Set(bars).count >= 2, "the bar is redrawn with new counts: \(Set(bars))")
         for bar in bars {
             #expect(bar.count < 120, "the bar fits the 120-column pane: \(bar)")
-            #expect(bar.contains("items/s") || bar.contains("epochs/s"))
+            #expect(bar.contains("items/s") || bar.contains("epochs/s") || bar.contains("models/s"))
         }
         let counts = bars.filter { $0.hasPrefix("extract audio [") }.compactMap { $0.split(separator: " ").first { $0.contains("/300") }.flatMap { Int($0.split(separator: "/")[0]) } }
         #expect(!counts.isEmpty && counts == counts.sorted(), "counts only go up: \(counts)")
