@@ -78,7 +78,7 @@ struct ItemLabels {
     static let missing = "(missing)", other = "other"
 
     static func choose(files: RunFiles, ids: [String], colorBy: String?) throws -> ItemLabels {
-        let catalogURL = files.root.appendingPathComponent("stages/load/catalog.safetensors")
+        let catalogURL = files.root.appendingPathComponent(RunPath.loadCatalog)
         let catalog = FileManager.default.fileExists(atPath: catalogURL.path) ? try StageCodecs.decodeCatalog(catalogURL) : nil
         let fields = try files.optional(ModelDescription.self, "model.json")?.itemFields?.fields ?? []
         if let colorBy {

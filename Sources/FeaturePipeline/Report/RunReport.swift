@@ -59,10 +59,10 @@ public struct RunReport: Sendable, Codable {
         return RunReport(
             pipeline: summary.pipeline, runDirectory: summary.runDirectory, toolVersion: manifest?.toolVersion, seed: manifest?.seed,
             stages: summary.stages,
-            load: try files.optional(PipelineRunner.LoadSummary.self, "stages/load/summary.json")?.report,
-            preprocess: try files.optional(PreprocessReport.self, "stages/preprocess/summary.json"),
-            split: try files.optional(PipelineRunner.SplitSummary.self, "stages/split/summary.json")?.counts,
-            extract: try files.optional(PipelineRunner.ExtractSummary.self, "stages/extract/summary.json"),
+            load: try files.optional(PipelineRunner.LoadSummary.self, RunPath.loadSummary)?.report,
+            preprocess: try files.optional(PreprocessReport.self, RunPath.preprocessSummary),
+            split: try files.optional(PipelineRunner.SplitSummary.self, RunPath.splitSummary)?.counts,
+            extract: try files.optional(PipelineRunner.ExtractSummary.self, RunPath.extractSummary),
             errors: try files.errorDigest(),
             metrics: try files.optional(PipelineRunner.MetricsDocument.self, "metrics.json"), state: state)
     }
@@ -130,7 +130,7 @@ struct RunFiles {
 
     func errorDigest() throws -> RunReport.ErrorDigest {
         var digest = RunReport.ErrorDigest()
-        let candidates = ["errors.jsonl", "stages/extract/errors.jsonl"].map { root.appendingPathComponent($0) }
+        let candidates = ["errors.jsonl", RunPath.extractErrors].map { root.appendingPathComponent($0) }
         guard let data = candidates.lazy.compactMap({ try? Data(contentsOf: $0) }).first else { return digest }
         for line in data.split(separator: 0x0A) where !line.isEmpty {
             guard let failure = try? JSONDecoder().decode(ItemFailure.self, from: Data(line)) else {

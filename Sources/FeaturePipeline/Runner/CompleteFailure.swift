@@ -10,7 +10,7 @@ import Foundation
 extension PipelineRunner {
     /// One line per complete failure (empty when none), from the extract stage's records.
     func completeFailures() throws -> [String] {
-        let summary = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json")
+        let summary = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
         var lines: [String] = []
         var coversEveryItem = false
         for name in summary.modalities.keys.sorted() {
@@ -34,7 +34,7 @@ extension PipelineRunner {
     func stopWhenNothingIsLeftToTrainOn() throws {
         guard try trainingSplit().count(.train) == 0 else { return }
         try store.write(try errorLines(), to: "errors.jsonl")
-        let skipped = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json").skippedItems.count
+        let skipped = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary).skippedItems.count
         throw PipelineError(
             what: "nothing is left to train on: on_error: skip set aside \(skipped) of \(try catalog().count) items, and with them every training rating (\(store.url("errors.jsonl").path) lists each rejected file)",
             hint: "fix or replace the files, or set on_error: fallback to keep the items without that modality",

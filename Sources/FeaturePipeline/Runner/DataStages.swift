@@ -24,18 +24,18 @@ extension PipelineRunner {
             let users = try DataLoader.loadUsers(spec.data, report: &report)
             catalogMemo = catalog; logMemo = log; usersMemo = .some(users)
             var outputs = [
-                try store.write(try StageCodecs.encode(catalog), to: "stages/load/catalog.safetensors"),
-                try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: "stages/load/item_ids.txt"),
-                try store.write(try StageCodecs.encode(log), to: "stages/load/interactions.safetensors"),
-                try store.writeJSON(LoadSummary(report: report), to: "stages/load/summary.json"),
+                try store.write(try StageCodecs.encode(catalog), to: RunPath.loadCatalog),
+                try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: RunPath.loadItemIds),
+                try store.write(try StageCodecs.encode(log), to: RunPath.loadInteractions),
+                try store.writeJSON(LoadSummary(report: report), to: RunPath.loadSummary),
             ]
-            if let users { outputs.append(try store.write(try StageCodecs.encode(users), to: "stages/load/users.safetensors")) }
+            if let users { outputs.append(try store.write(try StageCodecs.encode(users), to: RunPath.loadUsers)) }
             return (outputs, try loadNotes())
         }
     }
 
     func loadNotes() throws -> [String] {
-        let r = try store.readJSON(LoadSummary.self, from: "stages/load/summary.json").report
+        let r = try store.readJSON(LoadSummary.self, from: RunPath.loadSummary).report
         var notes = ["\(r.items) items", "\(r.interactionRows) interaction rows"]
         if r.userRows > 0 { notes.append("\(r.userRows) users") }
         if r.duplicateItemIds + r.emptyItemIds > 0 { notes.append("\(r.duplicateItemIds + r.emptyItemIds) item rows without a unique id skipped") }
@@ -45,28 +45,28 @@ extension PipelineRunner {
 
     func catalog() throws -> Catalog {
         if let c = catalogMemo { return c }
-        catalogMemo = try StageCodecs.decodeCatalog(store.url("stages/load/catalog.safetensors"))
+        catalogMemo = try StageCodecs.decodeCatalog(store.url(RunPath.loadCatalog))
         return catalogMemo!
     }
 
     func usersTable() throws -> Catalog? {
         if let u = usersMemo { return u }
-        let url = store.url("stages/load/users.safetensors")
+        let url = store.url(RunPath.loadUsers)
         usersMemo = .some(FileManager.default.fileExists(atPath: url.path) ? try StageCodecs.decodeCatalog(url) : nil)
         return usersMemo!
     }
 
     func interactionLog() throws -> InteractionLog {
         if let l = logMemo { return l }
-        logMemo = try StageCodecs.decodeInteractionLog(store.url("stages/load/interactions.safetensors"))
+        logMemo = try StageCodecs.decodeInteractionLog(store.url(RunPath.loadInteractions))
         return logMemo!
     }
 
     func preprocessStage(_ load: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("preprocess")
         key.add("preprocess", spec.resolvedSection("preprocess"))
-        key.add("interactions", try load.hash(of: "stages/load/interactions.safetensors"))
-        key.add("item_ids", try load.hash(of: "stages/load/item_ids.txt"))
+        key.add("interactions", try load.hash(of: RunPath.loadInteractions))
+        key.add("item_ids", try load.hash(of: RunPath.loadItemIds))
         return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
             let (set, report, dropped) = try preprocessListingDropped()
             warnAboutDroppedRows(report)
@@ -76,9 +76,9 @@ extension PipelineRunner {
                                     hint: "check the column mapping in data.interactions and preprocess.rating_range")
             }
             let outputs = [
-                try store.write(try StageCodecs.encode(set), to: "stages/preprocess/ratings.safetensors"),
-                try store.writeJSON(report, to: "stages/preprocess/summary.json"),
-                try store.write(try droppedLines(dropped), to: "stages/preprocess/dropped_rows.jsonl"),
+                try store.write(try StageCodecs.encode(set), to: RunPath.preprocessRatings),
+                try store.writeJSON(report, to: RunPath.preprocessSummary),
+                try store.write(try droppedLines(dropped), to: RunPath.preprocessDroppedRows),
             ]
             return (outputs, try preprocessNotes())
         }
@@ -114,14 +114,14 @@ extension PipelineRunner {
     }
 
     func preprocessNotes() throws -> [String] {
-        let r = try store.readJSON(PreprocessReport.self, from: "stages/preprocess/summary.json")
+        let r = try store.readJSON(PreprocessReport.self, from: RunPath.preprocessSummary)
         let touched = r.rules.filter { $0.rows > 0 }.map { "\($0.name) \($0.rows)" }
         return ["\(r.inputRows) rows → \(r.outputRows)"] + touched
     }
 
     func ratings() throws -> RatingSet {
         if let r = ratingsMemo { return r }
-        ratingsMemo = try StageCodecs.decodeRatingSet(store.url("stages/preprocess/ratings.safetensors"))
+        ratingsMemo = try StageCodecs.decodeRatingSet(store.url(RunPath.preprocessRatings))
         return ratingsMemo!
     }
 
@@ -142,16 +142,16 @@ extension PipelineRunner {
                 if spec.split.method == .column, Splitter.partName(set.splitTags[r]) != split.parts[r] { moved += 1 }
             }
             let outputs = [
-                try store.write(StageCodecs.encode(split), to: "stages/split/split.safetensors"),
+                try store.write(StageCodecs.encode(split), to: RunPath.splitParts),
                 try store.writeJSON(SplitSummary(counts: counts, moved: spec.split.method == .column ? moved : nil),
-                                    to: "stages/split/summary.json"),
+                                    to: RunPath.splitSummary),
             ]
             return (outputs, try splitNotes())
         }
     }
 
     func splitNotes() throws -> [String] {
-        let summary = try store.readJSON(SplitSummary.self, from: "stages/split/summary.json")
+        let summary = try store.readJSON(SplitSummary.self, from: RunPath.splitSummary)
         let c = summary.counts
         let notes = ["train", "valid", "test"].map { part in
             let buckets = c[part] ?? [:]
@@ -165,7 +165,7 @@ extension PipelineRunner {
 
     func dataSplit() throws -> DataSplit {
         if let s = splitMemo { return s }
-        splitMemo = try StageCodecs.decodeSplit(store.url("stages/split/split.safetensors"))
+        splitMemo = try StageCodecs.decodeSplit(store.url(RunPath.splitParts))
         return splitMemo!
     }
 

@@ -76,17 +76,17 @@ extension PipelineRunner {
                 }
             }
             let validEvaluator = Evaluator(set: set, split: split, part: .valid, options: spec.evaluate)
-            let history = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json").history
+            let history = try store.readJSON(TrainSummary.self, from: RunPath.trainSummary).history
             let document = MetricsDocument(
                 test: test, valid: validEvaluator.evaluate(predictor: implicit ? nil : fused, ranker: nil), ablation: ablation,
                 relevanceThreshold: Double(evaluator.threshold), epochs: history.epochs, bestEpoch: history.bestEpoch)
-            let outputs = [try store.writeJSON(document, to: "stages/evaluate/metrics.json")]
+            let outputs = [try store.writeJSON(document, to: RunPath.evaluateMetrics)]
             return (outputs, try evaluateNotes())
         }
     }
 
     func evaluateNotes() throws -> [String] {
-        let d = try store.readJSON(MetricsDocument.self, from: "stages/evaluate/metrics.json")
+        let d = try store.readJSON(MetricsDocument.self, from: RunPath.evaluateMetrics)
         let names = ["fused"] + d.test.keys.filter { $0 != "fused" }.sorted()
         let ndcg = "ndcg@\(spec.evaluate.k.first ?? 10)"
         return names.compactMap { name in

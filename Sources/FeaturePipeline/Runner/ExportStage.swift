@@ -58,9 +58,9 @@ extension PipelineRunner {
             }
             outputs.append(try store.write(try modelFile(model), to: "model.safetensors"))
             outputs.append(try store.writeJSON(description, to: "model.json"))
-            outputs.append(try store.write(Data(contentsOf: store.url("stages/evaluate/metrics.json")), to: "metrics.json"))
+            outputs.append(try store.write(Data(contentsOf: store.url(RunPath.evaluateMetrics)), to: "metrics.json"))
             outputs.append(try store.write(try errorLines(), to: "errors.jsonl"))
-            outputs.append(try store.write(Data(contentsOf: store.url("stages/preprocess/dropped_rows.jsonl")), to: "dropped_rows.jsonl"))
+            outputs.append(try store.write(Data(contentsOf: store.url(RunPath.preprocessDroppedRows)), to: "dropped_rows.jsonl"))
             outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: "pipeline.resolved.yaml"))
             let manifest = Manifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
                 let file = store.url(path)
@@ -114,7 +114,7 @@ extension PipelineRunner {
     }
 
     func errorLines() throws -> Data {
-        let url = store.url("stages/extract/errors.jsonl")
+        let url = store.url(RunPath.extractErrors)
         return (try? Data(contentsOf: url)) ?? Data()
     }
 }

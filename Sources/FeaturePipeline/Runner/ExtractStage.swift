@@ -28,7 +28,7 @@ extension PipelineRunner {
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))
-        key.add("catalog", try load.hash(of: "stages/load/catalog.safetensors"))
+        key.add("catalog", try load.hash(of: RunPath.loadCatalog))
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
@@ -38,20 +38,20 @@ extension PipelineRunner {
                 fitItems: Set(split.rows(in: .train).map { Int(set.items[$0]) }), fittedText: nil)
             let features = try CatalogFeatures(try catalog(), context)
             var outputs = [
-                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: "stages/extract/features.safetensors"),
-                try store.write(features.errorLines, to: "stages/extract/errors.jsonl"),
+                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunPath.extractFeatures),
+                try store.write(features.errorLines, to: RunPath.extractErrors),
                 try store.writeJSON(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
-                                    to: "stages/extract/summary.json"),
+                                    to: RunPath.extractSummary),
             ]
             if let fitted = features.fittedText {
-                outputs.append(try store.write(try fitted.jsonData(), to: "stages/extract/text_model.json"))
+                outputs.append(try store.write(try fitted.jsonData(), to: RunPath.extractTextModel))
             }
             return (outputs, try extractNotes())
         }
     }
 
     func extractNotes() throws -> [String] {
-        let s = try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json")
+        let s = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
             var text = name == "text" ? "text: \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
@@ -83,16 +83,16 @@ extension PipelineRunner {
 
     /// Items set aside by `on_error: skip`, as catalog indices.
     func skippedItems() throws -> Set<Int32> {
-        let url = store.url("stages/extract/summary.json")
+        let url = store.url(RunPath.extractSummary)
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let ids = Set(try store.readJSON(ExtractSummary.self, from: "stages/extract/summary.json").skippedItems)
+        let ids = Set(try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary).skippedItems)
         return Set(try catalog().ids.indices.filter { ids.contains(try catalog().ids[$0]) }.map(Int32.init))
     }
 
     /// The extract stage's features, read back.
     func features() throws -> Safetensors.File {
         if let f = featuresMemo { return f }
-        featuresMemo = try Safetensors.read(store.url("stages/extract/features.safetensors"))
+        featuresMemo = try Safetensors.read(store.url(RunPath.extractFeatures))
         return featuresMemo!
     }
 }

@@ -47,10 +47,10 @@ extension PipelineRunner {
             let outputs = [
                 try store.write(Safetensors.encode(parameters.map { .init(name: $0.name, tensor: $0.value) },
                                                    metadata: ["format": ModelDescription.format]),
-                                to: "stages/train/model.safetensors"),
-                try store.writeJSON(description, to: "stages/train/model.json"),
+                                to: RunPath.trainModelWeights),
+                try store.writeJSON(description, to: RunPath.trainModelDescription),
                 try store.writeJSON(TrainSummary(history: history, parameters: parameters.reduce(0) { $0 + $1.value.count }),
-                                    to: "stages/train/summary.json"),
+                                    to: RunPath.trainSummary),
             ]
             return (outputs, try trainNotes())
         }
@@ -70,7 +70,7 @@ extension PipelineRunner {
     }
 
     func trainNotes() throws -> [String] {
-        let s = try store.readJSON(TrainSummary.self, from: "stages/train/summary.json")
+        let s = try store.readJSON(TrainSummary.self, from: RunPath.trainSummary)
         guard let best = s.history.epochs.first(where: { $0.epoch == s.history.bestEpoch }) else { return [] }
         let resumed = s.history.resumedFromEpoch > 0 ? ", resumed after epoch \(s.history.resumedFromEpoch)" : ""
         return ["\(s.history.epochs.count) epochs\(s.history.stoppedEarly ? " (stopped early)" : "")\(resumed)",
@@ -82,7 +82,7 @@ extension PipelineRunner {
         ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try trainingSplit(),
                       features: spec.features.modalities.isEmpty ? nil : try features(),
                       textState: spec.features.text == nil ? nil
-                          : try FittedText.decode(json: Data(contentsOf: store.url("stages/extract/text_model.json"))))
+                          : try FittedText.decode(json: Data(contentsOf: store.url(RunPath.extractTextModel))))
     }
 
     /// The split as training and evaluation use it: rows of skipped items set aside.
@@ -93,9 +93,9 @@ extension PipelineRunner {
     /// The trained model, rebuilt from the train stage's files when the stage was skipped.
     func trainedModel() throws -> (FusionModel, ModelDescription) {
         if let m = modelMemo { return m }
-        let description = try store.readJSON(ModelDescription.self, from: "stages/train/model.json")
+        let description = try store.readJSON(ModelDescription.self, from: RunPath.trainModelDescription)
         let (model, _) = try modelAssembly().build(description)
-        let file = try Safetensors.read(store.url("stages/train/model.safetensors"))
+        let file = try Safetensors.read(store.url(RunPath.trainModelWeights))
         for p in model.allParameters {
             guard let entry = file[p.name], entry.shape == p.value.shape else {
                 throw PipelineError(what: "stages/train/model.safetensors lacks \(p.name) or its shape differs",
