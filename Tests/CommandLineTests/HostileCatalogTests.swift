@@ -53,6 +53,12 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         try expectEveryBadFileReported(hostile)
         #expect(result.stderr.contains("\(hostile.badItems.count) items skipped (on_error: skip)"), "\(result.stderr)")
+        // inspect lists the first rejected files, each path once per line.
+        let inspect = try PipelineProcess.run(["inspect", hostile.workspace.runDirectory.path])
+        let media = hostile.workspace.catalog.appendingPathComponent("media").path
+        let rejected = inspect.stdout.split(separator: "\n").filter { $0.contains(media) }
+        #expect(!rejected.isEmpty, "\(inspect.stdout)")
+        for line in rejected { #expect(line.components(separatedBy: media).count == 2, "a path twice: \(line)") }
 
         // Trained on the rest: skipped items have no training rating (unknown to the model), the
         // others do, and the losses are finite.

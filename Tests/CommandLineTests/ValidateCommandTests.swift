@@ -64,4 +64,11 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("error: \(items): cannot read the file: no such file or folder (hint: check the path in the pipeline file"), "\(missing.stderr)")
     }
+
+    /// Float options print as the numbers written, not their Double widening (0.48500001430511475).
+    @Test func resolvedConfigPrintsFloatsAsWritten() throws {
+        let config = try PipelineProcess.run(["config", Repository.root.appendingPathComponent("pipelines/catalog.yaml").path, "--resolved"])
+        #expect(config.status == 0)
+        #expect(config.stdout.contains("    mean: [0.485, 0.456, 0.406]\n    std: [0.229, 0.224, 0.225]\n"), "\(config.stdout)")
+    }
 }
