@@ -48,6 +48,10 @@ import Testing
             (["recommend", run, "--user", "u0001", "-k", "99999999999999999999"], 64),
             (["recommend", run, "--user", "u0001", "-k", "ten"], 64), (["recommend", p.file, "--user", "u0001"], 1),
             (["recommend", "", "--user", "u0001"], 64),
+            (["similar", run, "no-such-item"], 1), (["similar", run, "i00042", "-k", "0"], 64), (["similar", p.file, "i00001"], 1),
+            (["similar", "", "i00001"], 64), (["similar", run, "i00042", "--show", "no_such_column"], 1),
+            (["recommend", run, "--history", p.missing], 1), (["recommend", run, "--history", p.folder], 1),
+            (["recommend", run, "--history", ""], 64), (["recommend", run], 64),
             (["extract", p.yaml, "--model", p.missing], 1), (["extract", p.yaml, "--threads", "0"], 64),
             (["extract", p.csv], 3), (["extract", p.yaml, "--model", ""], 64),
             (["probe"], 64), (["probe", p.missing], 4), (["probe", p.folder], 4), (["probe", p.empty], 4),
@@ -77,7 +81,7 @@ import Testing
             }
             covered.insert(arguments[0])
         }
-        let subcommands: Set = ["run", "validate", "config", "predict", "recommend", "extract", "probe", "report", "inspect", "generate"]
+        let subcommands: Set = ["run", "validate", "config", "predict", "recommend", "similar", "extract", "probe", "report", "inspect", "generate"]
         #expect(subcommands.isSubset(of: covered))
     }
 
