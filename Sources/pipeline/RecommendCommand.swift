@@ -16,13 +16,15 @@ struct RecommendCommand: ParsableCommand {
             run never saw gets the cold-user ranking (no id, no history); the output says so
             and the JSON's user_known is false. --history FILE recommends for someone the run
             never saw from their ratings (item and rating columns): the towers see those items
-            and statistics, no id; the rated items are left out.
+            and statistics, no id; the rated items are left out. --catalog FILE ranks the
+            items of that pipeline file's items file instead, new ones from their content.
 
             Examples:
               pipeline recommend runs/demo --user u0001 -k 10
               pipeline recommend runs/demo --user u0001 --show title,genres --json
               pipeline recommend runs/demo --user u0001 --exclude-seen train
               pipeline recommend runs/demo --history my-ratings.csv
+              pipeline recommend runs/demo --user u0001 --catalog new.yaml
             """)
 
     @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
@@ -31,6 +33,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A file of someone's ratings (item and rating columns, CSV/TSV/JSON Lines) to recommend for, instead of --user.",
                                valueName: "file"))
     var history: String?
+    @Option(help: ArgumentHelp("A pipeline file whose items file holds the candidates (new items ranked from their content).",
+                               valueName: "file"))
+    var catalog: String?
     @Option(help: "Rated items left out: all (train, validation and test rows), train (train rows only) or none.")
     var excludeSeen: TrainedRun.SeenItems = .all
     @OptionGroup var list: ItemListOptions
@@ -38,13 +43,16 @@ struct RecommendCommand: ParsableCommand {
     func validate() throws {
         try ArgumentChecks.path(runFolder, "run folder")
         try ArgumentChecks.path(history, "--history file")
+        try ArgumentChecks.path(catalog, "--catalog pipeline file")
         guard (user == nil) != (history == nil) else { throw ValidationError("give --user or --history (one of them)") }
+        if catalog != nil && history != nil { throw ValidationError("--catalog works with --user, not with --history") }
     }
 
     func run() throws {
         try reportingErrors {
             let trained = try openTrainedRun(runFolder)
             let known: Bool, items: [TrainedRun.Recommendation]
+            let candidates = try catalog.map { try PipelineSpec.load(URL(fileURLWithPath: $0)) }
             if let history {
                 let (list, unknown) = try trained.recommend(history: try trained.readHistory(URL(fileURLWithPath: history)), k: self.list.k)
                 if !unknown.isEmpty {
@@ -52,11 +60,13 @@ struct RecommendCommand: ParsableCommand {
                                         + unknown.prefix(5).joined(separator: ", ") + (unknown.count > 5 ? ", …" : "") + "\n")
                 }
                 (known, items) = (false, list)
+            } else if let candidates {
+                (known, items) = try trained.recommend(user: user!, k: list.k, catalogOf: candidates, excluding: excludeSeen)
             } else {
                 (known, items) = try trained.recommend(user: user!, k: list.k, excluding: excludeSeen)
             }
             let columns = list.columns(default: trained.defaultShowColumns)
-            let shown = try trained.show(columns, items: items.map(\.item))
+            let shown = try trained.show(columns, items: items.map(\.item), catalogOf: candidates)
             if let user, !known {
                 Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")
             }

@@ -43,6 +43,38 @@ import Testing
         #expect(object["item_known"] as? Bool == false)
         let p = try #require(object["prediction"] as? Double)
         #expect(p >= 0.5 && p <= 5)
+
+        // recommend --catalog ranks that catalog's items: the new one, its title, the rating predict gave.
+        let listed = try PipelineProcess.run(["recommend", run.path, "--user", "u0001", "--catalog", dir.appendingPathComponent("new.yaml").path, "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let line = try #require(try Self.jsonLines(listed.stdout).first)
+        #expect(line["item"] as? String == "brand-new")
+        #expect((line["show"] as? [String: String])?["title"] == "The Cosmic Signal")
+        #expect(abs((line["rating"] as? Double ?? 0) - p) < 1e-4, "recommend and predict agree on the new item")
+    }
+
+    /// --catalog over the run's own catalog gives the run's own list.
+    @Test func recommendOverTheRunsOwnCatalogIsThePlainList() throws {
+        let run = try FixtureRun.directory().path
+        let dir = Repository.temporaryDirectory("own-catalog")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("pipelines/catalog.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "../fixtures/", with: Repository.fixture("catalog").deletingLastPathComponent().path + "/")
+        try yaml.write(to: dir.appendingPathComponent("own.yaml"), atomically: true, encoding: .utf8)
+        let plain = try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "u0007", "-k", "10", "--json"]).stdout)
+        let viaCatalog = try Self.jsonLines(try PipelineProcess.run(["recommend", run, "--user", "u0007", "-k", "10", "--json",
+                                                                     "--catalog", dir.appendingPathComponent("own.yaml").path]).stdout)
+        #expect(plain.count == 10)
+        #expect(plain.compactMap { $0["item"] as? String } == viaCatalog.compactMap { $0["item"] as? String })
+        for (a, b) in zip(plain, viaCatalog) {
+            #expect(abs((a["score"] as? Double ?? 0) - (b["score"] as? Double ?? 9)) < 1e-4)
+        }
+        // predict --catalog on a known item is predict: its own bias row, not the row at its position.
+        let direct = try PipelineProcess.run(["predict", run, "--user", "u0007", "--item", "i00150", "--json"]).stdout
+        let viaFile = try PipelineProcess.run(["predict", run, "--user", "u0007", "--item", "i00150", "--json",
+                                               "--catalog", dir.appendingPathComponent("own.yaml").path]).stdout
+        let value = { (text: String) in (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["prediction"] as? Double }
+        #expect(abs((value(direct) ?? 0) - (value(viaFile) ?? 9)) < 1e-4, "\(direct) \(viaFile)")
     }
 
     static func jsonLines(_ text: String) throws -> [[String: Any]] {

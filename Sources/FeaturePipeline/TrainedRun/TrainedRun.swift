@@ -91,15 +91,27 @@ public final class TrainedRun {
         guard let i = catalog.ids.firstIndex(of: item) else {
             throw PipelineError(what: "no item '\(item)' in \(spec.data.items.path.path)", hint: "ids come from the column data.items.id")
         }
-        let vectors = try itemVectors(of: catalog, data: spec.data)
         let u = set.userIds.firstIndex(of: user)
+        // The item's own bias row when the run knows its id, the unknown-item row otherwise (not
+        // the row of whichever run item shares its position in the other file).
+        let rows = idRows(ofItems: [item])
+        let vector = gather(try itemVectors(of: catalog, data: spec.data), [i])
+        let userVector = u.map { gather(userVectors, [$0]) } ?? model.coldUserVector()
+        let raw = model.score(userVector: userVector, userIndex: u, itemVectors: vector, idRows: rows)[0]
+        let range = description.ratingRange[0]...description.ratingRange[1]
+        let value = min(max(description.normalizer.denormalize(raw, user: u ?? -1), range.lowerBound), range.upperBound)
         let known = set.itemIds.firstIndex(of: item).map { model.behavior.knownItems[$0] } ?? false
-        return Prediction(user: user, item: item, prediction: scores(userIndex: u, items: [i], itemVectors: vectors)[0],
+        return Prediction(user: user, item: item, prediction: value,
                           userKnown: u.map { model.behavior.knownUsers[$0] } ?? false, itemKnown: known)
     }
 
     /// Fused vectors of every item of `catalog` through this run's item tower.
     func itemVectors(of catalog: Catalog, data: DataSpec) throws -> Tensor {
+        model.itemVectors(encoders: try foreignEncoders(of: catalog, data: data), idRows: idRows(ofItems: catalog.ids))
+    }
+
+    /// This run's item encoders, with its trained weights, over another catalog's features.
+    func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
         var spec = runner.spec
         spec.data = data
         let features = try CatalogFeatures(catalog, .init(
@@ -109,7 +121,7 @@ public final class TrainedRun {
         let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
                                       saved: description, textState: nil, rng: &rng)
         try encoders.load(from: model)
-        return model.itemVectors(encoders: encoders.encoders, idRows: idRows(ofItems: catalog.ids))
+        return encoders.encoders
     }
 
     /// The id-embedding row of each item: its own for an id the run was trained with, the

@@ -26,15 +26,17 @@ extension FusionModel {
     /// `itemEncoders` (same names and widths, this model's trained weights) but encode that
     /// catalog; `idRows[i]` is item i's row in the id embedding (`unknownItemRow` for items this
     /// model never saw). Used by `pipeline extract --model`.
-    public func itemVectors(encoders: [any FeatureEncoder], idRows: [Int]) -> Tensor {
+    public func itemVectors(encoders: [any FeatureEncoder], idRows: [Int], forRanking: Bool = false) -> Tensor {
         precondition(encoders.map(\.name) == itemEncoders.map(\.name), "itemVectors: encoders \(encoders.map(\.name)) do not mirror \(itemEncoders.map(\.name))")
         let count = idRows.count
+        let tower = forRanking ? retrievalItemTower : itemTower
+        let dimension = tower.outFeatures
         var out = Tensor(shape: [count, dimension])
         var rng = SeededGenerator(seed: 0)
         let foreign = ForeignItems(encoders: encoders, idRows: idRows)
         for start in stride(from: 0, to: count, by: Self.chunk) {
             let items = Array(start..<min(count, start + Self.chunk))
-            let v = itemTower.infer(itemInputs(items, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
+            let v = tower.infer(itemInputs(items, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
             out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
         }
         return out
@@ -166,5 +168,27 @@ extension FusionModel {
             parts.append((encoder as? TabularEncoder)?.inferUnknown() ?? Tensor(shape: [1, encoder.outputDimension]))
         }
         return (forRanking ? retrievalUserTower : userTower).infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
+    }
+}
+
+extension FusionModel {
+    /// Predicted (normalised) ratings of one user for items of another catalog: `userVector`
+    /// (1, itemDim) is the user's w_u, `itemVectors` those items' v_i, `idRows` their rows of the
+    /// item bias (`idRow(ofItem:)`, or `unknownItemRow`); `userIndex` nil is a user the model
+    /// never saw (the unknown-user bias).
+    public func score(userVector: Tensor, userIndex: Int?, itemVectors: Tensor, idRows: [Int]) -> [Float] {
+        let n = idRows.count
+        let w = gather(userVector, [Int](repeating: 0, count: n))
+        let (dot, _, mlp) = interaction(w, itemVectors, training: false)
+        let bu = userBias.table.value.storage[userIndex.map(userRow) ?? userCount], ib = itemBias.table.value
+        return (0..<n).map { globalMean + bu + ib.storage[idRows[$0]] + dot[$0] + mlp.storage[$0] }
+    }
+
+    /// The ranking head's scores s_ui of one user (its ranking vector w̃_u, (1, d)) for items of
+    /// another catalog (their ṽ_i and id rows).
+    public func rankingScores(userVector: Tensor, itemVectors: Tensor, idRows: [Int]) -> [Float] {
+        let s = matmul(userVector, itemVectors, transposeB: true)
+        let scale = rankingScale.value.storage[0], c = rankingBias.table.value
+        return idRows.indices.map { scale * s.storage[$0] + c.storage[idRows[$0]] }
     }
 }
