@@ -104,6 +104,21 @@ import Testing
                 + "(hint: choose a path under a folder, or move \(paths.file) out of the way)\n")
     }
 
+    /// outputs.dir under a regular file: the run names the file in the way, not an NSError.
+    @Test func outputsDirUnderAFileNamesTheFile() throws {
+        let paths = try Paths()
+        defer { try? FileManager.default.removeItem(at: paths.root) }
+        var yaml = try String(contentsOf: URL(fileURLWithPath: paths.yaml), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "outputs: {dir: ../runs/demo}", with: "outputs: {dir: \(paths.underFile)}")
+            .replacingOccurrences(of: "../fixtures/", with: Repository.root.appendingPathComponent("fixtures").path + "/")
+        let file = paths.root.appendingPathComponent("under-file.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let result = try PipelineProcess.run(["run", file.path, "--quiet"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: cannot create the folder \(paths.underFile): \(paths.file) is a file, not a folder "
+                + "(hint: choose a path under a folder, or move \(paths.file) out of the way)\n")
+    }
+
     @Test func generateRefusesCountsItCannotHonour() throws {
         let paths = try Paths()
         defer { try? FileManager.default.removeItem(at: paths.root) }

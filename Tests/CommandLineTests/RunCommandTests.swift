@@ -28,6 +28,8 @@ import Testing
         let report = try String(contentsOf: ws.runDirectory.appendingPathComponent("stages/preprocess/summary.json"), encoding: .utf8)
         #expect(dropped.split(separator: "\n").count > 40 && dropped.hasPrefix("{\"column\":"), "\(dropped.prefix(200))")
         #expect(report.contains("\"examples\""))
+        // Evaluation shows its progress like extraction and training: one step per model scored.
+        #expect(first.stderr.contains("evaluate: 9/9 models in "), "\(first.stderr)")
 
         let second = try PipelineProcess.run(["run", ws.pipeline.path])
         #expect(second.status == 0)
