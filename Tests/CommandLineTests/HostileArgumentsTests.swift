@@ -4,7 +4,8 @@ import Testing
 
 /// Every subcommand driven with arguments a person gets wrong: zero, negative, huge and
 /// non-numeric numbers, empty strings, files where folders belong and folders where files
-/// belong, missing paths, a CSV where a pipeline file belongs. Each must end in a documented
+/// belong, missing paths, a CSV where a pipeline file belongs and a YAML where a table belongs.
+/// (Unreadable files are not among them: the suite may run as root, which reads everything.) Each must end in a documented
 /// status below 128 with exactly one `error:` line, and nothing of Foundation's or the
 /// runtime's internals may reach the user.
 @Suite struct HostileArgumentsTests {
@@ -52,6 +53,7 @@ import Testing
             (["similar", "", "i00001"], 64), (["similar", run, "i00042", "--show", "no_such_column"], 1),
             (["recommend", run, "--history", p.missing], 1), (["recommend", run, "--history", p.folder], 1),
             (["recommend", run, "--history", ""], 64), (["recommend", run], 64),
+            (["recommend", run, "--history", p.yaml], 1), (["probe", p.yaml], 4),  // a YAML where a table or media belongs
             (["extract", p.yaml, "--model", p.missing], 1), (["extract", p.yaml, "--threads", "0"], 64),
             (["extract", p.csv], 3), (["extract", p.yaml, "--model", ""], 64),
             (["probe"], 64), (["probe", p.missing], 4), (["probe", p.folder], 4), (["probe", p.empty], 4),
