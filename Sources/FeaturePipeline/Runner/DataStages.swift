@@ -22,7 +22,7 @@ extension PipelineRunner {
             let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
             let log = try DataLoader.loadInteractions(spec.data, splitMethod: spec.split.method, report: &report)
             let users = try DataLoader.loadUsers(spec.data, report: &report)
-            catalogMemo = catalog; logMemo = log; usersMemo = .some(users)
+            catalogMemo = catalog; logMemo = log; usersMemo = .read(users)
             var outputs = [
                 try store.write(try StageCodecs.encode(catalog), to: RunPath.loadCatalog),
                 try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: RunPath.loadItemIds),
@@ -50,10 +50,11 @@ extension PipelineRunner {
     }
 
     func usersTable() throws -> Catalog? {
-        if let u = usersMemo { return u }
+        if case .read(let users) = usersMemo { return users }
         let url = store.url(RunPath.loadUsers)
-        usersMemo = .some(FileManager.default.fileExists(atPath: url.path) ? try StageCodecs.decodeCatalog(url) : nil)
-        return usersMemo!
+        let users = FileManager.default.fileExists(atPath: url.path) ? try StageCodecs.decodeCatalog(url) : nil
+        usersMemo = .read(users)
+        return users
     }
 
     func interactionLog() throws -> InteractionLog {

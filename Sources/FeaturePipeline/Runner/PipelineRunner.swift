@@ -27,7 +27,8 @@ public final class PipelineRunner {
 
     // Stage outputs, kept once produced or read back.
     var catalogMemo: Catalog?
-    var usersMemo: Catalog??
+    /// The users file's table once read (`.read(nil)`: the pipeline has none).
+    var usersMemo: UsersTable = .notRead
     var logMemo: InteractionLog?
     var ratingsMemo: RatingSet?
     var splitMemo: DataSplit?
@@ -103,4 +104,10 @@ public final class PipelineRunner {
         reports.append(StageReport(stage: name, status: .ran, seconds: seconds, notes: result.notes))
         return record
     }
+}
+
+/// Whether the optional users table was read yet, and what it held (a pipeline may have none).
+enum UsersTable {
+    case notRead
+    case read(Catalog?)
 }
