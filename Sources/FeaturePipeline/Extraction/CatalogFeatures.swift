@@ -12,7 +12,7 @@ import TextFeatures
 struct CatalogFeatures {
     var entries: [Safetensors.Entry] = []
     var failures: [ItemFailure] = []
-    var modalities: [String: PipelineRunner.ModalitySummary] = [:]
+    var modalities: [String: ModalitySummary] = [:]
     /// Items that `on_error: skip` sets aside.
     var skippedItems: [String] = []
     var fittedText: FittedText?
@@ -79,7 +79,7 @@ struct CatalogFeatures {
         if let audio = spec.features.audio, let given = context.audio {
             entries.append(.init(name: "audio.features", tensor: given.features))
             entries.append(StageCodecs.bytesEntry("audio.present", .uint8, given.present))
-            var summary = PipelineRunner.ModalitySummary(items: catalog.count, failed: given.failures.count)
+            var summary = ModalitySummary(items: catalog.count, failed: given.failures.count)
             for f in given.failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
             record("audio", audio.onError, given.failures, summary: summary, context)
         } else if let audio = spec.features.audio {
@@ -127,7 +127,7 @@ struct CatalogFeatures {
     /// Files a modality's failures (in catalog order) and applies its policy; for `fail` its
     /// first failure is kept, and the run stops once every modality was extracted.
     private mutating func record(_ modality: String, _ policy: OnError, _ bad: [ItemFailure],
-                                 summary: PipelineRunner.ModalitySummary, _ context: Context) {
+                                 summary: ModalitySummary, _ context: Context) {
         failures += bad
         modalities[modality] = summary
         if policy == .skip { skippedItems += bad.map(\.item) }
@@ -141,8 +141,8 @@ struct CatalogFeatures {
 }
 
 extension MediaExtraction.Result {
-    func summary(items: Int) -> PipelineRunner.ModalitySummary {
-        var s = PipelineRunner.ModalitySummary(items: items, extracted: extracted, cached: cached, absent: absent, failed: failures.count)
+    func summary(items: Int) -> ModalitySummary {
+        var s = ModalitySummary(items: items, extracted: extracted, cached: cached, absent: absent, failed: failures.count)
         for f in failures { s.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
         return s
     }

@@ -16,7 +16,7 @@ struct TextExtraction {
         var vectorizer: TextVectorizer
         var rows: SparseRows
         var failures: [ItemFailure]
-        var summary: PipelineRunner.ModalitySummary
+        var summary: ModalitySummary
     }
 
     /// Fits on `trainItems`, or uses `vectorizer` or `fitted` (a trained model's vectorizer) when given.
@@ -42,7 +42,7 @@ struct TextExtraction {
             }
         }
         let bags = vectorizer.transform(documents, threads: threads)
-        var summary = PipelineRunner.ModalitySummary(items: catalog.count, extracted: catalog.count)
+        var summary = ModalitySummary(items: catalog.count, extracted: catalog.count)
         for (item, result) in bags.enumerated() {
             switch result {
             case .failure(let error):

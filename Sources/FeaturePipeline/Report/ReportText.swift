@@ -50,7 +50,7 @@ extension RunReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    func metricsText(_ metrics: PipelineRunner.MetricsDocument) -> [String] {
+    func metricsText(_ metrics: MetricsDocument) -> [String] {
         var out: [String] = []
         if let best = metrics.epochs.first(where: { $0.epoch == metrics.bestEpoch }) {
             out += ["", "training: \(metrics.epochs.count) epochs, best epoch \(best.epoch) "

@@ -17,9 +17,9 @@ public struct RunReport: Sendable, Codable {
     var preprocess: PreprocessReport?
     /// part → bucket → rows.
     var split: [String: [String: Int]]?
-    var extract: PipelineRunner.ExtractSummary?
+    var extract: ExtractSummary?
     var errors: ErrorDigest
-    var metrics: PipelineRunner.MetricsDocument?
+    var metrics: MetricsDocument?
     /// Set when the folder's latest run did not complete ("interrupted in train (epoch 7 done); …"):
     /// the figures are then those of the last complete run.
     public var state: String?
@@ -55,16 +55,16 @@ public struct RunReport: Sendable, Codable {
             throw PipelineError(what: "\(directory.path) is not a finished run (no summary.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
-        let manifest = try files.optional(PipelineRunner.Manifest.self, "manifest.json")
+        let manifest = try files.optional(RunManifest.self, "manifest.json")
         return RunReport(
             pipeline: summary.pipeline, runDirectory: summary.runDirectory, toolVersion: manifest?.toolVersion, seed: manifest?.seed,
             stages: summary.stages,
-            load: try files.optional(PipelineRunner.LoadSummary.self, RunPath.loadSummary)?.report,
+            load: try files.optional(LoadSummary.self, RunPath.loadSummary)?.report,
             preprocess: try files.optional(PreprocessReport.self, RunPath.preprocessSummary),
-            split: try files.optional(PipelineRunner.SplitSummary.self, RunPath.splitSummary)?.counts,
-            extract: try files.optional(PipelineRunner.ExtractSummary.self, RunPath.extractSummary),
+            split: try files.optional(SplitSummary.self, RunPath.splitSummary)?.counts,
+            extract: try files.optional(ExtractSummary.self, RunPath.extractSummary),
             errors: try files.errorDigest(),
-            metrics: try files.optional(PipelineRunner.MetricsDocument.self, "metrics.json"), state: state)
+            metrics: try files.optional(MetricsDocument.self, "metrics.json"), state: state)
     }
 
     /// Rows left after each preprocessing rule, in rule order. A rule removes the rows it counts

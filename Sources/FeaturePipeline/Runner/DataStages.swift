@@ -3,13 +3,6 @@ import Recommender
 
 /// The load, preprocess and split stages.
 extension PipelineRunner {
-    struct LoadSummary: Codable { var report: LoadReport }
-    struct SplitSummary: Codable {
-        var counts: [String: [String: Int]]
-        /// method column: rows placed in another part than the file gives them.
-        var moved: Int? = nil
-    }
-
     func loadStage() throws -> ArtifactStore.Record {
         var key = StageKey("load")
         key.add("data", spec.resolvedSection("data"))

@@ -4,21 +4,6 @@ import Recommender
 /// The evaluate stage: test metrics per bucket for the fused model and the baselines, the
 /// modality ablation, and the training curve, in metrics.json.
 extension PipelineRunner {
-    struct MetricsDocument: Codable {
-        /// model → bucket → metric → value.
-        var test: [String: [String: [String: Double]]]
-        /// Validation metrics of the fused model (the split used for early stopping).
-        var valid: [String: [String: Double]]
-        /// modality → bucket → metric → (masked − full).
-        var ablation: [String: [String: [String: Double]]]
-        var relevanceThreshold: Double
-        var epochs: [EpochRecord]
-        var bestEpoch: Int
-
-        enum CodingKeys: String, CodingKey {
-            case test, valid, ablation, relevanceThreshold = "relevance_threshold", epochs, bestEpoch = "best_epoch"
-        }
-    }
 
     func evaluateStage(_ inputs: [ArtifactStore.Record]) throws -> ArtifactStore.Record {
         var key = StageKey("evaluate")

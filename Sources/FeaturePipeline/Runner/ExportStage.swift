@@ -14,20 +14,6 @@ import TensorCore
 /// item_text_tfidf.safetensors            with outputs.sparse_text: the TF-IDF rows as CSR arrays
 /// metrics.json, errors.jsonl, dropped_rows.jsonl, summary.json, report.html
 extension PipelineRunner {
-    struct Manifest: Codable {
-        var format = "pipeline-run-1"
-        var toolVersion = ToolVersion.current
-        var pipeline: String
-        /// The pipeline file this run came from; relative paths in pipeline.resolved.yaml start there.
-        var pipelineFile: String
-        var seed: UInt64
-        var artifacts: [String: ArtifactStore.Record.Output]
-
-        enum CodingKeys: String, CodingKey {
-            case format, toolVersion = "tool_version", pipeline, pipelineFile = "pipeline_file", seed, artifacts
-        }
-    }
-
     func exportStage(_ inputs: [ArtifactStore.Record]) throws -> ArtifactStore.Record {
         var key = StageKey("export")
         key.add("outputs", spec.resolvedSection("outputs"))
@@ -62,7 +48,7 @@ extension PipelineRunner {
             outputs.append(try store.write(try errorLines(), to: "errors.jsonl"))
             outputs.append(try store.write(Data(contentsOf: store.url(RunPath.preprocessDroppedRows)), to: "dropped_rows.jsonl"))
             outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: "pipeline.resolved.yaml"))
-            let manifest = Manifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
+            let manifest = RunManifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
                 let file = store.url(path)
                 m[path] = .init(bytes: (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0,
                                 sha256: try ContentHash.hex(fileAt: file))

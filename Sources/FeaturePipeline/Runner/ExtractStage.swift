@@ -8,23 +8,6 @@ import TensorCore
 /// Outputs: stages/extract/features.safetensors ("<modality>.features", "<modality>.present"),
 /// errors.jsonl (one line per rejected item), summary.json (counts per modality).
 extension PipelineRunner {
-    struct ModalitySummary: Codable, Equatable {
-        var items = 0, extracted = 0, cached = 0, absent = 0, failed = 0
-        var failuresByClass: [String: Int] = [:]
-
-        enum CodingKeys: String, CodingKey {
-            case items, extracted, cached, absent, failed, failuresByClass = "failures_by_class"
-        }
-    }
-
-    struct ExtractSummary: Codable {
-        var modalities: [String: ModalitySummary]
-        /// Items left out of training and evaluation by `on_error: skip`.
-        var skippedItems: [String] = []
-
-        enum CodingKeys: String, CodingKey { case modalities, skippedItems = "skipped_items" }
-    }
-
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))

@@ -20,7 +20,7 @@ public final class TrainedRun {
         let manifestURL = directory.appendingPathComponent("manifest.json")
         let state = RunState.describe(directory)
         guard let data = try? Data(contentsOf: manifestURL),
-            let manifest = try? JSONDecoder().decode(PipelineRunner.Manifest.self, from: data)
+            let manifest = try? JSONDecoder().decode(RunManifest.self, from: data)
         else {
             if let state {
                 throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
