@@ -172,3 +172,10 @@ public enum Safetensors {
         return out + "\""
     }
 }
+
+extension Safetensors.Entry {
+    /// A one-dimensional entry holding `values`' bytes as they lie in memory (little-endian here).
+    public static func vector<T>(_ name: String, _ dtype: Safetensors.DType, _ values: [T]) -> Safetensors.Entry {
+        Safetensors.Entry(name: name, dtype: dtype, shape: [values.count], bytes: values.withUnsafeBytes { [UInt8]($0) })
+    }
+}

@@ -73,12 +73,12 @@ struct CatalogFeatures {
             }
             entries.append(.init(name: "image.pixels", dtype: .uint8, shape: [catalog.count, image.options.height, image.options.width, 3],
                                  bytes: pixels))
-            entries.append(StageCodecs.bytesEntry("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
+            entries.append(Safetensors.Entry.vector("image.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
             record("image", image.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
         if let audio = spec.features.audio, let given = context.audio {
             entries.append(.init(name: "audio.features", tensor: given.features))
-            entries.append(StageCodecs.bytesEntry("audio.present", .uint8, given.present))
+            entries.append(Safetensors.Entry.vector("audio.present", .uint8, given.present))
             var summary = ModalitySummary(items: catalog.count, failed: given.failures.count)
             for f in given.failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
             record("audio", audio.onError, given.failures, summary: summary, context)
@@ -94,7 +94,7 @@ struct CatalogFeatures {
                 matrix.storage.replaceSubrange((i * width)..<((i + 1) * width), with: FloatBytes.decode(d))
             }
             entries.append(.init(name: "audio.features", tensor: matrix))
-            entries.append(StageCodecs.bytesEntry("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
+            entries.append(Safetensors.Entry.vector("audio.present", .uint8, result.features.map { $0 == nil ? UInt8(0) : 1 }))
             record("audio", audio.onError, result.failures, summary: result.summary(items: catalog.count), context)
         }
         skippedItems = Array(Set(skippedItems)).sorted()

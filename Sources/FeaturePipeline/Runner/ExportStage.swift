@@ -75,11 +75,11 @@ extension PipelineRunner {
         }
         let stats = (0..<model.userCount).flatMap { u -> [Float] in let s = behavior.statistics(u); return [s.0, s.1] }
         entries += [
-            StageCodecs.bytesEntry("behavior.history.offsets", .int32, offsets),
-            StageCodecs.bytesEntry("behavior.history.items", .int32, items),
+            Safetensors.Entry.vector("behavior.history.offsets", .int32, offsets),
+            Safetensors.Entry.vector("behavior.history.items", .int32, items),
             Safetensors.Entry(name: "behavior.statistics", tensor: Tensor(shape: [model.userCount, 2], storage: stats)),
-            StageCodecs.bytesEntry("behavior.known_users", .uint8, behavior.knownUsers.map { $0 ? UInt8(1) : 0 }),
-            StageCodecs.bytesEntry("behavior.known_items", .uint8, behavior.knownItems.map { $0 ? UInt8(1) : 0 }),
+            Safetensors.Entry.vector("behavior.known_users", .uint8, behavior.knownUsers.map { $0 ? UInt8(1) : 0 }),
+            Safetensors.Entry.vector("behavior.known_items", .uint8, behavior.knownItems.map { $0 ? UInt8(1) : 0 }),
         ]
         if let encoder = model.userEncoder as? TabularEncoder {
             entries += encoder.exportedInputs().map { name, tensor in Safetensors.Entry(name: "user_fields.\(name)", tensor: tensor) }

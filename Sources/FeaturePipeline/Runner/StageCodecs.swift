@@ -9,8 +9,8 @@ enum StageCodecs {
         if set.splitTags.contains(where: { !$0.isEmpty }) { metadata["split_tags"] = try jsonText(set.splitTags) }
         if set.implicit { metadata["feedback"] = "implicit" }
         return Safetensors.encode([
-            bytesEntry("users", .int32, set.users), bytesEntry("items", .int32, set.items),
-            bytesEntry("ratings", .float32, set.ratings), bytesEntry("timestamps", .float64, set.timestamps),
+            Safetensors.Entry.vector("users", .int32, set.users), Safetensors.Entry.vector("items", .int32, set.items),
+            Safetensors.Entry.vector("ratings", .float32, set.ratings), Safetensors.Entry.vector("timestamps", .float64, set.timestamps),
         ], metadata: metadata)
     }
 
@@ -35,8 +35,8 @@ enum StageCodecs {
 
     static func encode(_ split: DataSplit) -> Data {
         Safetensors.encode([
-            bytesEntry("parts", .uint8, split.parts.map(\.rawValue)),
-            bytesEntry("buckets", .uint8, split.buckets.map(\.rawValue)),
+            Safetensors.Entry.vector("parts", .uint8, split.parts.map(\.rawValue)),
+            Safetensors.Entry.vector("buckets", .uint8, split.buckets.map(\.rawValue)),
         ])
     }
 
@@ -49,10 +49,6 @@ enum StageCodecs {
                          buckets: buckets.bytes.map { DataSplit.Bucket(rawValue: $0) ?? .warm })
     }
 
-    static func bytesEntry<T>(_ name: String, _ dtype: Safetensors.DType, _ values: [T]) -> Safetensors.Entry {
-        Safetensors.Entry(name: name, dtype: dtype, shape: [values.count], bytes: values.withUnsafeBytes { [UInt8]($0) })
-    }
-
     static func jsonText<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try StableJSON.encode(value, pretty: false).dropLast(), as: UTF8.self)
     }
@@ -63,7 +59,7 @@ enum StageCodecs {
         var entries = StringColumns.entries("users", log.users) + StringColumns.entries("items", log.items)
             + StringColumns.entries("ratings", log.ratings) + StringColumns.entries("timestamps", log.timestamps)
             + StringColumns.entries("split_tags", log.splitTags)
-        entries.append(bytesEntry("lines", .int64, log.lines.map(Int64.init)))
+        entries.append(Safetensors.Entry.vector("lines", .int64, log.lines.map(Int64.init)))
         return Safetensors.encode(entries, metadata: ["source": log.source].merging(log.implicit ? ["feedback": "implicit"] : [:]) { $1 })
     }
 
@@ -86,7 +82,7 @@ enum StageCodecs {
         for c in catalog.columns.indices {
             entries += StringColumns.entries("column\(c)", catalog.values.map { c < $0.count ? $0[c] : nil })
         }
-        entries.append(bytesEntry("lines", .int64, catalog.lines.map(Int64.init)))
+        entries.append(Safetensors.Entry.vector("lines", .int64, catalog.lines.map(Int64.init)))
         let invalid = catalog.invalidUTF8.map { ["\($0.key)"] + $0.value }.sorted { $0[0] < $1[0] }
         return Safetensors.encode(entries, metadata: [
             "source": catalog.source, "columns": try jsonText(catalog.columns), "invalid_utf8": try jsonText(invalid),

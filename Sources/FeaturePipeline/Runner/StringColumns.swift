@@ -19,7 +19,7 @@ enum StringColumns {
         }
         return [
             .init(name: "\(name).bytes", dtype: .uint8, shape: [bytes.count], bytes: bytes),
-            StageCodecs.bytesEntry("\(name).offsets", .int64, offsets),
+            Safetensors.Entry.vector("\(name).offsets", .int64, offsets),
             .init(name: "\(name).present", dtype: .uint8, shape: [present.count], bytes: present),
         ]
     }
