@@ -36,7 +36,7 @@ struct ExtractCommand: ParsableCommand {
         try reportingErrors {
             let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
             let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("extract")
-            var extraction = CatalogExtraction(spec: spec, run: model.map { URL(fileURLWithPath: $0) }, output: out)
+            var extraction = OfflineExtraction(spec: spec, run: model.map { URL(fileURLWithPath: $0) }, output: out)
             extraction.quiet = common.quiet
             if let threads { extraction.threads = threads }
             let summary = try extraction.execute()

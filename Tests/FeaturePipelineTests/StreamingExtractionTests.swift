@@ -9,8 +9,8 @@ import Testing
 @Suite struct StreamingExtractionTests {
     static let outputs = ["item_embeddings.npy", "item_ids.txt", "item_embeddings.safetensors", "errors.jsonl"]
 
-    static func extract(_ spec: PipelineSpec, chunkSize: Int, threads: Int, into folder: URL) throws -> CatalogExtraction.Summary {
-        var extraction = CatalogExtraction(spec: spec, run: nil, output: folder)
+    static func extract(_ spec: PipelineSpec, chunkSize: Int, threads: Int, into folder: URL) throws -> OfflineExtraction.Summary {
+        var extraction = OfflineExtraction(spec: spec, run: nil, output: folder)
         extraction.quiet = true
         extraction.threads = threads
         extraction.chunkSize = chunkSize

@@ -37,8 +37,8 @@ final class AudioSpill {
         items += present.count
     }
 
-    /// The features of items `range` (catalog indices), as `CatalogFeatures` takes them.
-    func read(_ range: Range<Int>) throws -> CatalogFeatures.ExtractedAudio {
+    /// The features of items `range` (catalog indices), as `ItemFeatureSet` takes them.
+    func read(_ range: Range<Int>) throws -> ItemFeatureSet.ExtractedAudio {
         let w = width ?? 0
         let bytes = try file.read(at: range.lowerBound * record, count: range.count * record)
         var features = Tensor(shape: [range.count, w])

@@ -16,10 +16,10 @@ extension PipelineRunner {
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
             let set = try ratings(), split = try dataSplit()
-            let context = CatalogFeatures.Context(
+            let context = ItemFeatureSet.Context(
                 spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress,
                 fitItems: Set(split.rows(in: .train).map { Int(set.items[$0]) }), fittedText: nil)
-            let features = try CatalogFeatures(try catalog(), context)
+            let features = try ItemFeatureSet(try catalog(), context)
             var outputs = [
                 try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunPath.extractFeatures),
                 try store.write(features.errorLines, to: RunPath.extractErrors),

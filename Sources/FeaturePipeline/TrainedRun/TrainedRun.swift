@@ -114,7 +114,7 @@ public final class TrainedRun {
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
         var spec = runner.spec
         spec.data = data
-        let features = try CatalogFeatures(catalog, .init(
+        let features = try ItemFeatureSet(catalog, .init(
             spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
             progress: ProgressReporter(style: .quiet), fitItems: [], fittedText: description.text))
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")

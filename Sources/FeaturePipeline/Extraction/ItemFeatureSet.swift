@@ -9,7 +9,7 @@ import TextFeatures
 ///
 /// Entries: `text.indptr/indices/data/shape/missing` (CSR bags), `audio.features` + `audio.present`.
 /// Failures are collected per item and checked against each modality's `on_error`.
-struct CatalogFeatures {
+struct ItemFeatureSet {
     var entries: [Safetensors.Entry] = []
     var failures: [ItemFailure] = []
     var modalities: [String: ModalitySummary] = [:]

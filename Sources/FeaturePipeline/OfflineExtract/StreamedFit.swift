@@ -8,7 +8,7 @@ import TextFeatures
 /// vocabularies, the text vocabulary and idf, and the audio scaler, each fitted only when not
 /// given (a trained model brings its own). The states equal those of fitting on the whole
 /// catalog at once, so streamed extraction writes the same bytes.
-struct CatalogFit {
+struct StreamedFit {
     var ids: [String] = []
     var columns: [String] = []
     /// Rows of the items file rejected as repeated ids, for later passes to replay.
@@ -21,14 +21,14 @@ struct CatalogFit {
     /// Pass 1 reads the table alone (ids, item fields, text counts; a second table pass counts
     /// documents with unknown terms when the vocabulary has an unknown id); pass 2 extracts the
     /// sounds (through the item cache) to fit the audio scaler, and spills them for the embedding pass.
-    init(spec: PipelineSpec, given: ItemEncoderSet.Fitted, threads: Int, context: CatalogFeatures.Context, output: URL) throws {
+    init(spec: PipelineSpec, given: ItemEncoderSet.Fitted, threads: Int, context: ItemFeatureSet.Context, output: URL) throws {
         fitted = given
         let features = spec.features
         let itemsFile = spec.data.items.path.lastPathComponent
         var fields = given.itemFields == nil && !features.itemFields.isEmpty ? TabularState.Accumulator(fields: features.itemFields) : nil
         let textSpec = features.text
         var text = try textSpec.flatMap { t in given.text == nil ? try TextFitAccumulator(options: t.options, threads: threads) : nil }
-        var chunks = CatalogChunks(data: spec.data)
+        var chunks = ItemsFileChunks(data: spec.data)
         chunks.ensure = (textSpec?.options.fields.map(\.name) ?? []) + features.itemFields.map(\.name)
 
         let totals = try chunks.forEach { chunk, _ in
@@ -50,7 +50,7 @@ struct CatalogFit {
         if let textSpec, var accumulator = text {
             try accumulator.chooseVocabulary()
             if accumulator.needsSecondPass {
-                var again = CatalogChunks(data: spec.data)
+                var again = ItemsFileChunks(data: spec.data)
                 again.columns = columns
                 again.duplicateRows = duplicateRows
                 try again.forEach { chunk, _ in accumulator.countUnknown(try Self.fitDocuments(chunk, textSpec, itemsFile)) }
@@ -76,7 +76,7 @@ struct CatalogFit {
 
     /// Mean and deviation of the pooled audio features of every item that has them, in catalog order.
     private static func fitAudioScaler(_ spec: PipelineSpec, columns: [String], duplicateRows: [Int], count: Int,
-                                       context: CatalogFeatures.Context, spill: AudioSpill) throws -> FeatureScaler {
+                                       context: ItemFeatureSet.Context, spill: AudioSpill) throws -> FeatureScaler {
         var audioOnly = spec
         audioOnly.features.text = nil
         audioOnly.features.image = nil
@@ -85,13 +85,13 @@ struct CatalogFit {
         context.applyFailPolicy = false
         let task = context.progress.task("extract audio", total: count)
         context.tasks = ["audio": task]
-        var chunks = CatalogChunks(data: spec.data)
+        var chunks = ItemsFileChunks(data: spec.data)
         chunks.columns = columns
         chunks.duplicateRows = duplicateRows
         var accumulator: FeatureScaler.Accumulator?
         var extracted = 0, cached = 0, failed = 0
         try chunks.forEach { chunk, _ in
-            let features = try CatalogFeatures(chunk, context)
+            let features = try ItemFeatureSet(chunk, context)
             guard let matrix = features.file["audio.features"]?.tensor(), let present = features.file["audio.present"]?.bytes else { return }
             if accumulator == nil { accumulator = .init(width: matrix.shape[1]) }
             let width = matrix.shape[1]

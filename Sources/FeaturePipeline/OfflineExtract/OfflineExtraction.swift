@@ -10,18 +10,18 @@ import TensorCore
 /// with seeded, frozen weights (text bag, audio projection, item fields) fitted on the whole
 /// catalog, and an item's vector is their concatenation (zeros where a modality is missing).
 ///
-/// The catalog is streamed: `CatalogFit` learns what needs the whole catalog in passes that keep
+/// The catalog is streamed: `StreamedFit` learns what needs the whole catalog in passes that keep
 /// only counts, then chunks of `chunkSize` items are extracted in parallel (`threads` workers,
 /// BLAS on one thread each), encoded and appended to the output files (`EmbeddingFiles`), so
 /// memory does not grow with the number of items.
-public struct CatalogExtraction {
+public struct OfflineExtraction {
     public var spec: PipelineSpec
     public var run: URL?
     public var output: URL
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var quiet = false
     /// Items per chunk; a multiple of the fused model's inference batch (2048) keeps its batches.
-    var chunkSize = CatalogChunks.defaultSize
+    var chunkSize = ItemsFileChunks.defaultSize
 
     public init(spec: PipelineSpec, run: URL?, output: URL) {
         self.spec = spec
@@ -42,7 +42,7 @@ public struct CatalogExtraction {
         do {
             trained = try run.map { try TrainedRun(directory: $0) }
         } catch {
-            try CatalogChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
+            try ItemsFileChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
             throw error
         }
         if let note = trained?.stateNote { Terminal.writeError("note: \(note)\n") }
@@ -54,10 +54,10 @@ public struct CatalogExtraction {
             given = .init(itemFields: trained.description.itemFields, text: trained.description.text,
                           audioScaler: trained.description.audioScaler)
         }
-        var context = CatalogFeatures.Context(
+        var context = ItemFeatureSet.Context(
             spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")),
             progress: progress, fitItems: [], fittedText: nil)
-        let fit = try CatalogFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
+        let fit = try StreamedFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
         context.vectorizer = fit.vectorizer
         let modalities = featureSpec.features.modalities
         // The audio scaler's pass already extracted every sound (and reported it): the chunks read them back.
@@ -69,13 +69,13 @@ public struct CatalogExtraction {
         let rng = SeededGenerator(seed: spec.seed, stream: "extract")
         var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
         var failureCount = 0
-        var chunks = CatalogChunks(data: spec.data, size: chunkSize)
+        var chunks = ItemsFileChunks(data: spec.data, size: chunkSize)
         chunks.columns = fit.columns
         chunks.duplicateRows = fit.duplicateRows
         try chunks.forEach { chunk, first in
             var context = context
             context.audio = try fit.audio?.read(first..<(first + chunk.count))
-            let features = try CatalogFeatures(chunk, context)
+            let features = try ItemFeatureSet(chunk, context)
             var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
             let encoders = ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
                                           fitted: fit.fitted, rng: &chunkRng)

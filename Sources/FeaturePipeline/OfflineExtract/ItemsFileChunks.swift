@@ -7,7 +7,7 @@ import Recommender
 /// Each chunk is a `Catalog` of its own (item indices from 0); `first` is the catalog-wide index
 /// of its first item. Chunks are aligned to multiples of `size`, so a chunk of 2048 items is
 /// exactly one inference batch of the fused model (`FusionModel.itemVectors` runs 2048 at a time).
-struct CatalogChunks {
+struct ItemsFileChunks {
     let data: DataSpec
     let size: Int
     /// Column names every chunk lists even before a JSON Lines stream meets them (their values
@@ -18,7 +18,7 @@ struct CatalogChunks {
     /// with them a later pass admits the same rows without remembering every id.
     var duplicateRows: [Int]?
 
-    init(data: DataSpec, size: Int = CatalogChunks.defaultSize) {
+    init(data: DataSpec, size: Int = ItemsFileChunks.defaultSize) {
         self.data = data
         self.size = size
     }
