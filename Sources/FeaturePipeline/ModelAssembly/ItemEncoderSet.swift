@@ -24,13 +24,15 @@ struct ItemEncoderSet {
     }
 
     init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], saved: ModelDescription?,
-         textState: FittedText?, rng: inout SeededGenerator) {
-        self.init(spec: spec, catalog: catalog, features: features, fitItems: fitItems,
+         textState: FittedText?, rng: inout SeededGenerator) throws {
+        try self.init(spec: spec, catalog: catalog, features: features, fitItems: fitItems,
                   fitted: Fitted(itemFields: saved?.itemFields, text: saved?.text ?? textState, audioScaler: saved?.audioScaler),
                   rng: &rng)
     }
 
-    init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], fitted: Fitted, rng: inout SeededGenerator) {
+    /// Throws when a configured modality's tensors are missing from `features`: the model would
+    /// otherwise be built without that modality, silently.
+    init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], fitted: Fitted, rng: inout SeededGenerator) throws {
         itemFields = fitted.itemFields
         if itemFields != nil || !spec.features.itemFields.isEmpty {
             let column = { (name: String) -> [String?] in catalogColumn(catalog, name) }
@@ -69,6 +71,12 @@ struct ItemEncoderSet {
             encoders.append(ProjectionEncoder(name: "audio", features: scaler.apply(matrix), present: present,
                                               outputDimension: audio.dim, rng: &rng))
             isModality.append(true)
+        }
+        let built = Set(encoders.map(\.name))
+        let missing = spec.features.modalities.filter { !built.contains($0) }
+        guard missing.isEmpty else {
+            throw PipelineError(what: "the extracted features have no tensors for \(missing.joined(separator: ", ")), which the pipeline configures",
+                                hint: "run `pipeline run` with --force to extract them again")
         }
     }
 

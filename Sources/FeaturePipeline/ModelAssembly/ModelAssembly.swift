@@ -18,7 +18,7 @@ struct ModelAssembly {
     let textState: FittedText?
 
     /// Rebuilds (description given) or fits (nil) everything, then returns the model and its description.
-    func build(_ saved: ModelDescription? = nil) -> (FusionModel, ModelDescription) {
+    func build(_ saved: ModelDescription? = nil) throws -> (FusionModel, ModelDescription) {
         let options = saved?.options ?? spec.model
         let seed = saved?.seed ?? spec.seed
         let trainRows = split.rows(in: .train)
@@ -28,7 +28,7 @@ struct ModelAssembly {
         var rng = SeededGenerator(seed: seed, stream: "encoders")
 
         let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted()
-        let items = ItemEncoderSet(spec: spec, catalog: catalog, features: features, fitItems: trainItems, saved: saved,
+        let items = try ItemEncoderSet(spec: spec, catalog: catalog, features: features, fitItems: trainItems, saved: saved,
                                    textState: textState, rng: &rng)
         let encoders = items.encoders
 

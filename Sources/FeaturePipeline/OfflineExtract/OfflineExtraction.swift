@@ -77,7 +77,7 @@ public struct OfflineExtraction {
             context.audio = try fit.audio?.read(first..<(first + chunk.count))
             let features = try ItemFeatureSet(chunk, context)
             var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
-            let encoders = ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
+            let encoders = try ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
                                           fitted: fit.fitted, rng: &chunkRng)
             if let trained { try encoders.load(from: trained.model) }
             let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)

@@ -21,7 +21,7 @@ extension PipelineRunner {
             let checkpointDirectory = store.stageDirectory("train").appendingPathComponent("checkpoint")
             try FileSystemProblem.createFolder(checkpointDirectory.path)
             let assembly = try modelAssembly()
-            var (model, description) = assembly.build()
+            var (model, description) = try assembly.build()
             let threshold = Evaluator.threshold(set: assembly.set, split: assembly.split, options: spec.evaluate)
             let trainOptions = try effectiveTrainOptions(implicit: assembly.set.implicit)
             let trainer = Trainer(model: model, normalizer: description.normalizer, set: assembly.set, split: assembly.split,

@@ -118,7 +118,7 @@ public final class TrainedRun {
             spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
             progress: ProgressReporter(style: .quiet), fitItems: [], fittedText: description.text))
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")
-        let encoders = ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
+        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
                                       saved: description, textState: nil, rng: &rng)
         try encoders.load(from: model)
         return encoders.encoders
