@@ -19,13 +19,8 @@ final class InterruptHandler: @unchecked Sendable {
             signal(signalNumber, SIG_IGN)  // the dispatch source takes the signal instead
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                var state = RunState.read(runFolder) ?? RunState(status: .running, stage: nil, pipelineFile: pipelineFile)
-                state.status = .interrupted
-                let stage = state.stage ?? "load"
-                if let data = try? StableJSON.encode(state) {
-                    try? data.write(to: runFolder.appendingPathComponent(RunState.fileName), options: .atomic)
-                }
-                Terminal.writeError("\ninterrupted in \(stage); `pipeline run \(state.pipelineFile)` resumes\n")
+                let (stage, file) = RunState.markInterrupted(runFolder, fallbackFile: pipelineFile)
+                Terminal.writeError("\ninterrupted in \(stage); `pipeline run \(file)` resumes\n")
                 _exit(128 + signalNumber)
             }
             source.resume()

@@ -52,7 +52,12 @@ struct RecommendCommand: ParsableCommand {
         try reportingErrors {
             let trained = try openTrainedRun(runFolder)
             let known: Bool, items: [TrainedRun.Recommendation]
-            let candidates = try catalog.map { try PipelineSpec.load(URL(fileURLWithPath: $0)) }
+            // The other catalog is read once: for the ranking and for the --show columns.
+            let candidates = try catalog.map { file -> (catalog: Catalog, data: DataSpec) in
+                let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+                var report = LoadReport()
+                return (try DataLoader.loadCatalog(spec.data, report: &report), spec.data)
+            }
             if let history {
                 let (list, unknown) = try trained.recommend(history: try trained.readHistory(URL(fileURLWithPath: history)), k: self.list.k)
                 if !unknown.isEmpty {
@@ -61,12 +66,13 @@ struct RecommendCommand: ParsableCommand {
                 }
                 (known, items) = (false, list)
             } else if let candidates {
-                (known, items) = try trained.recommend(user: user!, k: list.k, catalogOf: candidates, excluding: excludeSeen)
+                (known, items) = try trained.recommend(user: user!, k: list.k, candidates: candidates.catalog, data: candidates.data,
+                                                       excluding: excludeSeen)
             } else {
                 (known, items) = try trained.recommend(user: user!, k: list.k, excluding: excludeSeen)
             }
             let columns = list.columns(default: trained.defaultShowColumns)
-            let shown = try trained.show(columns, items: items.map(\.item), catalogOf: candidates)
+            let shown = try trained.show(columns, items: items.map(\.item), from: candidates?.catalog)
             if let user, !known {
                 Terminal.writeError("note: user '\(user)' has no ratings in this run; showing the cold-user ranking\n")
             }

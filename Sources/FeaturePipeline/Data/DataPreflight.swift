@@ -35,7 +35,7 @@ public enum DataPreflight {
                                         hint: "point data.interactions.rating at the column of numeric ratings"))
             }
             if let t = i.timestamp, let c = table.columns.firstIndex(of: t),
-               let bad = firstUnparsable(table, column: c, parse: { TimestampText.parses($0) }) {
+               let bad = firstUnparsable(table, column: c, parse: TimestampText().parses) {
                 sample.append(DataError(file: table.source, line: bad.line, column: t,
                                         message: "timestamp '\(bad.value)' is not a time (\(bad.count) of the first \(bad.checked) rows)",
                                         hint: "use seconds since 1970 or ISO 8601, or point data.interactions.timestamp at another column"))

@@ -13,7 +13,7 @@ public final class RunLock: @unchecked Sendable {
     /// Takes the lock or throws `PipelineError.locked` naming the holder.
     public init(directory: URL) throws {
         try FileSystemProblem.createFolder(directory.path)
-        let path = directory.appendingPathComponent(".lock").path
+        let path = Self.file(in: directory).path
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw PipelineError(what: "cannot create the lock file \(path)", hint: "check that the outputs folder is writable")
@@ -30,6 +30,19 @@ public final class RunLock: @unchecked Sendable {
         let pid = "\(getpid())\n"
         ftruncate(fd, 0)
         _ = pid.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    static func file(in directory: URL) -> URL { directory.appendingPathComponent(".lock") }
+
+    /// Whether another process holds the lock of `directory` (a run in progress there); probed
+    /// with a shared lock that is released at once.
+    public static func isHeld(in directory: URL) -> Bool {
+        let fd = open(file(in: directory).path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) != 0 { return true }
+        flock(fd, LOCK_UN)
+        return false
     }
 
     deinit {

@@ -1,9 +1,6 @@
 import Foundation
 import TensorCore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Where a run folder's last `pipeline run` got to: run_state.json, written when the run starts,
 /// when each stage starts computing, and when it ends (complete, failed or interrupted). A run
@@ -30,24 +27,23 @@ public struct RunState: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case status, stage, pid, pipelineFile = "pipeline_file" }
 
-    func write(to root: URL) {
+    public func write(to root: URL) {
         // The state is advice for people and tools: a failure to write it never stops a run.
         if let data = try? StableJSON.encode(self) { try? AtomicFile.write(data, to: root.appendingPathComponent(Self.fileName)) }
+    }
+
+    /// Marks the run in `root` as interrupted where it stood; returns the stage and the
+    /// pipeline file (`fallbackFile` when the run had not recorded its state yet).
+    public static func markInterrupted(_ root: URL, fallbackFile: String) -> (stage: String, pipelineFile: String) {
+        var state = read(root) ?? RunState(status: .running, stage: nil, pipelineFile: fallbackFile)
+        state.status = .interrupted
+        state.write(to: root)
+        return (state.stage ?? "load", state.pipelineFile)
     }
 
     public static func read(_ root: URL) -> RunState? {
         guard let data = try? Data(contentsOf: root.appendingPathComponent(fileName)) else { return nil }
         return try? StableJSON.decode(RunState.self, from: data)
-    }
-
-    /// Whether another process holds the folder's run lock (a run in progress).
-    public static func isLocked(_ root: URL) -> Bool {
-        let fd = open(root.appendingPathComponent(".lock").path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) != 0 { return true }
-        flock(fd, LOCK_UN)
-        return false
     }
 
     /// Epochs the interrupted training had finished (its checkpoint's history), if any.
@@ -66,7 +62,7 @@ public struct RunState: Codable, Sendable, Equatable {
         let stage = state.stage ?? "load"
         let epochs = stage == "train" ? checkpointEpochs(root).map { " (epoch \($0) done)" } ?? "" : ""
         switch state.status {
-        case .running where isLocked(root): return "in progress (pid \(state.pid), in \(stage)\(epochs))"
+        case .running where RunLock.isHeld(in: root): return "in progress (pid \(state.pid), in \(stage)\(epochs))"
         case .running, .interrupted: return "interrupted in \(stage)\(epochs); `pipeline run \(state.pipelineFile)` resumes"
         case .failed: return "failed in \(stage); `pipeline run \(state.pipelineFile)` tries again"
         case .complete: return nil

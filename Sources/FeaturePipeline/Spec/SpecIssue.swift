@@ -23,7 +23,7 @@ public struct SpecError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
-func nearestKey(to word: String, among candidates: [String]) -> String? {
+public func nearestKey(to word: String, among candidates: [String]) -> String? {
     var best: (String, Int)?
     for c in candidates {
         let d = editDistance(word.lowercased(), c.lowercased())

@@ -10,12 +10,11 @@ extension TrainedRun {
     /// `--show`'s default: the first text field, when the pipeline has text.
     public var defaultShowColumns: [String] { runner.spec.features.text?.options.fields.first.map { [$0.name] } ?? [] }
 
-    /// The values of `columns` for each of `items` (from the items file of `spec` when given,
-    /// else the run's), in column order; an unknown column is an error listing the columns there are.
-    public func show(_ columns: [String], items: [String], catalogOf spec: PipelineSpec? = nil) throws -> [[String: String]] {
+    /// The values of `columns` for each of `items` (from `other` when given, else the run's
+    /// catalog), in column order; an unknown column is an error listing the columns there are.
+    public func show(_ columns: [String], items: [String], from other: Catalog? = nil) throws -> [[String: String]] {
         guard !columns.isEmpty else { return items.map { _ in [:] } }
-        var report = LoadReport()
-        let catalog = try spec.map { try DataLoader.loadCatalog($0.data, report: &report) } ?? runner.catalog()
+        let catalog = try other ?? runner.catalog()
         let indices = try columns.map { name in
             guard let c = catalog.columnIndex(name) else {
                 throw PipelineError(what: "cannot show '\(name)': the items have no such column",

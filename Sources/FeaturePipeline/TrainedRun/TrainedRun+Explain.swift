@@ -39,17 +39,9 @@ extension TrainedRun {
         }
         var rated: [Explanation.RatedNeighbour] = []
         if let u {
-            let vectors = itemVectors, d = vectors.shape[1]
-            func cosine(_ a: Int, _ b: Int) -> Float {
-                var dot: Float = 0, na: Float = 0, nb: Float = 0
-                for j in 0..<d {
-                    let x = vectors.storage[a * d + j], y = vectors.storage[b * d + j]
-                    dot += x * y; na += x * x; nb += y * y
-                }
-                return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : 0
-            }
+            let cosine = cosines(to: i)
             for r in 0..<set.count where Int(set.users[r]) == u && split.parts[r] == .train && Int(set.items[r]) != i {
-                rated.append(.init(item: set.itemIds[Int(set.items[r])], rating: set.ratings[r], similarity: cosine(i, Int(set.items[r]))))
+                rated.append(.init(item: set.itemIds[Int(set.items[r])], rating: set.ratings[r], similarity: cosine[Int(set.items[r])]))
             }
             rated.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.item < $1.item }
         }

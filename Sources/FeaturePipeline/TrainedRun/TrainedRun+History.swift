@@ -44,12 +44,7 @@ extension TrainedRun {
         let items = known.map { itemPositions[$0.item]! }
         let ranker = FusedRanker(historyOf: model, items: items, ratings: known.map(\.rating),
                                  normalizer: description.normalizer, score: scoring.score)
-        let k = min(k, set.itemIds.count)
-        let top = ranker.topItems(users: [0], excluded: [Set(items.map(Int32.init))], k: k, ties: ties)[0].map(Int.init)
-        let scores = ranker.scores(user: 0, items: top)
-        let range = description.ratingRange[0]...description.ratingRange[1]
-        let ratings = set.implicit ? nil : ranker.ratings(user: 0, items: top).map { min(max($0, range.lowerBound), range.upperBound) }
-        let list = top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
+        let list = recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)), k: k)
         return (list, unknown)
     }
 }

@@ -15,6 +15,17 @@ extension TrainedRun {
     /// The `k` items most similar to `item`, itself excluded; equal similarities go to the smaller id.
     public func similar(to item: String, k: Int) throws -> [Neighbour] {
         let target = try itemIndex(item)
+        let cosine = cosines(to: target)
+        let n = cosine.count
+        let ids = set.itemIds
+        let order = (0..<n).filter { $0 != target && ids[$0] != item }.sorted {
+            cosine[$0] != cosine[$1] ? cosine[$0] > cosine[$1] : ids[$0] < ids[$1]
+        }
+        return order.prefix(max(0, k)).enumerated().map { Neighbour(rank: $0.offset + 1, item: ids[$0.element], similarity: cosine[$0.element]) }
+    }
+
+    /// Cosine similarity of every item's vector to item `target`'s (0 for a zero vector).
+    func cosines(to target: Int) -> [Float] {
         let vectors = itemVectors
         let n = vectors.shape[0], d = vectors.shape[1]
         var cosine = [Float](repeating: 0, count: n)
@@ -32,10 +43,6 @@ extension TrainedRun {
                 cosine[i] = denominator > 0 ? dot / denominator : 0
             }
         }
-        let ids = set.itemIds
-        let order = (0..<n).filter { $0 != target && ids[$0] != item }.sorted {
-            cosine[$0] != cosine[$1] ? cosine[$0] > cosine[$1] : ids[$0] < ids[$1]
-        }
-        return order.prefix(max(0, k)).enumerated().map { Neighbour(rank: $0.offset + 1, item: ids[$0.element], similarity: cosine[$0.element]) }
+        return cosine
     }
 }

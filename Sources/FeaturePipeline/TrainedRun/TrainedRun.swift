@@ -10,7 +10,7 @@ public final class TrainedRun {
     let description: ModelDescription
     let set: RatingSet
     let split: DataSplit
-    private lazy var userVectors: Tensor = model.userVectors()
+    lazy var userVectors: Tensor = model.userVectors()
     lazy var itemVectors: Tensor = model.itemVectors()
     /// The run's item ids → their index (first occurrence).
     lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -92,22 +92,11 @@ public final class TrainedRun {
             throw PipelineError(what: "no item '\(item)' in \(spec.data.items.path.path)", hint: "ids come from the column data.items.id")
         }
         let u = set.userIds.firstIndex(of: user)
-        // The item's own bias row when the run knows its id, the unknown-item row otherwise (not
-        // the row of whichever run item shares its position in the other file).
-        let rows = idRows(ofItems: [item])
-        let vector = gather(try itemVectors(of: catalog, data: spec.data), [i])
-        let userVector = u.map { gather(userVectors, [$0]) } ?? model.coldUserVector()
-        let raw = model.score(userVector: userVector, userIndex: u, itemVectors: vector, idRows: rows)[0]
-        let range = description.ratingRange[0]...description.ratingRange[1]
-        let value = min(max(description.normalizer.denormalize(raw, user: u ?? -1), range.lowerBound), range.upperBound)
+        let encoders = try foreignEncoders(of: catalog, data: spec.data)
+        let value = clipped(foreignRatings(userIndex: u, encoders: encoders, idRows: idRows(ofItems: catalog.ids))[i])
         let known = set.itemIds.firstIndex(of: item).map { model.behavior.knownItems[$0] } ?? false
         return Prediction(user: user, item: item, prediction: value,
                           userKnown: u.map { model.behavior.knownUsers[$0] } ?? false, itemKnown: known)
-    }
-
-    /// Fused vectors of every item of `catalog` through this run's item tower.
-    func itemVectors(of catalog: Catalog, data: DataSpec) throws -> Tensor {
-        model.itemVectors(encoders: try foreignEncoders(of: catalog, data: data), idRows: idRows(ofItems: catalog.ids))
     }
 
     /// This run's item encoders, with its trained weights, over another catalog's features.
@@ -148,45 +137,34 @@ public final class TrainedRun {
     /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
     public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all) throws -> (known: Bool, items: [Recommendation]) {
         let u = set.userIds.firstIndex(of: user)
-        let k = min(k, set.itemIds.count)  // a k beyond the catalog lists the whole catalog
         let seen = u.map { seenItems(ofUser: $0, seenRows) } ?? []
         let ranker = u == nil
             ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
             : FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
                           userVectors: userVectors, itemVectors: itemVectors)
-        let row = u ?? 0
-        let top = ranker.topItems(users: [Int32(row)], excluded: [seen], k: k, ties: ties)[0].map(Int.init)
-        let scores = ranker.scores(user: row, items: top)
-        let range = description.ratingRange[0]...description.ratingRange[1]
-        let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map { min(max($0, range.lowerBound), range.upperBound) }
-        return (u.map { model.behavior.knownUsers[$0] } ?? false,
-                top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) })
+        return (u.map { model.behavior.knownUsers[$0] } ?? false, recommendations(ranker, row: u ?? 0, excluded: seen, k: k))
     }
+
+    /// The first `k` items `ranker` ranks for its user `row`, with their scores and clipped ratings.
+    func recommendations(_ ranker: FusedRanker, row: Int, excluded: Set<Int32>, k: Int) -> [Recommendation] {
+        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, set.itemIds.count), ties: ties)[0].map(Int.init)
+        let scores = ranker.scores(user: row, items: top)
+        let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map(clipped)
+        return top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
+    }
+
+    /// A predicted rating clipped to the run's rating range (what predictions report).
+    func clipped(_ rating: Float) -> Float { min(max(rating, description.ratingRange[0]), description.ratingRange[1]) }
 
     lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
 
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
-    func scores(userIndex: Int?, items: [Int]) -> [Float] {
-        scores(userIndex: userIndex, items: items, itemVectors: itemVectors)
-    }
-
-    func scores(userIndex: Int?, items: [Int], itemVectors: Tensor) -> [Float] {
-        let range = description.ratingRange[0]...description.ratingRange[1]
-        let w: Tensor
-        let u: Int
-        if let userIndex {
-            w = userVectors
-            u = userIndex
-        } else {
-            w = model.coldUserVector()
-            u = 0
-        }
-        let raw = model.score(users: [Int](repeating: u, count: items.count), items: items, userVectors: w,
-                              itemVectors: itemVectors, coldUser: userIndex == nil)
-        return raw.map { p in
-            let value = userIndex.map { description.normalizer.denormalize(p, user: $0) } ?? description.normalizer.denormalize(p, user: -1)
-            return min(max(value, range.lowerBound), range.upperBound)
-        }
+    /// `itemVectors`: others than the run's (a modality masked).
+    func scores(userIndex: Int?, items: [Int], itemVectors other: Tensor? = nil) -> [Float] {
+        let w = userIndex == nil ? model.coldUserVector() : userVectors
+        let raw = model.score(users: [Int](repeating: userIndex ?? 0, count: items.count), items: items, userVectors: w,
+                              itemVectors: other ?? itemVectors, coldUser: userIndex == nil)
+        return raw.map { clipped(description.normalizer.denormalize($0, user: userIndex ?? -1)) }
     }
 
     func itemIndex(_ id: String) throws -> Int {

@@ -278,6 +278,9 @@ struct TimestampParser {
 }
 
 /// Whether a text is a timestamp preprocessing accepts (`pipeline validate` samples the file).
-public enum TimestampText {
-    public static func parses(_ text: String) -> Bool { TimestampParser().seconds(text) != nil }
+/// Build one and ask it many times: it holds the ISO 8601 formatters.
+public struct TimestampText {
+    private let parser = TimestampParser()
+    public init() {}
+    public func parses(_ text: String) -> Bool { parser.seconds(text) != nil }
 }

@@ -53,15 +53,7 @@ public struct FusedRanker: Ranker {
 
     /// Ranks for a user the model never saw (user index 0 of `topItems`): no id, no history.
     public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score) {
-        name = "fused"
-        self.score = score
-        self.model = model
-        self.normalizer = normalizer
-        userVectors = model.coldUserVector()
-        itemVectors = model.itemVectors()
-        rankingUserVectors = model.coldUserVector(forRanking: true)
-        rankingItemVectors = model.itemVectors(forRanking: true)
-        coldUser = true
+        self.init(historyOf: model, items: [], ratings: [], normalizer: normalizer, score: score)
     }
 
     /// Ranks for one user the model never saw but who is described by ratings (`userVector` of

@@ -80,14 +80,7 @@ extension FusionModel {
     /// The user vector of a user the run never saw: unknown id, no history, no statistics, unknown
     /// field values. (1, itemDim). `forRanking`: through the ranking's tower.
     public func coldUserVector(forRanking: Bool = false) -> Tensor {
-        var parts: [Tensor] = []
-        if let embedding = userEmbedding { parts.append(embedding.infer([userCount])) }
-        if let history { parts.append(Tensor(shape: [1, history.dimension])) }
-        if options.userStatistics { parts.append(Tensor(shape: [1, 2])) }
-        if let encoder = userEncoder {
-            parts.append((encoder as? TabularEncoder)?.inferUnknown() ?? Tensor(shape: [1, encoder.outputDimension]))
-        }
-        return (forRanking ? retrievalUserTower : userTower).infer(parts.isEmpty ? Tensor(shape: [1, 1]) : concatenateColumns(parts))
+        userVector(history: [], ratings: [], forRanking: forRanking)
     }
 
     /// Predicted (normalised) ratings for pairs, from precomputed vectors. With `coldUser`, every
