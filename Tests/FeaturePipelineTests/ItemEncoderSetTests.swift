@@ -19,7 +19,7 @@ import Testing
         let empty = Safetensors.File(entries: [], metadata: [:])
         var rng = SeededGenerator(seed: 1)
         do {
-            _ = try ItemEncoderSet(spec: spec, catalog: catalog, features: empty, fitItems: [0, 1], saved: nil, textState: nil, rng: &rng)
+            _ = try ItemEncoderSet(spec: spec, catalog: catalog, features: empty, fitItems: [0, 1], fitted: .init(), rng: &rng)
             Issue.record("built without the text tensors")
         } catch let error as PipelineError {
             #expect(error.what == "the extracted features have no tensors for text, which the pipeline configures")

@@ -13,11 +13,7 @@ public enum DataPreflight {
         var found: [DataError] = []
         let data = spec.data
         var itemColumns: [(name: String, role: String, key: String)] = [(data.itemId, "item id", "data.items.id")]
-        for field in spec.features.text?.options.fields ?? [] {
-            itemColumns.append((field.name, "text field", "features.text.fields"))
-        }
-        if let image = spec.features.image { itemColumns.append((image.field, "image path", "features.image.field")) }
-        if let audio = spec.features.audio { itemColumns.append((audio.field, "audio path", "features.audio.field")) }
+        itemColumns += spec.features.modalities.flatMap(\.columns)
         for field in spec.features.itemFields { itemColumns.append((field.name, "item field", "features.fields")) }
         found += check(data.items, itemColumns)
 

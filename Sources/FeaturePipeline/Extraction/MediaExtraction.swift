@@ -10,12 +10,15 @@ struct MediaExtraction {
     let modality: String
     /// Column of the items file holding the path.
     let column: String
-    /// Resolved options: part of every item's cache key.
-    let configuration: String
     let maxBytes: Int
-    let locator: MediaLocator
-    let cache: ItemCache
-    let threads: Int
+    let context: ExtractionContext
+
+    init(modality: String, column: String, maxBytes: Int, _ context: ExtractionContext) {
+        self.modality = modality
+        self.column = column
+        self.maxBytes = maxBytes
+        self.context = context
+    }
 
     struct Result: Sendable {
         /// Encoded features per item; nil where the item has no usable file.
@@ -34,11 +37,22 @@ struct MediaExtraction {
         case failed(ItemFailure)
     }
 
-    func run(_ catalog: Catalog, progress: ProgressTask,
-             _ extract: @escaping @Sendable (UnsafeRawBufferPointer, String) throws -> Data) -> Result {
+    /// Extracts every item of `catalog`, advancing the context's progress task of the modality
+    /// (or a task of its own, finished here).
+    func run(_ catalog: Catalog, _ extract: @escaping @Sendable (UnsafeRawBufferPointer, String) throws -> Data) -> Result {
+        if let shared = context.tasks[modality] { return run(catalog, progress: shared, extract) }
+        let task = context.progress.task("extract \(modality)", total: catalog.count)
+        let result = run(catalog, progress: task, extract)
+        task.finish(result.summary(items: catalog.count).progressLine)
+        return result
+    }
+
+    private func run(_ catalog: Catalog, progress: ProgressTask,
+                     _ extract: @escaping @Sendable (UnsafeRawBufferPointer, String) throws -> Data) -> Result {
         let columnIndex = catalog.columnIndex(column)
-        let (modality, configuration, maxBytes, locator, cache) = (self.modality, self.configuration, self.maxBytes, self.locator, self.cache)
-        let outcomes = parallelMap(count: catalog.count, threads: threads) { item -> Outcome in
+        let (modality, configuration, maxBytes) = (self.modality, context.configuration[modality] ?? "", self.maxBytes)
+        let (locator, cache) = (context.locator, context.cache)
+        let outcomes = parallelMap(count: catalog.count, threads: context.threads) { item -> Outcome in
             defer {
                 progress.advance()
                 FaultInjection.pause()
@@ -83,5 +97,18 @@ struct MediaExtraction {
             }
         }
         return result
+    }
+}
+
+extension MediaExtraction.Result {
+    func summary(items: Int) -> ModalitySummary {
+        var s = ModalitySummary(items: items, extracted: extracted, cached: cached, absent: absent, failed: failures.count)
+        for f in failures { s.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
+        return s
+    }
+
+    /// `name` as one byte per item: 1 where the item's features were read.
+    func presence(name: String) -> Safetensors.Entry {
+        Safetensors.Entry.vector(name, .uint8, features.map { $0 == nil ? UInt8(0) : 1 })
     }
 }

@@ -3,8 +3,7 @@ import Recommender
 import TensorCore
 import TextFeatures
 
-/// The text modality: documents from the configured columns, a vocabulary (or hashing) fitted
-/// on the train items, and a weighted bag per item.
+/// The text modality's documents (from the configured columns) and weighted bags.
 ///
 /// Unlike media, text is not cached per item: tokenizing the whole catalog costs microseconds per
 /// item, and the idf weights depend on every train document anyway.
@@ -13,40 +12,20 @@ struct TextExtraction {
     let threads: Int
 
     struct Result {
-        var vectorizer: TextVectorizer
         var rows: SparseRows
         var failures: [ItemFailure]
         var summary: ModalitySummary
     }
 
-    /// Fits on `trainItems`, or uses `vectorizer` or `fitted` (a trained model's vectorizer) when given.
-    func run(_ catalog: Catalog, trainItems: Set<Int>, itemsFile: String, fitted: FittedText? = nil,
-             vectorizer given: TextVectorizer? = nil) throws -> Result {
+    /// Every item's weighted bag under `vectorizer` (fitted by `TextFitter`).
+    func run(_ catalog: Catalog, itemsFile: String, vectorizer: TextVectorizer) throws -> Result {
         var (documents, rejected, failures) = try self.documents(catalog, itemsFile: itemsFile)
-        let vectorizer: TextVectorizer
-        if let given {
-            vectorizer = given
-        } else if let fitted {
-            vectorizer = try TextVectorizer(fitted: fitted)
-        } else {
-            let fitDocuments = trainItems.sorted().filter { !rejected.contains($0) }.map { documents[$0] }
-            do {
-                vectorizer = try TextVectorizer.fit(fitDocuments, options: spec.options, threads: threads)
-            } catch let error as TextFitError {
-                // The whole modality failed: the run cannot go on without a vocabulary (status 4,
-                // or 1 with on_error: fail, which stops at a bad item anyway).
-                guard case .everyDocumentFailed = error else { throw error }
-                throw PipelineError(what: "every text input failed: \(error)",
-                                    hint: "see features.text.max_tokens and invalid_utf8, or remove features.text",
-                                    exitCode: spec.onError == .fail ? 1 : 4)
-            }
-        }
         let bags = vectorizer.transform(documents, threads: threads)
         var summary = ModalitySummary(items: catalog.count, extracted: catalog.count)
         for (item, result) in bags.enumerated() {
             switch result {
             case .failure(let error):
-                failures.append(ItemFailure(item: catalog.ids[item], modality: "text", path: nil,
+                failures.append(ItemFailure(item: catalog.ids[item], modality: TextModality.name, path: nil,
                                             errorClass: error.failureClass, message: error.message))
             case .success(let bag) where bag.isEmpty && !rejected.contains(item):
                 summary.absent += 1
@@ -57,7 +36,7 @@ struct TextExtraction {
         summary.failed = failures.count
         for f in failures { summary.failuresByClass[f.errorClass.rawValue, default: 0] += 1 }
         let kept = bags.enumerated().map { item, bag -> TextBag? in rejected.contains(item) ? nil : try? bag.get() }
-        return Result(vectorizer: vectorizer, rows: SparseRows(kept, columns: vectorizer.featureCount),
+        return Result(rows: SparseRows(kept, columns: vectorizer.featureCount),
                       failures: failures, summary: summary)
     }
 
@@ -82,7 +61,7 @@ struct TextExtraction {
                     fields[k] = nil
                     rejected.insert(item)
                     failures.append(ItemFailure(
-                        item: catalog.ids[item], modality: "text", path: nil, errorClass: .corrupt,
+                        item: catalog.ids[item], modality: TextModality.name, path: nil, errorClass: .corrupt,
                         message: "\(itemsFile):\(catalog.lines[item]): column '\(field.name)' holds invalid UTF-8 (hint: fix the bytes, or set features.text.invalid_utf8: replace)"))
                 }
             }

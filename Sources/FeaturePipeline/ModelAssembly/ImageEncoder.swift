@@ -6,7 +6,7 @@ import TensorCore
 /// The image modality as a feature encoder: each item's cached 8-bit RGB pixels at the target
 /// size, normalised per channel, through the conv stack (NHWC).
 final class ImageEncoder: FeatureEncoder, @unchecked Sendable {
-    let name = "image"
+    let name = ImageModality.name
     /// (items, height, width, 3) bytes, zeros where absent.
     let pixels: [UInt8]
     let present: [Bool]

@@ -1,33 +1,26 @@
 import Foundation
 import Recommender
 import TensorCore
-import TextFeatures
 
-/// The item tower's encoders for one catalog, in the tower's order: item fields, text, image, audio.
+/// The item tower's encoders for one catalog, in the tower's order: item fields, then each
+/// configured modality in the registry's order.
 ///
-/// Built from the extract stage's features of that catalog and either fitted here (scalers and
-/// vocabularies on `fitItems`) or taken from a saved model description, so a trained model's
-/// encoders can be rebuilt over another catalog (`pipeline extract --model`).
+/// Built from the extracted features of that catalog, with each modality's state either given (a
+/// saved model, a pass over a whole streamed catalog, the extract stage's fitted text) or fitted
+/// here on `fitItems`, so a trained model's encoders can be rebuilt over another catalog
+/// (`pipeline extract --model`).
 struct ItemEncoderSet {
     var encoders: [any FeatureEncoder] = []
+    /// Whether each encoder is a modality's (the tower masks modalities, not item fields).
     var isModality: [Bool] = []
     var itemFields: TabularState?
-    var text: FittedText?
-    var audioScaler: FeatureScaler?
+    /// Each modality's state, by modality name.
+    var states: [String: any ModalityState] = [:]
 
-    /// States fitted elsewhere (a saved model, or a pass over a whole catalog read as a stream);
-    /// nil ones are fitted here on `fitItems`.
+    /// States fitted elsewhere; nil or absent ones are fitted here on `fitItems`.
     struct Fitted {
         var itemFields: TabularState?
-        var text: FittedText?
-        var audioScaler: FeatureScaler?
-    }
-
-    init(spec: PipelineSpec, catalog: Catalog, features: Safetensors.File?, fitItems: [Int], saved: ModelDescription?,
-         textState: FittedText?, rng: inout SeededGenerator) throws {
-        try self.init(spec: spec, catalog: catalog, features: features, fitItems: fitItems,
-                  fitted: Fitted(itemFields: saved?.itemFields, text: saved?.text ?? textState, audioScaler: saved?.audioScaler),
-                  rng: &rng)
+        var states: [String: any ModalityState] = [:]
     }
 
     /// Throws when a configured modality's tensors are missing from `features`: the model would
@@ -41,39 +34,19 @@ struct ItemEncoderSet {
             encoders.append(TabularEncoder(name: "item_fields", state: state, entityCount: catalog.count, column: column, rng: &rng))
             isModality.append(false)
         }
-
-        text = fitted.text
-        if let spec = spec.features.text, let f = features, let indptr = f["text.indptr"], let indices = f["text.indices"],
-            let data = f["text.data"]
-        {
-            let offsets = indptr.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)).map(Int.init) }
-            let ids = indices.bytes.withUnsafeBytes { Array($0.bindMemory(to: Int32.self)).map(Int.init) }
-            let columns = f["text.shape"].map { e in Int(e.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: Int64.self) }) }
-                ?? ((ids.max() ?? 0) + 1)
-            encoders.append(BagEncoder(name: "text", offsets: offsets, ids: ids, weights: data.tensor().storage,
-                                       vocabularySize: columns, outputDimension: spec.dim, rng: &rng))
+        let file = features ?? Safetensors.File(entries: [])
+        var missing: [String] = []
+        for m in spec.features.modalities {
+            let tensors = ModalityTensors(modality: m.name, file: file)
+            guard m.requiredTensors.allSatisfy({ tensors[$0] != nil }) else {
+                missing.append(m.name)
+                continue
+            }
+            let (encoder, state) = try m.encoder(tensors, count: catalog.count, state: fitted.states[m.name], fitItems: fitItems, rng: &rng)
+            encoders.append(encoder)
             isModality.append(true)
+            states[m.name] = state
         }
-
-        if let image = spec.features.image, let pixels = features?["image.pixels"],
-            let present = features?["image.present"]?.bytes.map({ $0 != 0 })
-        {
-            encoders.append(ImageEncoder(options: image.options, pixels: pixels.bytes, present: present, rng: &rng))
-            isModality.append(true)
-        }
-
-        audioScaler = fitted.audioScaler
-        if let audio = spec.features.audio, let matrix = features?["audio.features"]?.tensor(),
-            let present = features?["audio.present"]?.bytes.map({ $0 != 0 })
-        {
-            let scaler = audioScaler ?? FeatureScaler.fit(matrix, rows: fitItems.filter { present[$0] })
-            audioScaler = scaler
-            encoders.append(ProjectionEncoder(name: "audio", features: scaler.apply(matrix), present: present,
-                                              outputDimension: audio.dim, rng: &rng))
-            isModality.append(true)
-        }
-        let built = Set(encoders.map(\.name))
-        let missing = spec.features.modalities.filter { !built.contains($0) }
         guard missing.isEmpty else {
             throw PipelineError(what: "the extracted features have no tensors for \(missing.joined(separator: ", ")), which the pipeline configures",
                                 hint: "run `pipeline run` with --force to extract them again")
@@ -90,5 +63,12 @@ struct ItemEncoderSet {
             }
             p.value = source.value
         }
+    }
+}
+
+extension ModelDescription {
+    /// The states `ItemEncoderSet` takes, by modality name.
+    func fitted(_ spec: PipelineSpec) -> ItemEncoderSet.Fitted {
+        .init(itemFields: itemFields, states: ModalityStates.byModality(states, spec.features.modalities))
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import NeuralNet
 import Recommender
 import TensorCore
-import TextFeatures
 
 /// Builds the fused model from a run's data: fresh for training (fitting scalers and
 /// vocabularies on train), or from a saved `ModelDescription` for evaluation and prediction.
@@ -14,8 +13,8 @@ struct ModelAssembly {
     let split: DataSplit
     /// The extract stage's output (nil when no modality is configured).
     let features: Safetensors.File?
-    /// The fitted text vectorizer of the extract stage, stored in model.json.
-    let textState: FittedText?
+    /// The modalities' states fitted by the extract stage (text), by modality name.
+    let extractStates: [String: any ModalityState]
 
     /// Rebuilds (description given) or fits (nil) everything, then returns the model and its description.
     func build(_ saved: ModelDescription? = nil) throws -> (FusionModel, ModelDescription) {
@@ -28,8 +27,9 @@ struct ModelAssembly {
         var rng = SeededGenerator(seed: seed, stream: "encoders")
 
         let trainItems = Array(Set(trainRows.map { Int(set.items[$0]) })).sorted()
-        let items = try ItemEncoderSet(spec: spec, catalog: catalog, features: features, fitItems: trainItems, saved: saved,
-                                   textState: textState, rng: &rng)
+        var fitted = ItemEncoderSet.Fitted(states: extractStates)
+        if let saved { fitted = saved.fitted(spec) }
+        let items = try ItemEncoderSet(spec: spec, catalog: catalog, features: features, fitItems: trainItems, fitted: fitted, rng: &rng)
         let encoders = items.encoders
 
         var userEncoder: (any FeatureEncoder)?
@@ -67,7 +67,8 @@ struct ModelAssembly {
         let description = ModelDescription(
             seed: seed, options: options, globalMean: mean, normalizer: normalizer,
             ratingRange: saved?.ratingRange ?? [raw.min() ?? 0, raw.max() ?? 0],
-            itemFields: items.itemFields, text: items.text, audioScaler: items.audioScaler, userFields: userFieldState, itemEncoders: encoders.map(\.name),
+            itemFields: items.itemFields, states: ModalityStates.stored(items.states, spec.features.modalities),
+            userFields: userFieldState, itemEncoders: encoders.map(\.name),
             userIds: set.userIds, itemIds: set.itemIds)
         return (model, description)
     }

@@ -17,10 +17,9 @@ public struct ModelDescription: Sendable, Codable {
     public var normalizer: RatingNormalizer
     public var ratingRange: [Float]
     public var itemFields: TabularState?
-    /// The fitted text vectorizer (vocabulary or hashing, idf).
-    public var text: FittedText?
-    /// Per-dimension mean and deviation of the pooled audio features over train items.
-    public var audioScaler: FeatureScaler?
+    /// Each modality's fitted state under its state key (text: the vectorizer's vocabulary or
+    /// hashing and idf; audio_scaler: mean and deviation of the pooled features over train items).
+    var states: [String: any ModalityState]
     public var userFields: TabularState?
     /// Names of the item encoders in the order of the item tower's input.
     public var itemEncoders: [String]
@@ -33,9 +32,56 @@ public struct ModelDescription: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case format, toolVersion = "tool_version", seed, options, globalMean = "global_mean", normalizer
-        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields", audioScaler = "audio_scaler", text
+        case ratingRange = "rating_range", itemFields = "item_fields", userFields = "user_fields"
         case itemEncoders = "item_encoders", userIds = "user_ids", itemIds = "item_ids", scoring
         case coldItemMasked = "cold_item_masked"
+    }
+
+    init(seed: UInt64, options: ModelOptions, globalMean: Float, normalizer: RatingNormalizer, ratingRange: [Float],
+         itemFields: TabularState?, states: [String: any ModalityState], userFields: TabularState?, itemEncoders: [String],
+         userIds: [String], itemIds: [String]) {
+        (self.seed, self.options, self.globalMean, self.normalizer, self.ratingRange) = (seed, options, globalMean, normalizer, ratingRange)
+        (self.itemFields, self.states, self.userFields, self.itemEncoders) = (itemFields, states, userFields, itemEncoders)
+        (self.userIds, self.itemIds) = (userIds, itemIds)
+    }
+
+    // The states sit beside the other keys at the top level (model.json keeps its shape).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        toolVersion = try c.decode(String.self, forKey: .toolVersion)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        options = try c.decode(ModelOptions.self, forKey: .options)
+        globalMean = try c.decode(Float.self, forKey: .globalMean)
+        normalizer = try c.decode(RatingNormalizer.self, forKey: .normalizer)
+        ratingRange = try c.decode([Float].self, forKey: .ratingRange)
+        itemFields = try c.decodeIfPresent(TabularState.self, forKey: .itemFields)
+        userFields = try c.decodeIfPresent(TabularState.self, forKey: .userFields)
+        itemEncoders = try c.decode([String].self, forKey: .itemEncoders)
+        userIds = try c.decode([String].self, forKey: .userIds)
+        itemIds = try c.decode([String].self, forKey: .itemIds)
+        scoring = try c.decodeIfPresent(RankingScoring.self, forKey: .scoring)
+        coldItemMasked = try c.decodeIfPresent([String].self, forKey: .coldItemMasked)
+        states = try ModalityStates.decode(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(toolVersion, forKey: .toolVersion)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(options, forKey: .options)
+        try c.encode(globalMean, forKey: .globalMean)
+        try c.encode(normalizer, forKey: .normalizer)
+        try c.encode(ratingRange, forKey: .ratingRange)
+        try c.encodeIfPresent(itemFields, forKey: .itemFields)
+        try c.encodeIfPresent(userFields, forKey: .userFields)
+        try c.encode(itemEncoders, forKey: .itemEncoders)
+        try c.encode(userIds, forKey: .userIds)
+        try c.encode(itemIds, forKey: .itemIds)
+        try c.encodeIfPresent(scoring, forKey: .scoring)
+        try c.encodeIfPresent(coldItemMasked, forKey: .coldItemMasked)
+        try ModalityStates.encode(states, to: encoder)
     }
 }
 

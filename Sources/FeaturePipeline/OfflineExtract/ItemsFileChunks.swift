@@ -17,6 +17,8 @@ struct ItemsFileChunks {
     /// The rows a first pass over the file rejected as repeated ids (`Totals.duplicateRows`):
     /// with them a later pass admits the same rows without remembering every id.
     var duplicateRows: [Int]?
+    /// The admitted ids in file order, known after a first `pass`.
+    var ids: [String] = []
 
     init(data: DataSpec, size: Int = ItemsFileChunks.defaultSize) {
         self.data = data

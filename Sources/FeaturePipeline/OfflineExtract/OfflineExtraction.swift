@@ -11,9 +11,9 @@ import TensorCore
 /// catalog, and an item's vector is their concatenation (zeros where a modality is missing).
 ///
 /// The catalog is streamed: `StreamedFit` learns what needs the whole catalog in passes that keep
-/// only counts, then chunks of `chunkSize` items are extracted in parallel (`threads` workers,
-/// BLAS on one thread each), encoded and appended to the output files (`EmbeddingFiles`), so
-/// memory does not grow with the number of items.
+/// only counts, then the extraction engine extracts chunks of `chunkSize` items in parallel
+/// (`threads` workers, BLAS on one thread each), which are encoded and appended to the output
+/// files (`EmbeddingFiles`), so memory does not grow with the number of items.
 public struct OfflineExtraction {
     public var spec: PipelineSpec
     public var run: URL?
@@ -40,7 +40,7 @@ public struct OfflineExtraction {
         let progress = ProgressReporter.automatic(quiet: quiet)
         let trained: TrainedRun?
         do {
-            trained = try run.map { try TrainedRun(directory: $0) }
+            trained = try run.map { try TrainedRun(directory: $0, modalities: spec.features.registry) }
         } catch {
             try ItemsFileChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
             throw error
@@ -49,36 +49,27 @@ public struct OfflineExtraction {
         var featureSpec = spec
         var given = ItemEncoderSet.Fitted()
         if let trained {
-            featureSpec = trained.runner.spec
+            featureSpec = trained.spec
             featureSpec.data = spec.data  // the run's features and model, this file's catalog
-            given = .init(itemFields: trained.description.itemFields, text: trained.description.text,
-                          audioScaler: trained.description.audioScaler)
+            given = trained.description.fitted(featureSpec)
         }
-        var context = ItemFeatureSet.Context(
-            spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")),
-            progress: progress, fitItems: [], fittedText: nil)
-        let fit = try StreamedFit(spec: featureSpec, given: given, threads: threads, context: context, output: output)
-        context.vectorizer = fit.vectorizer
-        let modalities = featureSpec.features.modalities
-        // The audio scaler's pass already extracted every sound (and reported it): the chunks read them back.
-        for modality in ["image", "audio"] where modalities.contains(modality) && !(modality == "audio" && fit.audio != nil) {
-            context.tasks[modality] = progress.task("extract \(modality)", total: fit.ids.count)
+        var engine = ExtractionEngine(spec: featureSpec, context: ExtractionContext(
+            spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")), progress: progress))
+        var chunks = ItemsFileChunks(data: spec.data, size: chunkSize)
+        let fit = try StreamedFit(spec: featureSpec, given: given, engine: engine, chunks: &chunks, output: output)
+        // Media read by the fit's own pass (audio's scaler) are read back, not extracted again.
+        for m in featureSpec.features.modalities where m.mediaColumn != nil && fit.spill?.holds(m.name) != true {
+            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: fit.ids.count)
         }
 
         let files = try EmbeddingFiles(output: output)
         let rng = SeededGenerator(seed: spec.seed, stream: "extract")
-        var counts: [String: (extracted: Int, cached: Int, failed: Int)] = [:]
+        var counts: [String: ModalitySummary] = [:]
         var failureCount = 0
-        var chunks = ItemsFileChunks(data: spec.data, size: chunkSize)
-        chunks.columns = fit.columns
-        chunks.duplicateRows = fit.duplicateRows
-        try chunks.forEach { chunk, first in
-            var context = context
-            context.audio = try fit.audio?.read(first..<(first + chunk.count))
-            let features = try ItemFeatureSet(chunk, context)
+        try engine.extract(&chunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
             var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
             let encoders = try ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
-                                          fitted: fit.fitted, rng: &chunkRng)
+                                              fitted: fit.fitted, rng: &chunkRng)
             if let trained { try encoders.load(from: trained.model) }
             let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
             let vectors: Tensor
@@ -87,16 +78,13 @@ public struct OfflineExtraction {
             } else {
                 vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
             }
-            try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures, modalities: modalities)
-            for (modality, s) in features.modalities {
-                let c = counts[modality] ?? (0, 0, 0)
-                counts[modality] = (c.extracted + s.extracted, c.cached + s.cached, c.failed + s.failed)
-            }
+            try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures,
+                             modalities: featureSpec.features.modalityNames)
+            for (modality, s) in features.modalities { counts[modality, default: ModalitySummary()].add(s) }
             failureCount += features.failures.count
         }
-        for modality in ["image", "audio"] {
-            guard let task = context.tasks[modality], let s = counts[modality] else { continue }
-            task.finish("\(s.extracted) extracted, \(s.cached) cached, \(s.failed) failed")
+        for m in featureSpec.features.modalities {
+            engine.context.tasks[m.name]?.finish((counts[m.name] ?? ModalitySummary()).progressLine)
         }
         try files.commit(metadata: [
             "item_ids": try StageCodecs.jsonText(fit.ids), "format": "pipeline-embeddings-1",

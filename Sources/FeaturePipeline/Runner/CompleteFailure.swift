@@ -18,7 +18,7 @@ extension PipelineRunner {
             let inputs = m.items - m.absent
             guard inputs > 0, m.failed >= inputs else { continue }
             let classes = m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append("every \(name) input failed: \(m.failed) of \(inputs) items with \(article(name)) were rejected (\(classes))")
+            lines.append("every \(name) input failed: \(m.failed) of \(inputs) items with \(inputNoun(name)) were rejected (\(classes))")
             coversEveryItem = coversEveryItem || inputs == m.items
         }
         let failedItems = Set(try extractFailures().map(\.item)).count
@@ -49,11 +49,7 @@ extension PipelineRunner {
         }
     }
 
-    private func article(_ modality: String) -> String {
-        switch modality {
-        case "image": return "an image"
-        case "audio": return "a sound"
-        default: return "a \(modality)"
-        }
+    private func inputNoun(_ modality: String) -> String {
+        spec.features.modalities.first { $0.name == modality }?.inputNoun ?? "a \(modality)"
     }
 }

@@ -16,19 +16,21 @@ extension PipelineRunner {
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
             let set = try ratings(), split = try dataSplit()
-            let context = ItemFeatureSet.Context(
-                spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress,
-                fitItems: Set(split.rows(in: .train).map { Int(set.items[$0]) }), fittedText: nil)
-            let features = try ItemFeatureSet(try catalog(), context)
-            var outputs = [
+            let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
+            let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
+                spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress))
+            var source = CatalogChunks(try catalog())
+            let states = try engine.fitStates(&source, fit: trainItems.contains, given: [:])
+            var features = ItemFeatureSet()
+            try engine.extract(&source, states: states) { _, _, all in features = all }
+            let outputs = [
                 try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunPath.extractFeatures),
                 try store.write(features.errorLines, to: RunPath.extractErrors),
                 try store.writeJSON(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
                                     to: RunPath.extractSummary),
+                try store.writeJSON(ModalityStates.File(ModalityStates.stored(states, spec.features.modalities)),
+                                    to: RunPath.extractStates),
             ]
-            if let fitted = features.fittedText {
-                outputs.append(try store.write(try fitted.jsonData(), to: RunPath.extractTextModel))
-            }
             return (outputs, try extractNotes())
         }
     }
@@ -37,7 +39,9 @@ extension PipelineRunner {
         let s = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
-            var text = name == "text" ? "text: \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
+            // Text is tokenized, never cached: its line says how many documents.
+            var text = spec.features.modalities.first { $0.name == name }?.mediaColumn == nil
+                ? "\(name): \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
             if m.failed > 0 { text += ", \(m.failed) failed (" + m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" }
             if m.absent > 0 { text += ", \(m.absent) without" }
             return text
@@ -53,7 +57,7 @@ extension PipelineRunner {
     func mediaFingerprint() throws -> String {
         let catalog = try self.catalog()
         var h = ContentHash()
-        for column in [spec.features.image?.field, spec.features.audio?.field].compactMap({ $0 }) {
+        for column in spec.features.modalities.compactMap(\.mediaColumn) {
             guard let c = catalog.columnIndex(column) else { continue }
             for item in 0..<catalog.count {
                 guard let value = catalog.value(item: item, column: c), !value.isEmpty else { continue }

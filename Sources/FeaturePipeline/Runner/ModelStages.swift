@@ -81,8 +81,8 @@ extension PipelineRunner {
     func modelAssembly() throws -> ModelAssembly {
         ModelAssembly(spec: spec, catalog: try catalog(), users: try usersTable(), set: try ratings(), split: try trainingSplit(),
                       features: spec.features.modalities.isEmpty ? nil : try features(),
-                      textState: spec.features.text == nil ? nil
-                          : try FittedText.decode(json: Data(contentsOf: store.url(RunPath.extractTextModel))))
+                      extractStates: spec.features.modalities.isEmpty ? [:]
+                          : ModalityStates.byModality(try readStates(RunPath.extractStates, ModalityStates.File.self).states, spec.features.modalities))
     }
 
     /// The split as training and evaluation use it: rows of skipped items set aside.
@@ -93,7 +93,7 @@ extension PipelineRunner {
     /// The trained model, rebuilt from the train stage's files when the stage was skipped.
     func trainedModel() throws -> (FusionModel, ModelDescription) {
         if let m = modelMemo { return m }
-        let description = try store.readJSON(ModelDescription.self, from: RunPath.trainModelDescription)
+        let description = try readStates(RunPath.trainModelDescription, ModelDescription.self)
         let (model, _) = try modelAssembly().build(description)
         let file = try Safetensors.read(store.url(RunPath.trainModelWeights))
         for p in model.allParameters {
@@ -105,5 +105,10 @@ extension PipelineRunner {
         }
         modelMemo = (model, description)
         return modelMemo!
+    }
+
+    /// A JSON file holding modality states, decoded with the spec's modality types.
+    func readStates<T: Decodable>(_ path: String, _ type: T.Type) throws -> T {
+        try StableJSON.decode(T.self, from: Data(contentsOf: store.url(path)), userInfo: [.modalities: spec.features.registry])
     }
 }

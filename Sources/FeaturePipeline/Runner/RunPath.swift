@@ -5,7 +5,7 @@ enum RunPath {
     static let extractErrors = "stages/extract/errors.jsonl"
     static let extractFeatures = "stages/extract/features.safetensors"
     static let extractSummary = "stages/extract/summary.json"
-    static let extractTextModel = "stages/extract/text_model.json"
+    static let extractStates = "stages/extract/states.json"
     static let loadCatalog = "stages/load/catalog.safetensors"
     static let loadInteractions = "stages/load/interactions.safetensors"
     static let loadItemIds = "stages/load/item_ids.txt"

@@ -33,7 +33,9 @@ public struct PipelineSpec: Sendable {
     }
 
     /// Reads and validates a pipeline file; throws `SpecError` listing every problem found.
-    public static func load(_ url: URL) throws -> PipelineSpec {
+    public static func load(_ url: URL) throws -> PipelineSpec { try load(url, modalities: .standard) }
+
+    static func load(_ url: URL, modalities: ModalityRegistry) throws -> PipelineSpec {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
@@ -42,10 +44,12 @@ public struct PipelineSpec: Sendable {
             throw SpecError(issues: [SpecIssue(file: url.path, line: 1, column: 1, keyPath: "",
                                                message: "cannot read the file: \(problem.reason)", hint: problem.hint)])
         }
-        return try parse(text, file: url)
+        return try parse(text, file: url, modalities: modalities)
     }
 
-    public static func parse(_ text: String, file: URL) throws -> PipelineSpec {
+    public static func parse(_ text: String, file: URL) throws -> PipelineSpec { try parse(text, file: file, modalities: .standard) }
+
+    static func parse(_ text: String, file: URL, modalities: ModalityRegistry) throws -> PipelineSpec {
         let diag = SpecDiagnostics(file: file.path)
         if text.allSatisfy(\.isWhitespace) {
             throw SpecError(issues: [SpecIssue(file: file.path, line: 1, column: 1, keyPath: "", message: "the pipeline file is empty",
@@ -62,7 +66,7 @@ public struct PipelineSpec: Sendable {
             _ = MappingReader(node: root, path: "", diag: diag)
             throw SpecError(issues: diag.issues)
         }
-        let spec = read(root, file: file, diag: diag)
+        let spec = read(root, file: file, diag: diag, modalities: modalities)
         if !diag.issues.isEmpty {
             let sorted = diag.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
             throw SpecError(issues: sorted)
@@ -73,11 +77,11 @@ public struct PipelineSpec: Sendable {
     /// Every key with its type, default and documentation, for docs/pipeline-spec.md.
     public static func reference() -> [SpecKeyReference] {
         let diag = SpecDiagnostics(file: "reference", documenting: true)
-        _ = read(nil, file: URL(fileURLWithPath: "/reference.yaml"), diag: diag)
+        _ = read(nil, file: URL(fileURLWithPath: "/reference.yaml"), diag: diag, modalities: .standard)
         return diag.reference
     }
 
-    private static func read(_ root: Node?, file: URL, diag: SpecDiagnostics) -> PipelineSpec {
+    private static func read(_ root: Node?, file: URL, diag: SpecDiagnostics, modalities registry: ModalityRegistry) -> PipelineSpec {
         let r = MappingReader(node: root, path: "", diag: diag)
         let base = file.deletingLastPathComponent()
         let stem = diag.documenting ? "the pipeline file's name" : file.deletingPathExtension().lastPathComponent
@@ -94,7 +98,7 @@ public struct PipelineSpec: Sendable {
             r.report("split.method", r.node("split").flatMap { $0["method"] }, "method 'temporal' needs timestamps",
                      hint: "set data.interactions.timestamp to the time column")
         }
-        var features = FeatureSpec.read(r.section("features", doc: "What is extracted from each item."))
+        var features = FeatureSpec.read(r.section("features", doc: "What is extracted from each item."), registry: registry)
         let usersReader = r.section("users", doc: "The user tower.")
         let model = ModelOptions.read(r.section("model", doc: "Shape of the fused rating model."), users: usersReader)
         features.userFields = TabularField.readList(usersReader, key: "fields", doc: "Tabular columns of the users file (data.users) fed to the user tower.")
@@ -109,7 +113,7 @@ public struct PipelineSpec: Sendable {
         let sections = r.resolved.map { (name: $0.key, yaml: yaml($0.key, $0.value)) }
         var modalities: [String: String] = [:]
         if case .mapping(let featuresReader)? = r.resolved.first(where: { $0.key == "features" })?.value {
-            for entry in featuresReader.resolved where ["text", "image", "audio"].contains(entry.key) {
+            for entry in featuresReader.resolved where registry.names.contains(entry.key) {
                 modalities[entry.key] = yaml(entry.key, entry.value)
             }
         }

@@ -6,6 +6,7 @@ import TensorCore
 public final class TrainedRun {
     public let directory: URL
     let runner: PipelineRunner
+    var spec: PipelineSpec { runner.spec }
     let model: FusionModel
     let description: ModelDescription
     let set: RatingSet
@@ -15,7 +16,10 @@ public final class TrainedRun {
     /// The run's item ids → their index (first occurrence).
     lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
-    public init(directory: URL) throws {
+    public convenience init(directory: URL) throws { try self.init(directory: directory, modalities: .standard) }
+
+    /// `modalities`: the types the run's pipeline file is read with.
+    init(directory: URL, modalities: ModalityRegistry) throws {
         self.directory = directory
         let manifestURL = directory.appendingPathComponent("manifest.json")
         let state = RunState.describe(directory)
@@ -30,7 +34,7 @@ public final class TrainedRun {
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
         let yaml = try String(contentsOf: directory.appendingPathComponent("pipeline.resolved.yaml"), encoding: .utf8)
-        let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile))
+        let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile), modalities: modalities)
         runner = PipelineRunner(spec: spec, options: RunOptions(), root: directory)
         do {
             (model, description) = try runner.trainedModel()
@@ -103,12 +107,15 @@ public final class TrainedRun {
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
         var spec = runner.spec
         spec.data = data
-        let features = try ItemFeatureSet(catalog, .init(
+        let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
             spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
-            progress: ProgressReporter(style: .quiet), fitItems: [], fittedText: description.text))
+            progress: ProgressReporter(style: .quiet)))
+        let fitted = description.fitted(spec)
+        var source = CatalogChunks(catalog)
+        var features = ItemFeatureSet()
+        try engine.extract(&source, states: fitted.states) { _, _, all in features = all }
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")
-        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
-                                      saved: description, textState: nil, rng: &rng)
+        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [], fitted: fitted, rng: &rng)
         try encoders.load(from: model)
         return encoders.encoders
     }
