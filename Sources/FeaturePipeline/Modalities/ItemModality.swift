@@ -29,6 +29,8 @@ protocol ItemModality: Sendable {
     /// Throws when a column it needs is missing from the items file (`columns`: every column of
     /// the whole file); a missing media column only makes every item's input absent.
     func checkColumns(_ columns: [String], itemsFile: String) throws
+    /// The start of its line in the extract stage's notes ("image: 12 extracted, 3 cached").
+    func note(_ summary: ModalitySummary) -> String
     /// Tensors every extraction writes and `encoder` needs (without the `<name>.` prefix).
     var requiredTensors: [String] { get }
 
@@ -55,6 +57,7 @@ extension ItemModality {
     var mediaColumn: String? { nil }
     func makeFeatureFitter() -> (any FeatureFitter)? { nil }
     func checkColumns(_ columns: [String], itemsFile: String) throws {}
+    func note(_ summary: ModalitySummary) -> String { "\(name): \(summary.extracted) extracted, \(summary.cached) cached" }
     func makeFitter(threads: Int) throws -> (any ModalityFitter)? { nil }
     func prepare(_ state: (any ModalityState)?) throws -> (any Sendable)? { nil }
     static var state: (key: String, type: any ModalityState.Type)? { nil }

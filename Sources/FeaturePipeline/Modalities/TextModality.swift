@@ -21,6 +21,9 @@ struct TextModality: ItemModality {
     }
     var requiredTensors: [String] { ["indptr", "indices", "data"] }
 
+    /// Text is tokenized, never cached: its note says how many documents.
+    func note(_ summary: ModalitySummary) -> String { "\(name): \(summary.items) documents tokenized" }
+
     func checkColumns(_ columns: [String], itemsFile: String) throws {
         let whole = Catalog(source: itemsFile, ids: [], columns: columns, values: [], lines: [], invalidUTF8: [:])
         _ = try TextExtraction(spec: spec, threads: 1).documents(whole, itemsFile: itemsFile)

@@ -5,7 +5,7 @@ import TensorCore
 
 /// The image modality as a feature encoder: each item's cached 8-bit RGB pixels at the target
 /// size, normalised per channel, through the conv stack (NHWC).
-final class ImageEncoder: FeatureEncoder, @unchecked Sendable {
+final class ImageEncoder: FeatureEncoder, PartitionedInference, @unchecked Sendable {
     let name = ImageModality.name
     /// (items, height, width, 3) bytes, zeros where absent.
     let pixels: [UInt8]
@@ -35,3 +35,7 @@ final class ImageEncoder: FeatureEncoder, @unchecked Sendable {
         return preprocessor.tensor(images)
     }
 }
+
+/// An encoder costly enough that `pipeline extract` splits its rows across threads: its `infer`
+/// must be pure (no state kept between calls), so parts may run at once.
+protocol PartitionedInference: FeatureEncoder, Sendable {}

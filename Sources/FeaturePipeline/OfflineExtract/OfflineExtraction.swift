@@ -93,18 +93,19 @@ public struct OfflineExtraction {
                        failures: failureCount, usedModel: run != nil)
     }
 
-    /// Each encoder's output for every entity (zeros where absent) and its presence. The conv
-    /// stack, the one costly encoder, runs on `threads` contiguous parts of the rows at once; each
-    /// part holds an even number of images, so the stack's groups of two are those of one pass.
+    /// Each encoder's output for every entity (zeros where absent) and its presence. A costly
+    /// encoder (`PartitionedInference`: the conv stack) runs on `threads` contiguous parts of the
+    /// rows at once; each part holds an even number of rows, so the stack's groups of two are
+    /// those of one pass.
     static func blocks(_ set: ItemEncoderSet, count: Int, threads: Int = 1) -> [(String, Tensor, [Bool])] {
         set.encoders.map { encoder in
             let present = (0..<count).map { encoder.isPresent($0) }
             let rows = present.indices.filter { present[$0] }
             let encoded: Tensor
-            if let images = encoder as? ImageEncoder, threads > 1, rows.count >= 4 * threads {
+            if let costly = encoder as? any PartitionedInference, threads > 1, rows.count >= 4 * threads {
                 let step = (rows.count / threads + 1) & ~1
                 let parts = stride(from: 0, to: rows.count, by: step).map { Array(rows[$0..<min(rows.count, $0 + step)]) }
-                let outputs = parallelMap(count: parts.count, threads: threads) { images.infer(parts[$0]) }  // infer is pure
+                let outputs = parallelMap(count: parts.count, threads: threads) { costly.infer(parts[$0]) }
                 encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
             } else {
                 encoded = encoder.infer(rows)

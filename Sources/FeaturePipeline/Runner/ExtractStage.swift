@@ -39,9 +39,7 @@ extension PipelineRunner {
         let s = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
-            // Text is tokenized, never cached: its line says how many documents.
-            var text = spec.features.modalities.first { $0.name == name }?.mediaColumn == nil
-                ? "\(name): \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
+            var text = spec.features.modalities.first { $0.name == name }?.note(m) ?? "\(name): \(m.extracted) extracted"
             if m.failed > 0 { text += ", \(m.failed) failed (" + m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" }
             if m.absent > 0 { text += ", \(m.absent) without" }
             return text
