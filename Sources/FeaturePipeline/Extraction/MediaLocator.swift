@@ -59,6 +59,7 @@ struct MediaLocator: Sendable {
 
 /// `resolvingSymlinksInPath` of files, with their folders' resolutions remembered: a file that is
 /// not itself a symbolic link resolves to its folder's resolution plus its name.
+// Sendable by its lock: `known` is read and written only under `lock`.
 private final class ResolvedFolders: @unchecked Sendable {
     private var known: [String: String] = [:]
     private let lock = NSLock()

@@ -7,7 +7,7 @@ import TensorCore
 
 /// An exclusive lock on a run folder, so two `pipeline run` processes never write into the same
 /// outputs at once. The kernel releases it when the process exits, even after SIGKILL.
-public final class RunLock: @unchecked Sendable {
+public final class RunLock: Sendable {
     private let fd: Int32
 
     /// Takes the lock or throws `PipelineError.locked` naming the holder.

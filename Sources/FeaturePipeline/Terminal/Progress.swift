@@ -2,7 +2,7 @@ import Foundation
 
 /// Progress of long stages on stderr: a bar with rate and ETA redrawn in place on a terminal,
 /// plain periodic lines otherwise (CI logs, files), nothing when quiet.
-public final class ProgressReporter: @unchecked Sendable {
+public final class ProgressReporter: Sendable {
     public enum Style: Sendable { case bar, lines, quiet }
 
     public let style: Style
@@ -36,6 +36,7 @@ public final class ProgressReporter: @unchecked Sendable {
 }
 
 /// One counted piece of work; `advance` may be called from any thread.
+// Sendable by its lock: the counters and draw times change only under `lock`.
 public final class ProgressTask: @unchecked Sendable {
     private let reporter: ProgressReporter
     private let label: String, unit: String

@@ -7,6 +7,7 @@ import Foundation
 /// redraws it below, so that bars and messages never share a line. When stderr is not an
 /// interactive terminal there is no live line: `show` is never called and `print` writes plain
 /// lines.
+// Sendable by its lock: `live` is read and written only under `lock`.
 public final class StatusLine: @unchecked Sendable {
     public static let standardError = StatusLine(write: Terminal.writeError)
 
