@@ -49,7 +49,7 @@ public struct OfflineExtraction {
         var featureSpec = spec
         var given = ItemEncoderSet.Fitted()
         if let trained {
-            featureSpec = trained.runner.spec
+            featureSpec = trained.spec
             featureSpec.data = spec.data  // the run's features and model, this file's catalog
             given = .init(itemFields: trained.description.itemFields, text: trained.description.text,
                           audioScaler: trained.description.audioScaler)

@@ -11,30 +11,30 @@ extension PipelineRunner {
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))
-        key.add("catalog", try load.hash(of: RunPath.loadCatalog))
+        key.add("catalog", try load.hash(of: RunFolder.Path.loadCatalog))
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
-            let set = try ratings(), split = try dataSplit()
+            let set = try folder.ratings(), split = try folder.split()
             let context = ItemFeatureSet.Context(
-                spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress,
+                spec: spec, threads: options.threads, cache: ItemCache(root: folder.cacheDirectory), progress: progress,
                 fitItems: Set(split.rows(in: .train).map { Int(set.items[$0]) }), fittedText: nil)
-            let features = try ItemFeatureSet(try catalog(), context)
+            let features = try ItemFeatureSet(try folder.catalog(), context)
             var outputs = [
-                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunPath.extractFeatures),
-                try store.write(features.errorLines, to: RunPath.extractErrors),
-                try store.writeJSON(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
-                                    to: RunPath.extractSummary),
+                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunFolder.Path.extractFeatures),
+                try store.write(features.errorLines, to: RunFolder.Path.extractErrors),
+                try store.write(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
+                                as: .extractSummary),
             ]
             if let fitted = features.fittedText {
-                outputs.append(try store.write(try fitted.jsonData(), to: RunPath.extractTextModel))
+                outputs.append(try store.write(try fitted.jsonData(), to: RunFolder.Path.extractTextModel))
             }
             return (outputs, try extractNotes())
         }
     }
 
     func extractNotes() throws -> [String] {
-        let s = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
+        let s = try folder.read(.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
             var text = name == "text" ? "text: \(m.items) documents tokenized" : "\(name): \(m.extracted) extracted, \(m.cached) cached"
@@ -51,7 +51,7 @@ extension PipelineRunner {
     /// A hash of every referenced media file's bytes, so that a changed file changes the key
     /// while touched timestamps do not.
     func mediaFingerprint() throws -> String {
-        let catalog = try self.catalog()
+        let catalog = try folder.catalog()
         var h = ContentHash()
         for column in [spec.features.image?.field, spec.features.audio?.field].compactMap({ $0 }) {
             guard let c = catalog.columnIndex(column) else { continue }
@@ -62,20 +62,5 @@ extension PipelineRunner {
             }
         }
         return h.finalize()
-    }
-
-    /// Items set aside by `on_error: skip`, as catalog indices.
-    func skippedItems() throws -> Set<Int32> {
-        let url = store.url(RunPath.extractSummary)
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let ids = Set(try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary).skippedItems)
-        return Set(try catalog().ids.indices.filter { ids.contains(try catalog().ids[$0]) }.map(Int32.init))
-    }
-
-    /// The extract stage's features, read back.
-    func features() throws -> Safetensors.File {
-        if let f = featuresMemo { return f }
-        featuresMemo = try Safetensors.read(store.url(RunPath.extractFeatures))
-        return featuresMemo!
     }
 }

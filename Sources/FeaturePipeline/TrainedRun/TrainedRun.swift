@@ -5,7 +5,9 @@ import TensorCore
 /// A finished run read back from its folder, for `predict`, `recommend` and `extract --model`.
 public final class TrainedRun {
     public let directory: URL
-    let runner: PipelineRunner
+    let folder: RunFolder
+    /// The pipeline the run came from (its pipeline.resolved.yaml).
+    let spec: PipelineSpec
     let model: FusionModel
     let description: ModelDescription
     let set: RatingSet
@@ -17,11 +19,9 @@ public final class TrainedRun {
 
     public init(directory: URL) throws {
         self.directory = directory
-        let manifestURL = directory.appendingPathComponent("manifest.json")
-        let state = RunState.describe(directory)
-        guard let data = try? Data(contentsOf: manifestURL),
-            let manifest = try? JSONDecoder().decode(RunManifest.self, from: data)
-        else {
+        folder = RunFolder(root: directory)
+        let state = folder.stateDescription
+        guard let manifest = try? folder.read(.manifest) else {
             if let state {
                 throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
                                     hint: "predictions need a run that reached its export stage once")
@@ -29,13 +29,11 @@ public final class TrainedRun {
             throw PipelineError(what: "\(directory.path) is not a finished run (no readable manifest.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
-        let yaml = try String(contentsOf: directory.appendingPathComponent("pipeline.resolved.yaml"), encoding: .utf8)
-        let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile))
-        runner = PipelineRunner(spec: spec, options: RunOptions(), root: directory)
+        spec = try folder.resolvedSpec(manifest)
         do {
-            (model, description) = try runner.trainedModel()
-            set = try runner.ratings()
-            split = try runner.dataSplit()
+            (model, description) = try folder.trainedModel(spec: spec)
+            set = try folder.ratings()
+            split = try folder.split()
         } catch {
             let cause = Terminal.describe(error)
             if let state {
@@ -101,10 +99,10 @@ public final class TrainedRun {
 
     /// This run's item encoders, with its trained weights, over another catalog's features.
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
-        var spec = runner.spec
+        var spec = self.spec
         spec.data = data
         let features = try ItemFeatureSet(catalog, .init(
-            spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
+            spec: spec, threads: 1, cache: ItemCache(root: folder.cacheDirectory),
             progress: ProgressReporter(style: .quiet), fitItems: [], fittedText: description.text))
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")
         let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
