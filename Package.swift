@@ -101,6 +101,6 @@ let package = Package(
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html
+        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html; FeaturePipeline: reading run folders
     ]
 )

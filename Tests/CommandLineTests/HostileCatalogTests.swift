@@ -1,3 +1,4 @@
+@testable import FeaturePipeline
 import Foundation
 import TensorCore
 import TestSupport
@@ -35,12 +36,11 @@ import Testing
                 #expect(line.message.contains(name), "the message names the file: \(line.message)")
             }
         }
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("stages/extract/summary.json"))) as! [String: Any]
-        let modalities = summary["modalities"] as! [String: [String: Any]]
+        let modalities = try RunFolder(root: run).read(.extractSummary).modalities
         for modality in ["image", "audio"] {
             var counts: [String: Int] = [:]
             for p in hostile.expected(modality: modality) { counts[p.errorClass.rawValue, default: 0] += 1 }
-            #expect(modalities[modality]?["failures_by_class"] as? [String: Int] == counts, "\(modality)")
+            #expect(modalities[modality]?.failuresByClass == counts, "\(modality)")
         }
         #expect(leftoverTemporaries(run).isEmpty)
     }

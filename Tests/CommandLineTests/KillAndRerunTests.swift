@@ -1,3 +1,4 @@
+import FeaturePipeline
 import Foundation
 import TensorCore
 import TestSupport
@@ -12,7 +13,7 @@ import Testing
 /// The uninterrupted run is made in the same folder first and moved aside, so the comparison
 /// covers every file of the run folder (stage outputs, checkpoints and the per-item cache too),
 /// not only the exported artifacts; only times, hashes of files holding times and cache-hit
-/// counts are left out (RunFolder.incidentalKeys).
+/// counts are left out (RunFolderChecks.incidentalKeys).
 @Suite(.serialized) struct KillAndRerunTests {
     static let stages = ["load", "preprocess", "split", "extract", "train", "evaluate", "export"]
 
@@ -23,8 +24,8 @@ import Testing
         #expect(try PipelineProcess.run(["run", ws.pipeline.path, "-q"], environment: Self.slow).status == 0)
         let reference = ws.runs.appendingPathComponent("uninterrupted")
         try FileManager.default.moveItem(at: ws.runDirectory, to: reference)
-        let store = ArtifactStoreReader(root: reference)
-        let cacheSizes = try RunFolder.cacheFileSizes(reference)
+        let records = ArtifactStore(root: reference)
+        let cacheSizes = try RunFolderChecks.cacheFileSizes(reference)
         var rng = SeededGenerator(seed: 2026)
         var kills: [String: Int] = [:]
         var rounds = 0
@@ -32,14 +33,14 @@ import Testing
             rounds += 1
             try? FileManager.default.removeItem(at: ws.runDirectory)
             for stage in Self.stages {
-                let delay = Double(rng.nextUnitFloat()) * max(store.seconds(stage), 0.05)
+                let delay = Double(rng.nextUnitFloat()) * max(records.record(stage)?.seconds ?? 0.1, 0.05)
                 if try runAndKill(ws.pipeline, when: "\(stage): started", after: delay) { kills[stage, default: 0] += 1 }
-                let broken = try RunFolder.brokenFiles(ws.runDirectory, cacheSizes: cacheSizes)
+                let broken = try RunFolderChecks.brokenFiles(ws.runDirectory, cacheSizes: cacheSizes)
                 #expect(broken.isEmpty, "visible after a kill in \(stage): \(broken)")
             }
             let final = try PipelineProcess.run(["run", ws.pipeline.path])
             #expect(final.status == 0, "\(final.stderr)")
-            let differences = try RunFolder.differences(reference, ws.runDirectory)
+            let differences = try RunFolderChecks.differences(reference, ws.runDirectory)
             #expect(differences.isEmpty, "round \(rounds): differs from the uninterrupted run: \(differences)")
             #expect(leftoverTemporaries(ws.runDirectory).isEmpty)
         }
@@ -70,18 +71,6 @@ import Testing
         process.waitUntilExit()
         err.fileHandleForReading.readabilityHandler = nil
         return process.terminationReason == .uncaughtSignal
-    }
-}
-
-/// Stage durations of a finished run, from its stage records.
-struct ArtifactStoreReader {
-    let root: URL
-    func seconds(_ stage: String) -> Double {
-        let url = root.appendingPathComponent("stages/\(stage)/record.json")
-        guard let data = try? Data(contentsOf: url),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return 0.1 }
-        return object["seconds"] as? Double ?? 0.1
     }
 }
 

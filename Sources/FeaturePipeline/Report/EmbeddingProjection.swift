@@ -23,9 +23,9 @@ public struct EmbeddingProjection: Sendable {
 
     /// The projection of the run in `directory`, or nil when the run exported no embeddings.
     public static func load(from directory: URL, colorBy: String? = nil) throws -> EmbeddingProjection? {
-        let files = RunFiles(root: directory)
-        guard let (ids, vectors) = try embeddings(directory) else { return nil }
-        let labels = try ItemLabels.choose(files: files, ids: ids, colorBy: colorBy)
+        let folder = RunFolder(root: directory)
+        guard let (ids, vectors) = try folder.itemEmbeddings() else { return nil }
+        let labels = try ItemLabels.choose(folder: folder, ids: ids, colorBy: colorBy)
         let pca = PrincipalComponents(fitting: vectors, count: 2)
         let projected = pca.project(vectors)
         let k = projected.shape[1]
@@ -35,37 +35,6 @@ public struct EmbeddingProjection: Sendable {
         }
         return EmbeddingProjection(colouredBy: labels.title, categories: labels.names, points: points,
                                    explainedVarianceRatio: pca.explainedVarianceRatio, items: ids.count)
-    }
-
-    /// The fused item vectors and their ids, from item_embeddings.npy or .safetensors.
-    static func embeddings(_ directory: URL) throws -> (ids: [String], vectors: Tensor)? {
-        let npy = directory.appendingPathComponent("item_embeddings.npy")
-        let idsFile = directory.appendingPathComponent("item_ids.txt")
-        let safetensors = directory.appendingPathComponent("item_embeddings.safetensors")
-        func unreadable(_ url: URL, _ error: Error) -> PipelineError {
-            PipelineError(what: "\(url.path) is not readable: \(error)", hint: "run the pipeline again to rewrite it")
-        }
-        if FileManager.default.fileExists(atPath: npy.path), let text = try? String(contentsOf: idsFile, encoding: .utf8) {
-            let array: NumpyFile.Array
-            do { array = try NumpyFile.read(npy) } catch { throw unreadable(npy, error) }
-            let ids = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-            guard array.shape.count == 2, array.shape[0] == ids.count else {
-                throw PipelineError(what: "\(npy.path) has shape \(array.shape) but item_ids.txt lists \(ids.count) items",
-                                    hint: "run the pipeline again to rewrite both")
-            }
-            return (ids, array.tensor())
-        }
-        guard FileManager.default.fileExists(atPath: safetensors.path) else { return nil }
-        do {
-            let file = try Safetensors.read(safetensors)
-            guard let entry = file["item_embeddings"], entry.shape.count == 2,
-                let json = file.metadata["item_ids"], let ids = try? JSONDecoder().decode([String].self, from: Data(json.utf8)),
-                ids.count == entry.shape[0]
-            else { throw PipelineError(what: "no item_embeddings tensor with matching item_ids metadata") }
-            return (ids, entry.tensor())
-        } catch {
-            throw unreadable(safetensors, error)
-        }
     }
 }
 
@@ -77,10 +46,9 @@ struct ItemLabels {
 
     static let missing = "(missing)", other = "other"
 
-    static func choose(files: RunFiles, ids: [String], colorBy: String?) throws -> ItemLabels {
-        let catalogURL = files.root.appendingPathComponent(RunPath.loadCatalog)
-        let catalog = FileManager.default.fileExists(atPath: catalogURL.path) ? try StageCodecs.decodeCatalog(catalogURL) : nil
-        let fields = try files.optional(ModelDescription.self, "model.json")?.itemFields?.fields ?? []
+    static func choose(folder: RunFolder, ids: [String], colorBy: String?) throws -> ItemLabels {
+        let catalog = folder.exists(RunFolder.Path.loadCatalog) ? try folder.catalog() : nil
+        let fields = try folder.readIfPresent(.modelDescription)?.itemFields?.fields ?? []
         if let colorBy {
             guard let catalog else {
                 throw PipelineError(what: "cannot colour by '\(colorBy)': the run folder has no stages/load/catalog.safetensors",
@@ -97,7 +65,7 @@ struct ItemLabels {
         if let catalog, let field = fields.first(where: { $0.kind != .numeric && catalog.columnIndex($0.name) != nil }) {
             return labels(values(catalog, column: catalog.columnIndex(field.name)!, ids: ids), field: field)
         }
-        if let known = try? Safetensors.read(files.root.appendingPathComponent("model.safetensors"))["behavior.known_items"],
+        if let known = try? folder.exportedModel()["behavior.known_items"],
             known.bytes.count == ids.count
         {
             return ItemLabels(title: "warm or cold item (training ratings or none)", names: ["warm item", "cold item"],

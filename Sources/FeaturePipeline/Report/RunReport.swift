@@ -40,14 +40,27 @@ public struct RunReport: Sendable, Codable {
 
         static let shown = 20
 
+        /// The digest of errors.jsonl's lines.
+        init(lines data: Data) {
+            for line in data.split(separator: 0x0A) where !line.isEmpty {
+                guard let failure = try? JSONDecoder().decode(ItemFailure.self, from: Data(line)) else {
+                    unreadableLines += 1
+                    continue
+                }
+                total += 1
+                byClass[failure.modality, default: [:]][failure.errorClass.rawValue, default: 0] += 1
+                if first.count < Self.shown { first.append(failure) }
+            }
+        }
+
         enum CodingKeys: String, CodingKey { case total, byClass = "by_class", first, unreadableLines = "unreadable_lines" }
     }
 
     /// Reads the run folder `directory` (the outputs.dir of a finished `pipeline run`).
     public static func load(from directory: URL) throws -> RunReport {
-        let files = RunFiles(root: directory)
-        let state = RunState.describe(directory)
-        guard let summary = try files.optional(RunSummary.self, "summary.json") else {
+        let folder = RunFolder(root: directory)
+        let state = folder.stateDescription
+        guard let summary = try folder.readIfPresent(.summary) else {
             if let state {
                 throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
                                     hint: "the summary appears once a run completes")
@@ -55,16 +68,13 @@ public struct RunReport: Sendable, Codable {
             throw PipelineError(what: "\(directory.path) is not a finished run (no summary.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
-        let manifest = try files.optional(RunManifest.self, "manifest.json")
+        let manifest = try folder.readIfPresent(.manifest)
         return RunReport(
             pipeline: summary.pipeline, runDirectory: summary.runDirectory, toolVersion: manifest?.toolVersion, seed: manifest?.seed,
             stages: summary.stages,
-            load: try files.optional(LoadSummary.self, RunPath.loadSummary)?.report,
-            preprocess: try files.optional(PreprocessReport.self, RunPath.preprocessSummary),
-            split: try files.optional(SplitSummary.self, RunPath.splitSummary)?.counts,
-            extract: try files.optional(ExtractSummary.self, RunPath.extractSummary),
-            errors: try files.errorDigest(),
-            metrics: try files.optional(MetricsDocument.self, "metrics.json"), state: state)
+            load: try folder.readIfPresent(.loadSummary)?.report, preprocess: try folder.readIfPresent(.preprocessSummary),
+            split: try folder.readIfPresent(.splitSummary)?.counts, extract: try folder.readIfPresent(.extractSummary),
+            errors: ErrorDigest(lines: folder.rejectedFileLines()), metrics: try folder.readIfPresent(.metrics), state: state)
     }
 
     /// Rows left after each preprocessing rule, in rule order. A rule removes the rows it counts
@@ -111,52 +121,4 @@ public struct RunReport: Sendable, Codable {
     }
 
     static let parts = ["train", "valid", "test"]
-}
-
-/// Reads the JSON files of a run folder with errors that name the file.
-struct RunFiles {
-    let root: URL
-
-    func optional<T: Decodable>(_ type: T.Type, _ relative: String) throws -> T? {
-        let url = root.appendingPathComponent(relative)
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        do {
-            return try StableJSON.decode(T.self, from: data)
-        } catch {
-            throw PipelineError(what: "\(url.path) is not readable: \(Self.describe(error))",
-                                hint: "the run may come from another version of pipeline; run the pipeline again")
-        }
-    }
-
-    func errorDigest() throws -> RunReport.ErrorDigest {
-        var digest = RunReport.ErrorDigest()
-        let candidates = ["errors.jsonl", RunPath.extractErrors].map { root.appendingPathComponent($0) }
-        guard let data = candidates.lazy.compactMap({ try? Data(contentsOf: $0) }).first else { return digest }
-        for line in data.split(separator: 0x0A) where !line.isEmpty {
-            guard let failure = try? JSONDecoder().decode(ItemFailure.self, from: Data(line)) else {
-                digest.unreadableLines += 1
-                continue
-            }
-            digest.total += 1
-            digest.byClass[failure.modality, default: [:]][failure.errorClass.rawValue, default: 0] += 1
-            if digest.first.count < RunReport.ErrorDigest.shown { digest.first.append(failure) }
-        }
-        return digest
-    }
-
-    /// A decoding error as one line: what is wrong and where in the document.
-    static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        let context: DecodingError.Context
-        switch error {
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
-        case .keyNotFound(let key, let c): return "missing key '\(key.stringValue)' at \(path(c.codingPath))"
-        @unknown default: return "\(error)"
-        }
-        return "\(context.debugDescription) at \(path(context.codingPath))"
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-    }
 }

@@ -1,8 +1,7 @@
 import Foundation
 import TensorCore
 
-/// The run folder: final artifacts at its root, each stage's outputs under `stages/<name>/`,
-/// per-item features under `cache/`.
+/// Writes a run folder's artifacts and keeps each stage's record (`RunFolder` reads them back).
 ///
 /// A stage is complete when `stages/<name>/record.json` exists, names the stage's current key,
 /// and every output it lists is present with the recorded size. Outputs are written atomically
@@ -14,7 +13,6 @@ public struct ArtifactStore: Sendable {
     public init(root: URL) { self.root = root }
 
     public func stageDirectory(_ stage: String) -> URL { root.appendingPathComponent("stages/\(stage)") }
-    public var cacheDirectory: URL { root.appendingPathComponent("cache") }
 
     /// What a completed stage left behind.
     public struct Record: Codable, Sendable, Equatable {
@@ -88,13 +86,10 @@ public struct ArtifactStore: Sendable {
         return relative
     }
 
-    /// Encodes `value` as pretty, key-sorted JSON (stable bytes).
+    /// Writes one of the run folder's JSON documents where it belongs, as pretty, key-sorted
+    /// JSON (stable bytes).
     @discardableResult
-    public func writeJSON<T: Encodable>(_ value: T, to relative: String) throws -> String {
-        try write(try StableJSON.encode(value), to: relative)
-    }
-
-    public func readJSON<T: Decodable>(_ type: T.Type, from relative: String) throws -> T {
-        try StableJSON.decode(T.self, from: Data(contentsOf: url(relative)))
+    func write<T>(_ value: T, as document: RunFolder.Document<T>) throws -> String {
+        try write(try StableJSON.encode(value), to: document.path)
     }
 }

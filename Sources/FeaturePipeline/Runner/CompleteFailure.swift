@@ -10,7 +10,7 @@ import Foundation
 extension PipelineRunner {
     /// One line per complete failure (empty when none), from the extract stage's records.
     func completeFailures() throws -> [String] {
-        let summary = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
+        let summary = try folder.read(.extractSummary)
         var lines: [String] = []
         var coversEveryItem = false
         for name in summary.modalities.keys.sorted() {
@@ -21,32 +21,24 @@ extension PipelineRunner {
             lines.append("every \(name) input failed: \(m.failed) of \(inputs) items with \(inputNoun(name)) were rejected (\(classes))")
             coversEveryItem = coversEveryItem || inputs == m.items
         }
-        let failedItems = Set(try extractFailures().map(\.item)).count
-        let items = try catalog().count
+        let failedItems = Set(try folder.extractFailures().map(\.item)).count
+        let items = try folder.catalog().count
         if !coversEveryItem, items > 0, failedItems == items {
             lines.append("every item failed: each of the \(items) items has a rejected input")
         }
-        return lines.map { $0 + " (hint: see \(store.url("errors.jsonl").path))" }
+        return lines.map { $0 + " (hint: see \(store.url(RunFolder.Path.errors).path))" }
     }
 
     /// Stops the run when `on_error: skip` set aside every training rating; errors.jsonl is
     /// written to the run folder first so the user can see why.
     func stopWhenNothingIsLeftToTrainOn() throws {
-        guard try trainingSplit().count(.train) == 0 else { return }
-        try store.write(try errorLines(), to: "errors.jsonl")
-        let skipped = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary).skippedItems.count
+        guard try folder.trainingSplit().count(.train) == 0 else { return }
+        try store.write(folder.extractErrorLines(), to: RunFolder.Path.errors)
+        let skipped = try folder.read(.extractSummary).skippedItems.count
         throw PipelineError(
-            what: "nothing is left to train on: on_error: skip set aside \(skipped) of \(try catalog().count) items, and with them every training rating (\(store.url("errors.jsonl").path) lists each rejected file)",
+            what: "nothing is left to train on: on_error: skip set aside \(skipped) of \(try folder.catalog().count) items, and with them every training rating (\(store.url(RunFolder.Path.errors).path) lists each rejected file)",
             hint: "fix or replace the files, or set on_error: fallback to keep the items without that modality",
             exitCode: 4)
-    }
-
-    /// The records of stages/extract/errors.jsonl.
-    func extractFailures() throws -> [ItemFailure] {
-        let decoder = JSONDecoder()
-        return try String(decoding: try errorLines(), as: UTF8.self).split(separator: "\n").map {
-            try decoder.decode(ItemFailure.self, from: Data($0.utf8))
-        }
     }
 
     private func inputNoun(_ modality: String) -> String {

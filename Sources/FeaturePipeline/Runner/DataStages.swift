@@ -15,20 +15,20 @@ extension PipelineRunner {
             let catalog = try DataLoader.loadCatalog(spec.data, report: &report)
             let log = try DataLoader.loadInteractions(spec.data, splitMethod: spec.split.method, report: &report)
             let users = try DataLoader.loadUsers(spec.data, report: &report)
-            catalogMemo = catalog; logMemo = log; usersMemo = .read(users)
+            folder.keep(catalog, users: users, log: log)
             var outputs = [
-                try store.write(try StageCodecs.encode(catalog), to: RunPath.loadCatalog),
-                try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: RunPath.loadItemIds),
-                try store.write(try StageCodecs.encode(log), to: RunPath.loadInteractions),
-                try store.writeJSON(LoadSummary(report: report), to: RunPath.loadSummary),
+                try store.write(try StageCodecs.encode(catalog), to: RunFolder.Path.loadCatalog),
+                try store.write(Data((catalog.ids.joined(separator: "\n") + "\n").utf8), to: RunFolder.Path.loadItemIds),
+                try store.write(try StageCodecs.encode(log), to: RunFolder.Path.loadInteractions),
+                try store.write(LoadSummary(report: report), as: .loadSummary),
             ]
-            if let users { outputs.append(try store.write(try StageCodecs.encode(users), to: RunPath.loadUsers)) }
+            if let users { outputs.append(try store.write(try StageCodecs.encode(users), to: RunFolder.Path.loadUsers)) }
             return (outputs, try loadNotes())
         }
     }
 
     func loadNotes() throws -> [String] {
-        let r = try store.readJSON(LoadSummary.self, from: RunPath.loadSummary).report
+        let r = try folder.read(.loadSummary).report
         var notes = ["\(r.items) items", "\(r.interactionRows) interaction rows"]
         if r.userRows > 0 { notes.append("\(r.userRows) users") }
         if r.duplicateItemIds + r.emptyItemIds > 0 { notes.append("\(r.duplicateItemIds + r.emptyItemIds) item rows without a unique id skipped") }
@@ -36,43 +36,23 @@ extension PipelineRunner {
         return notes
     }
 
-    func catalog() throws -> Catalog {
-        if let c = catalogMemo { return c }
-        catalogMemo = try StageCodecs.decodeCatalog(store.url(RunPath.loadCatalog))
-        return catalogMemo!
-    }
-
-    func usersTable() throws -> Catalog? {
-        if case .read(let users) = usersMemo { return users }
-        let url = store.url(RunPath.loadUsers)
-        let users = FileManager.default.fileExists(atPath: url.path) ? try StageCodecs.decodeCatalog(url) : nil
-        usersMemo = .read(users)
-        return users
-    }
-
-    func interactionLog() throws -> InteractionLog {
-        if let l = logMemo { return l }
-        logMemo = try StageCodecs.decodeInteractionLog(store.url(RunPath.loadInteractions))
-        return logMemo!
-    }
-
     func preprocessStage(_ load: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("preprocess")
         key.add("preprocess", spec.resolvedSection("preprocess"))
-        key.add("interactions", try load.hash(of: RunPath.loadInteractions))
-        key.add("item_ids", try load.hash(of: RunPath.loadItemIds))
+        key.add("interactions", try load.hash(of: RunFolder.Path.loadInteractions))
+        key.add("item_ids", try load.hash(of: RunFolder.Path.loadItemIds))
         return try stage("preprocess", key: key.finalize(), notes: { try preprocessNotes() }) {
             let (set, report, dropped) = try preprocessListingDropped()
             warnAboutDroppedRows(report)
-            ratingsMemo = set
+            folder.keep(set)
             guard set.count > 0 else {
                 throw PipelineError(what: "no usable ratings are left after preprocessing (\(report.inputRows) rows read)",
                                     hint: "check the column mapping in data.interactions and preprocess.rating_range")
             }
             let outputs = [
-                try store.write(try StageCodecs.encode(set), to: RunPath.preprocessRatings),
-                try store.writeJSON(report, to: RunPath.preprocessSummary),
-                try store.write(try droppedLines(dropped), to: RunPath.preprocessDroppedRows),
+                try store.write(try StageCodecs.encode(set), to: RunFolder.Path.preprocessRatings),
+                try store.write(report, as: .preprocessSummary),
+                try store.write(try droppedLines(dropped), to: RunFolder.Path.preprocessDroppedRows),
             ]
             return (outputs, try preprocessNotes())
         }
@@ -82,10 +62,10 @@ extension PipelineRunner {
     /// written to the run folder before the run stops, so the user can see which rows and why.
     private func preprocessListingDropped() throws -> (RatingSet, PreprocessReport, [DroppedRow]) {
         do {
-            return try Preprocessor.runListingDropped(try interactionLog(), catalogItemIds: try catalog().ids, options: spec.preprocess)
+            return try Preprocessor.runListingDropped(try folder.interactionLog(), catalogItemIds: try folder.catalog().ids, options: spec.preprocess)
         } catch let error as TooManyDropped {
-            try store.write(try droppedLines(error.dropped), to: "dropped_rows.jsonl")
-            throw PipelineError(what: error.description.replacingOccurrences(of: "dropped_rows.jsonl", with: store.url("dropped_rows.jsonl").path))
+            try store.write(try droppedLines(error.dropped), to: RunFolder.Path.droppedRows)
+            throw PipelineError(what: error.description.replacingOccurrences(of: "dropped_rows.jsonl", with: store.url(RunFolder.Path.droppedRows).path))
         }
     }
 
@@ -108,15 +88,9 @@ extension PipelineRunner {
     }
 
     func preprocessNotes() throws -> [String] {
-        let r = try store.readJSON(PreprocessReport.self, from: RunPath.preprocessSummary)
+        let r = try folder.read(.preprocessSummary)
         let touched = r.rules.filter { $0.rows > 0 }.map { "\($0.name) \($0.rows)" }
         return ["\(r.inputRows) rows → \(r.outputRows)"] + touched
-    }
-
-    func ratings() throws -> RatingSet {
-        if let r = ratingsMemo { return r }
-        ratingsMemo = try StageCodecs.decodeRatingSet(store.url(RunPath.preprocessRatings))
-        return ratingsMemo!
     }
 
     func splitStage(_ preprocess: ArtifactStore.Record) throws -> ArtifactStore.Record {
@@ -125,9 +99,9 @@ extension PipelineRunner {
         key.add("seed", String(spec.seed))
         key.add("ratings", preprocess)
         return try stage("split", key: key.finalize(), notes: { try splitNotes() }) {
-            let set = try ratings()
+            let set = try folder.ratings()
             let split = try Splitter.split(set, options: spec.split, seed: spec.seed)
-            splitMemo = split
+            folder.keep(split)
             var counts: [String: [String: Int]] = [:]
             var moved = 0  // method column: rows whose part is not the one the file gives
             for r in 0..<set.count {
@@ -136,16 +110,15 @@ extension PipelineRunner {
                 if spec.split.method == .column, Splitter.partName(set.splitTags[r]) != split.parts[r] { moved += 1 }
             }
             let outputs = [
-                try store.write(StageCodecs.encode(split), to: RunPath.splitParts),
-                try store.writeJSON(SplitSummary(counts: counts, moved: spec.split.method == .column ? moved : nil),
-                                    to: RunPath.splitSummary),
+                try store.write(StageCodecs.encode(split), to: RunFolder.Path.splitParts),
+                try store.write(SplitSummary(counts: counts, moved: spec.split.method == .column ? moved : nil), as: .splitSummary),
             ]
             return (outputs, try splitNotes())
         }
     }
 
     func splitNotes() throws -> [String] {
-        let summary = try store.readJSON(SplitSummary.self, from: RunPath.splitSummary)
+        let summary = try folder.read(.splitSummary)
         let c = summary.counts
         let notes = ["train", "valid", "test"].map { part in
             let buckets = c[part] ?? [:]
@@ -155,12 +128,6 @@ extension PipelineRunner {
         }
         guard let moved = summary.moved, moved > 0 else { return notes }
         return notes + ["\(moved) rows moved from the split column's parts (cold items and users held out)"]
-    }
-
-    func dataSplit() throws -> DataSplit {
-        if let s = splitMemo { return s }
-        splitMemo = try StageCodecs.decodeSplit(store.url(RunPath.splitParts))
-        return splitMemo!
     }
 
     func fileHash(_ url: URL) throws -> String {

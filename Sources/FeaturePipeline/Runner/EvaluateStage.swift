@@ -11,8 +11,8 @@ extension PipelineRunner {
         key.add("seed", String(spec.seed))
         for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
         return try stage("evaluate", key: key.finalize(), notes: { try evaluateNotes() }) {
-            let (model, description) = try trainedModel()
-            let set = try ratings(), split = try trainingSplit()
+            let (model, description) = try folder.trainedModel(spec: spec)
+            let set = try folder.ratings(), split = try folder.trainingSplit()
             let range = description.ratingRange[0]...description.ratingRange[1]
             var evaluator = Evaluator(set: set, split: split, part: .test, options: spec.evaluate)
             evaluator.threads = options.threads
@@ -61,17 +61,17 @@ extension PipelineRunner {
                 }
             }
             let validEvaluator = Evaluator(set: set, split: split, part: .valid, options: spec.evaluate)
-            let history = try store.readJSON(TrainSummary.self, from: RunPath.trainSummary).history
+            let history = try folder.read(.trainSummary).history
             let document = MetricsDocument(
                 test: test, valid: validEvaluator.evaluate(predictor: implicit ? nil : fused, ranker: nil), ablation: ablation,
                 relevanceThreshold: Double(evaluator.threshold), epochs: history.epochs, bestEpoch: history.bestEpoch)
-            let outputs = [try store.writeJSON(document, to: RunPath.evaluateMetrics)]
+            let outputs = [try store.write(document, as: .evaluateMetrics)]
             return (outputs, try evaluateNotes())
         }
     }
 
     func evaluateNotes() throws -> [String] {
-        let d = try store.readJSON(MetricsDocument.self, from: RunPath.evaluateMetrics)
+        let d = try folder.read(.evaluateMetrics)
         let names = ["fused"] + d.test.keys.filter { $0 != "fused" }.sorted()
         let ndcg = "ndcg@\(spec.evaluate.k.first ?? 10)"
         return names.compactMap { name in

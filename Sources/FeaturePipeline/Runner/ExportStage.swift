@@ -19,13 +19,13 @@ extension PipelineRunner {
         key.add("outputs", spec.resolvedSection("outputs"))
         for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
         return try stage("export", key: key.finalize(), notes: { exportNotes() }) {
-            let (model, description) = try trainedModel()
+            let (model, description) = try folder.trainedModel(spec: spec)
             var outputs: [String] = []
             let vectors = model.itemVectors()
             let ids = description.itemIds
             if spec.outputs.embeddings.contains(.npy) {
-                outputs.append(try store.write(NumpyFile.encode(vectors), to: "item_embeddings.npy"))
-                outputs.append(try store.write(Data((ids.joined(separator: "\n") + "\n").utf8), to: "item_ids.txt"))
+                outputs.append(try store.write(NumpyFile.encode(vectors), to: RunFolder.Path.itemEmbeddingsNumpy))
+                outputs.append(try store.write(Data((ids.joined(separator: "\n") + "\n").utf8), to: RunFolder.Path.itemIds))
             }
             if spec.outputs.embeddings.contains(.safetensors) {
                 var entries = [Safetensors.Entry(name: "item_embeddings", tensor: vectors)]
@@ -37,23 +37,23 @@ extension PipelineRunner {
                 }
                 let metadata = ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-embeddings-1",
                                 "item_dim": String(model.dimension)]
-                outputs.append(try store.write(Safetensors.encode(entries, metadata: metadata), to: "item_embeddings.safetensors"))
+                outputs.append(try store.write(Safetensors.encode(entries, metadata: metadata), to: RunFolder.Path.itemEmbeddings))
             }
             if spec.outputs.sparseText, spec.features.text != nil {
-                outputs.append(try store.write(try sparseTextFile(ids), to: "item_text_tfidf.safetensors"))
+                outputs.append(try store.write(try sparseTextFile(ids), to: RunFolder.Path.itemTextTFIDF))
             }
-            outputs.append(try store.write(try modelFile(model), to: "model.safetensors"))
-            outputs.append(try store.writeJSON(description, to: "model.json"))
-            outputs.append(try store.write(Data(contentsOf: store.url(RunPath.evaluateMetrics)), to: "metrics.json"))
-            outputs.append(try store.write(try errorLines(), to: "errors.jsonl"))
-            outputs.append(try store.write(Data(contentsOf: store.url(RunPath.preprocessDroppedRows)), to: "dropped_rows.jsonl"))
-            outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: "pipeline.resolved.yaml"))
+            outputs.append(try store.write(try modelFile(model), to: RunFolder.Path.modelWeights))
+            outputs.append(try store.write(description, as: .modelDescription))
+            outputs.append(try store.write(folder.bytes(RunFolder.Path.evaluateMetrics), to: RunFolder.Path.metrics))
+            outputs.append(try store.write(folder.extractErrorLines(), to: RunFolder.Path.errors))
+            outputs.append(try store.write(folder.bytes(RunFolder.Path.preprocessDroppedRows), to: RunFolder.Path.droppedRows))
+            outputs.append(try store.write(Data(spec.resolvedYAML.utf8), to: RunFolder.Path.resolvedSpec))
             let manifest = RunManifest(pipeline: spec.name, pipelineFile: spec.file.path, seed: spec.seed, artifacts: try outputs.reduce(into: [:]) { m, path in
                 let file = store.url(path)
                 m[path] = .init(bytes: (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0,
                                 sha256: try ContentHash.hex(fileAt: file))
             })
-            outputs.append(try store.writeJSON(manifest, to: "manifest.json"))
+            outputs.append(try store.write(manifest, as: .manifest))
             return (outputs, exportNotes())
         }
     }
@@ -93,14 +93,9 @@ extension PipelineRunner {
     /// The items' TF-IDF rows as CSR arrays (`indptr`, `indices`, `data`, `shape`, `missing`):
     /// `scipy.sparse.csr_matrix((data, indices, indptr), shape=shape)` reads them.
     func sparseTextFile(_ ids: [String]) throws -> Data {
-        let entries = try features().entries.filter { $0.name.hasPrefix("text.") }.map { e in
+        let entries = try folder.features().entries.filter { $0.name.hasPrefix("text.") }.map { e in
             Safetensors.Entry(name: String(e.name.dropFirst("text.".count)), dtype: e.dtype, shape: e.shape, bytes: e.bytes)
         }
         return Safetensors.encode(entries, metadata: ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-tfidf-csr-1"])
-    }
-
-    func errorLines() throws -> Data {
-        let url = store.url(RunPath.extractErrors)
-        return (try? Data(contentsOf: url)) ?? Data()
     }
 }

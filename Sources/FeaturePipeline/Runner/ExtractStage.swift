@@ -11,32 +11,31 @@ extension PipelineRunner {
     func extractStage(_ load: ArtifactStore.Record, _ split: ArtifactStore.Record) throws -> ArtifactStore.Record {
         var key = StageKey("extract")
         key.add("features", spec.resolvedSection("features"))
-        key.add("catalog", try load.hash(of: RunPath.loadCatalog))
+        key.add("catalog", try load.hash(of: RunFolder.Path.loadCatalog))
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
-            let set = try ratings(), split = try dataSplit()
+            let set = try folder.ratings(), split = try folder.split()
             let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
             let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
-                spec: spec, threads: options.threads, cache: ItemCache(root: store.cacheDirectory), progress: progress))
-            var source = CatalogChunks(try catalog())
+                spec: spec, threads: options.threads, cache: ItemCache(root: folder.cacheDirectory), progress: progress))
+            var source = CatalogChunks(try folder.catalog())
             let states = try engine.fitStates(&source, fit: trainItems.contains, given: [:])
             var features = ItemFeatureSet()
             try engine.extract(&source, states: states) { _, _, all in features = all }
             let outputs = [
-                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunPath.extractFeatures),
-                try store.write(features.errorLines, to: RunPath.extractErrors),
-                try store.writeJSON(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
-                                    to: RunPath.extractSummary),
-                try store.writeJSON(ModalityStates.File(ModalityStates.stored(states, spec.features.modalities)),
-                                    to: RunPath.extractStates),
+                try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunFolder.Path.extractFeatures),
+                try store.write(features.errorLines, to: RunFolder.Path.extractErrors),
+                try store.write(ExtractSummary(modalities: features.modalities, skippedItems: features.skippedItems),
+                                as: .extractSummary),
+                try store.write(ModalityStates.File(ModalityStates.stored(states, spec.features.modalities)), as: .extractStates),
             ]
             return (outputs, try extractNotes())
         }
     }
 
     func extractNotes() throws -> [String] {
-        let s = try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary)
+        let s = try folder.read(.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
             var text = spec.features.modalities.first { $0.name == name }?.note(m) ?? "\(name): \(m.extracted) extracted"
@@ -53,7 +52,7 @@ extension PipelineRunner {
     /// A hash of every referenced media file's bytes, so that a changed file changes the key
     /// while touched timestamps do not.
     func mediaFingerprint() throws -> String {
-        let catalog = try self.catalog()
+        let catalog = try folder.catalog()
         var h = ContentHash()
         for column in spec.features.modalities.compactMap(\.mediaColumn) {
             guard let c = catalog.columnIndex(column) else { continue }
@@ -64,20 +63,5 @@ extension PipelineRunner {
             }
         }
         return h.finalize()
-    }
-
-    /// Items set aside by `on_error: skip`, as catalog indices.
-    func skippedItems() throws -> Set<Int32> {
-        let url = store.url(RunPath.extractSummary)
-        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        let ids = Set(try store.readJSON(ExtractSummary.self, from: RunPath.extractSummary).skippedItems)
-        return Set(try catalog().ids.indices.filter { ids.contains(try catalog().ids[$0]) }.map(Int32.init))
-    }
-
-    /// The extract stage's features, read back.
-    func features() throws -> Safetensors.File {
-        if let f = featuresMemo { return f }
-        featuresMemo = try Safetensors.read(store.url(RunPath.extractFeatures))
-        return featuresMemo!
     }
 }

@@ -15,30 +15,22 @@ public struct RunOptions: Sendable {
 /// Runs load → preprocess → split → extract → train → evaluate → export.
 ///
 /// Each stage's key hashes the tool version, its configuration sections and the hashes of the
-/// artifacts it reads; a stage whose key matches a complete record is skipped and its outputs
-/// are read back from disk only when a later stage needs them.
+/// artifacts it reads; a stage whose key matches a complete record is skipped. Stages write
+/// through `store` and read earlier stages' outputs through `folder`, which keeps what a stage
+/// produced and reads back from disk only what skipped stages left there.
 public final class PipelineRunner {
     let spec: PipelineSpec
     let store: ArtifactStore
+    let folder: RunFolder
     let options: RunOptions
     let logger = Logger(label: "pipeline")
     let progress: ProgressReporter
     var reports: [StageReport] = []
 
-    // Stage outputs, kept once produced or read back.
-    var catalogMemo: Catalog?
-    /// The users file's table once read (`.read(nil)`: the pipeline has none).
-    var usersMemo: UsersTable = .notRead
-    var logMemo: InteractionLog?
-    var ratingsMemo: RatingSet?
-    var splitMemo: DataSplit?
-    var modelMemo: (FusionModel, ModelDescription)?
-    var featuresMemo: Safetensors.File?
-
-    /// `root` overrides the spec's outputs.dir (reading a run folder that was moved).
-    public init(spec: PipelineSpec, options: RunOptions, root: URL? = nil) {
+    public init(spec: PipelineSpec, options: RunOptions) {
         self.spec = spec
-        self.store = ArtifactStore(root: root ?? spec.outputs.directory)
+        self.store = ArtifactStore(root: spec.outputs.directory)
+        self.folder = RunFolder(root: store.root, modalities: spec.features.registry)
         self.options = options
         self.progress = .automatic(quiet: options.quiet)
     }
@@ -58,7 +50,7 @@ public final class PipelineRunner {
             }
             return summary
         } catch {
-            setState(.failed, stage: RunState.read(store.root)?.stage)
+            setState(.failed, stage: folder.state?.stage)
             throw error
         }
     }
@@ -80,7 +72,7 @@ public final class PipelineRunner {
         let failures = try completeFailures()
         let summary = RunSummary(pipeline: spec.name, runDirectory: store.root.path, stages: reports,
                                  failures: failures.isEmpty ? nil : failures)
-        try store.writeJSON(summary, to: "summary.json")
+        try store.write(summary, as: .summary)
         return summary
     }
 
@@ -104,10 +96,4 @@ public final class PipelineRunner {
         reports.append(StageReport(stage: name, status: .ran, seconds: seconds, notes: result.notes))
         return record
     }
-}
-
-/// Whether the optional users table was read yet, and what it held (a pipeline may have none).
-enum UsersTable {
-    case notRead
-    case read(Catalog?)
 }

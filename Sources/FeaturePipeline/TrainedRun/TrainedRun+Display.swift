@@ -5,16 +5,16 @@ import TensorCore
 /// What `recommend` and `similar` show beside each item id, and which rated items count as seen.
 extension TrainedRun {
     /// The items file's columns, for `--show` (the run's copy of the catalog, stages/load).
-    public var itemColumns: [String] { (try? runner.catalog().columns) ?? [] }
+    public var itemColumns: [String] { (try? folder.catalog().columns) ?? [] }
 
     /// `--show`'s default: the first text field, when the pipeline has text.
-    public var defaultShowColumns: [String] { runner.spec.features.text?.options.fields.first.map { [$0.name] } ?? [] }
+    public var defaultShowColumns: [String] { spec.features.text?.options.fields.first.map { [$0.name] } ?? [] }
 
     /// The values of `columns` for each of `items` (from `other` when given, else the run's
     /// catalog), in column order; an unknown column is an error listing the columns there are.
     public func show(_ columns: [String], items: [String], from other: Catalog? = nil) throws -> [[String: String]] {
         guard !columns.isEmpty else { return items.map { _ in [:] } }
-        let catalog = try other ?? runner.catalog()
+        let catalog = try other ?? folder.catalog()
         let indices = try columns.map { name in
             guard let c = catalog.columnIndex(name) else {
                 throw PipelineError(what: "cannot show '\(name)': the items have no such column",

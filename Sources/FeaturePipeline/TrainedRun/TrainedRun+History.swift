@@ -6,7 +6,7 @@ import TensorCore
 extension TrainedRun {
     /// The interactions file's item and rating column names, which a history file may reuse.
     public var interactionColumns: (item: String, rating: String) {
-        (runner.spec.data.interactions.item, runner.spec.data.interactions.rating)
+        (spec.data.interactions.item, spec.data.interactions.rating)
     }
 
     /// Reads a history table (CSV, TSV or JSON Lines): the item column is the run's item column,

@@ -5,8 +5,9 @@ import TensorCore
 /// A finished run read back from its folder, for `predict`, `recommend` and `extract --model`.
 public final class TrainedRun {
     public let directory: URL
-    let runner: PipelineRunner
-    var spec: PipelineSpec { runner.spec }
+    let folder: RunFolder
+    /// The pipeline the run came from (its pipeline.resolved.yaml).
+    let spec: PipelineSpec
     let model: FusionModel
     let description: ModelDescription
     let set: RatingSet
@@ -21,11 +22,9 @@ public final class TrainedRun {
     /// `modalities`: the types the run's pipeline file is read with.
     init(directory: URL, modalities: ModalityRegistry) throws {
         self.directory = directory
-        let manifestURL = directory.appendingPathComponent("manifest.json")
-        let state = RunState.describe(directory)
-        guard let data = try? Data(contentsOf: manifestURL),
-            let manifest = try? JSONDecoder().decode(RunManifest.self, from: data)
-        else {
+        folder = RunFolder(root: directory, modalities: modalities)
+        let state = folder.stateDescription
+        guard let manifest = try? folder.read(.manifest) else {
             if let state {
                 throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
                                     hint: "predictions need a run that reached its export stage once")
@@ -33,13 +32,11 @@ public final class TrainedRun {
             throw PipelineError(what: "\(directory.path) is not a finished run (no readable manifest.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
-        let yaml = try String(contentsOf: directory.appendingPathComponent("pipeline.resolved.yaml"), encoding: .utf8)
-        let spec = try PipelineSpec.parse(yaml, file: URL(fileURLWithPath: manifest.pipelineFile), modalities: modalities)
-        runner = PipelineRunner(spec: spec, options: RunOptions(), root: directory)
+        spec = try folder.resolvedSpec(manifest)
         do {
-            (model, description) = try runner.trainedModel()
-            set = try runner.ratings()
-            split = try runner.dataSplit()
+            (model, description) = try folder.trainedModel(spec: spec)
+            set = try folder.ratings()
+            split = try folder.split()
         } catch {
             let cause = Terminal.describe(error)
             if let state {
@@ -105,10 +102,10 @@ public final class TrainedRun {
 
     /// This run's item encoders, with its trained weights, over another catalog's features.
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
-        var spec = runner.spec
+        var spec = self.spec
         spec.data = data
         let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
-            spec: spec, threads: 1, cache: ItemCache(root: directory.appendingPathComponent("cache")),
+            spec: spec, threads: 1, cache: ItemCache(root: folder.cacheDirectory),
             progress: ProgressReporter(style: .quiet)))
         let fitted = description.fitted(spec)
         var source = CatalogChunks(catalog)

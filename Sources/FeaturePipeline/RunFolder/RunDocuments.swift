@@ -2,8 +2,7 @@ import Foundation
 import Recommender
 
 // The JSON documents a run folder holds besides its tensors: stage summaries, metrics.json and
-// manifest.json. Top-level types, so the report, `inspect` and TrainedRun read them without
-// going through the runner.
+// manifest.json (RunFolder.Document names where each lives).
 
 struct LoadSummary: Codable { var report: LoadReport }
 struct SplitSummary: Codable {
@@ -27,6 +26,11 @@ struct ExtractSummary: Codable {
     var skippedItems: [String] = []
 
     enum CodingKeys: String, CodingKey { case modalities, skippedItems = "skipped_items" }
+}
+
+struct TrainSummary: Codable {
+    var history: TrainingHistory
+    var parameters: Int
 }
 
 struct MetricsDocument: Codable {

@@ -2,7 +2,7 @@ import Foundation
 import TensorCore
 
 /// Whole-folder checks of a run folder, for the crash-safety tests.
-enum RunFolder {
+enum RunFolderChecks {
     /// Files that describe the last invocation rather than the run's results (what ran, what
     /// resumed, how long it took), and the train stage's key, which hashes its inputs' records.
     static let perInvocation: Set<String> = ["summary.json", "report.html", "stages/train/checkpoint/key.txt", "run_state.json"]
