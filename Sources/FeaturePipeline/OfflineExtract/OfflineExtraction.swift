@@ -116,7 +116,8 @@ public struct OfflineExtraction {
             if let images = encoder as? ImageEncoder, threads > 1, rows.count >= 4 * threads {
                 let step = (rows.count / threads + 1) & ~1
                 let parts = stride(from: 0, to: rows.count, by: step).map { Array(rows[$0..<min(rows.count, $0 + step)]) }
-                let outputs = parallelMap(count: parts.count, threads: threads) { images.infer(parts[$0]) }  // infer is pure
+                let frozen = images.frozen()  // a Sendable snapshot the threads share
+                let outputs = parallelMap(count: parts.count, threads: threads) { frozen.infer(parts[$0]) }
                 encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
             } else {
                 encoded = encoder.infer(rows)
