@@ -110,6 +110,7 @@ public struct AudioOptionsError: Error, CustomStringConvertible, Equatable {
 }
 
 /// FFT plans and buffers lent to one caller at a time; grows to the number of concurrent callers.
+// @unchecked: `idle` is only read and written under `lock`, and a transform taken out is used by one caller.
 final class TransformPool: @unchecked Sendable {
     private let options: AudioOptions
     private let lock = NSLock()

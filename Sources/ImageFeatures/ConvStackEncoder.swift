@@ -11,9 +11,9 @@ import TensorCore
 /// Shapes: input (N, H, W, 3) normalised NHWC pixels → output (N, outputDimension). Weights are
 /// drawn from `rng` in layer order (conv weight, conv bias, …, projection), PyTorch's default
 /// bounds. `forward`/`backward` train it end to end inside the fused model (gradients accumulate
-/// into `parameters`); `infer` does not mutate the encoder, so frozen extraction may call it from
-/// several threads at once.
-public final class ConvStackEncoder: Layer, @unchecked Sendable {
+/// into `parameters`), so the encoder belongs to one thread; `frozen()` is the inference snapshot
+/// (`ConvStackInference`) that frozen extraction shares between threads.
+public final class ConvStackEncoder: Layer {
     public let convolutions: [Conv2d]
     public let pools: [MaxPool2d?]
     public let globalPool = GlobalAvgPool2d()
@@ -68,59 +68,7 @@ public final class ConvStackEncoder: Layer, @unchecked Sendable {
         return g
     }
 
-    /// Images per pass through the stack in `infer`: small groups keep every activation in L2
-    /// (measured: 1 image per pass costs less CPU per image than 16 or 64).
-    static let inferenceGroup = 2
-    /// Workspaces kept for reuse: one per thread that is inferring, at most a few.
-    private let workspaces = WorkspacePool()
-
-    public func infer(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4 && input.shape[3] == 3, "ConvStackEncoder expects NHWC input (N, H, W, 3), got \(input.shape)")
-        let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
-        let group = ConvStackEncoder.inferenceGroup, channels = convolutions.last!.outputChannels
-        let workspace = workspaces.take(height: h, width: w) ?? ConvStackWorkspace(self, height: h, width: w, images: group)
-        defer { workspaces.give(workspace) }
-        workspace.scratch.loadWeights()   // the weights may have been trained since the workspace was last used
-        let pooled = [Float](unsafeUninitializedCapacity: n * channels) { out, initialized in
-            input.withUnsafeBufferPointer { x in
-                for first in Swift.stride(from: 0, to: n, by: group) {
-                    let count = min(group, n - first)
-                    inferGroup(x.baseAddress! + first * h * w * 3, images: count, workspace, into: out.baseAddress! + first * channels)
-                }
-            }
-            initialized = n * channels
-        }
-        let features = Tensor(shape: [n, channels], storage: pooled)
-        return projection?.infer(features) ?? features
-    }
-
-    /// `images` images at `x` through every layer and the global average, into `out` (images × channels).
-    private func inferGroup(_ x: UnsafePointer<Float>, images: Int, _ workspace: ConvStackWorkspace,
-                            into out: UnsafeMutablePointer<Float>) {
-        var (current, h, w) = (x, workspace.height, workspace.width)
-        for (conv, pool) in zip(convolutions, pools) {
-            let convolved = workspace.buffer(after: current)
-            conv.convolve(current, images: images, height: h, width: w, into: convolved, scratch: workspace.scratch)
-            (h, w) = conv.outputSize(height: h, width: w)
-            let c = conv.outputChannels
-            withBias(of: conv) { b in
-                if let pool {
-                    let next = workspace.buffer(after: convolved)
-                    pool.infer(convolved, images: images, height: h, width: w, channels: c, addingBias: b, relu: true, into: next)
-                    (h, w) = pool.outputSize(height: h, width: w)
-                    current = UnsafePointer(next)
-                } else {
-                    Kernels.addBias(b, relu: true, rows: images * h * w, columns: c, to: convolved)
-                    current = UnsafePointer(convolved)
-                }
-            }
-        }
-        GlobalAvgPool2d.average(current, images: images, pixels: h * w, channels: convolutions.last!.outputChannels, into: out)
-    }
-
-    private func withBias(of conv: Conv2d, _ body: (UnsafePointer<Float>?) -> Void) {
-        if let bias = conv.bias { bias.value.withUnsafeBufferPointer { body($0.baseAddress!) } } else { body(nil) }
-    }
+    public func frozen() -> ConvStackInference { ConvStackInference(self) }
 
     private func relu(_ x: inout Tensor) {
         x.withUnsafeMutableBufferPointer { p in Kernels.reluInPlace(p.count, p.baseAddress!) }

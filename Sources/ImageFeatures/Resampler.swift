@@ -207,6 +207,7 @@ extension Resampler.Coefficients {
     private struct Key: Hashable { let inSize: Int, outSize: Int, filter: ResizeFilter }
     /// A catalog's images come in a few sizes; their weights are computed once (a few µs each).
     /// NSLock rather than Synchronization's Mutex: ThreadSanitizer sees pthread locks, not futexes.
+    // @unchecked: `table` is only read and written under `lock`.
     private final class Cache: @unchecked Sendable {
         let lock = NSLock()
         var table: [Key: Resampler.Coefficients] = [:]

@@ -23,7 +23,7 @@ import TensorCore
 /// above: decaying untouched rows would cost the table size per step.
 ///
 /// Bias-correction factors are computed in Double, as PyTorch computes them in Python floats.
-public final class Adam: Optimizer, @unchecked Sendable {
+public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
     public let betas: (Float, Float)

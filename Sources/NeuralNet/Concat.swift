@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// Shapes: parts (N, D₀), (N, D₁), … → output (N, D₀ + D₁ + …); backward: dY (N, Σ Dᵢ) → the parts'
 /// gradients (N, Dᵢ), in order. Same as `torch.cat(parts, dim=1)`. No parameters.
-public final class Concat: @unchecked Sendable {
+public final class Concat {
     private var cachedWidths: [Int] = []
 
     public init() {}

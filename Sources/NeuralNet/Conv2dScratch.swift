@@ -1,4 +1,4 @@
-/// Working memory of `Conv2d` layers at given input sizes: one im2col buffer that the layers share
+/// Working memory of frozen `Conv2d` layers at given input sizes: one im2col buffer that the layers share
 /// and, per layer, a zero-bordered copy of one image (its border is zeroed once, here, and never
 /// written again).
 ///
@@ -8,13 +8,13 @@
 public final class Conv2dScratch {
     struct Entry {
         /// Held, not just identified: a freed layer's address could be reused by another.
-        let layer: Conv2d
+        let layer: Conv2d.Frozen
         let height: Int, width: Int
         /// Images per im2col chunk: as many as keep the buffer near `Conv2d.chunkElements` floats.
         let chunk: Int
         let padded: UnsafeMutablePointer<Float>
         /// The weights laid out tap-major for the direct kernel when this layer uses it, else nil:
-        /// a copy, made at init and by `loadWeights()`.
+        /// a copy made at init (a frozen layer's weights never change).
         let taps: UnsafeMutablePointer<Float>?
     }
 
@@ -23,7 +23,7 @@ public final class Conv2dScratch {
 
     /// Scratch for each layer on inputs of its height × width, in calls of up to `images` images.
     /// `directKernel: false` keeps every layer on im2col + sgemm (tests compare the two).
-    public init(layers: [(conv: Conv2d, height: Int, width: Int)], images: Int, directKernel: Bool = true) {
+    public init(layers: [(conv: Conv2d.Frozen, height: Int, width: Int)], images: Int, directKernel: Bool = true) {
         var entries: [Entry] = [], colsCount = 0
         for (conv, height, width) in layers {
             let (ho, wo) = conv.outputSize(height: height, width: width)
@@ -34,22 +34,16 @@ public final class Conv2dScratch {
             let paddedCount = (height + 2 * conv.padding) * (width + 2 * conv.padding) * conv.inputChannels
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: paddedCount)
             padded.initialize(repeating: 0, count: paddedCount)
-            let taps = directKernel && conv.suitsDirectKernel ? UnsafeMutablePointer<Float>.allocate(capacity: conv.weight.value.count) : nil
+            let taps = directKernel && conv.suitsDirectKernel ? UnsafeMutablePointer<Float>.allocate(capacity: conv.weight.count) : nil
+            if let taps { conv.layOutTaps(into: taps) }
             entries.append(Entry(layer: conv, height: height, width: width, chunk: chunk, padded: padded, taps: taps))
         }
         self.entries = entries
         cols = .allocate(capacity: colsCount)
-        loadWeights()
-    }
-
-    /// Copies the layers' current weights into the direct kernel's layout: once per batch of
-    /// images rather than once per call. Needed after the weights change (a training step).
-    public func loadWeights() {
-        for entry in entries { if let taps = entry.taps { entry.layer.layOutTaps(into: taps) } }
     }
 
     /// Scratch for one layer.
-    public convenience init(_ conv: Conv2d, height: Int, width: Int, images: Int, directKernel: Bool = true) {
+    public convenience init(_ conv: Conv2d.Frozen, height: Int, width: Int, images: Int, directKernel: Bool = true) {
         self.init(layers: [(conv, height, width)], images: images, directKernel: directKernel)
     }
 
@@ -59,7 +53,7 @@ public final class Conv2dScratch {
     }
 
     /// The entry made for `conv` at height × width.
-    func entry(_ conv: Conv2d, height: Int, width: Int) -> Entry {
+    func entry(_ conv: Conv2d.Frozen, height: Int, width: Int) -> Entry {
         guard let entry = entries.first(where: { $0.layer === conv && $0.height == height && $0.width == width })
         else { preconditionFailure("Conv2dScratch: not made for this layer at \(height)×\(width)") }
         return entry

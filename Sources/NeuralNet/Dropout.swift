@@ -10,7 +10,7 @@ import TensorCore
 /// Determinism and resuming: the mask of the t-th training batch (t = `batchesSeen`, counting from
 /// 0) is drawn from `SeededGenerator(seed: seed ^ mix(t))`, so it depends only on the seed and t.
 /// Save `batchesSeen` in a checkpoint and restore it to continue with the same masks.
-public final class Dropout: Layer, @unchecked Sendable {
+public final class Dropout: Layer {
     public let p: Float
     public let seed: UInt64
     /// Training batches drawn so far (the t of the next mask).
@@ -32,7 +32,13 @@ public final class Dropout: Layer, @unchecked Sendable {
         return out
     }
 
-    public func infer(_ input: Tensor) -> Tensor { input }
+    public func frozen() -> Frozen { Frozen() }
+
+    /// Dropout in evaluation mode: the identity.
+    public struct Frozen: FrozenLayer {
+        public init() {}
+        public func infer(_ input: Tensor) -> Tensor { input }
+    }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         precondition(gradOutput.count == mask.count, "Dropout.backward: gradOutput \(gradOutput.shape) does not match the last forward (\(mask.count) elements)")

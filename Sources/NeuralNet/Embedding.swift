@@ -8,7 +8,7 @@ import TensorCore
 /// With `sparse: true` (the default, as `torch.nn.Embedding(sparse=True)`) the table is a row-sparse
 /// `Parameter`: backward marks the rows it wrote, so `zeroGrad()` and the optimizers cost what the
 /// batch touched, not the table size. With `sparse: false` it is dense (every row is stepped).
-public final class Embedding: @unchecked Sendable {
+public final class Embedding {
     public let count: Int
     public let dimension: Int
     public let table: Parameter

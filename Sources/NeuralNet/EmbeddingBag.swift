@@ -15,7 +15,7 @@ import TensorCore
 ///
 /// This is the text encoder and the user-history pooling of the rating model, so both passes run
 /// on raw pointers, one row at a time, with no allocation per bag.
-public final class EmbeddingBag: @unchecked Sendable {
+public final class EmbeddingBag {
     public enum Mode: String, Sendable, CaseIterable {
         case sum, mean, weightedSum
     }

@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// Shapes: input (N, H, W, C) → output (N, C); y[n, c] = (1 / HW) Σ_{h,w} x[n, h, w, c]
 /// (`torch.mean(x, dim=(2, 3))` in NCHW). Backward: dX[n, h, w, c] = dY[n, c] / HW.
-public final class GlobalAvgPool2d: Layer, @unchecked Sendable {
+public final class GlobalAvgPool2d: Layer {
     private var cachedShape: [Int] = []
 
     public init() {}
@@ -28,16 +28,23 @@ public final class GlobalAvgPool2d: Layer, @unchecked Sendable {
         }
     }
 
-    public func infer(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4, "GlobalAvgPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
-        let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
-        var out = Tensor(shape: [n, c])
-        input.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
-                GlobalAvgPool2d.average(x.baseAddress!, images: n, pixels: hw, channels: c, into: y.baseAddress!)
+    public func frozen() -> Frozen { Frozen() }
+
+    /// The pooling in evaluation mode (it has nothing to freeze).
+    public struct Frozen: FrozenLayer {
+        public init() {}
+
+        public func infer(_ input: Tensor) -> Tensor {
+            precondition(input.rank == 4, "GlobalAvgPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
+            let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
+            var out = Tensor(shape: [n, c])
+            input.withUnsafeBufferPointer { x in
+                out.withUnsafeMutableBufferPointer { y in
+                    GlobalAvgPool2d.average(x.baseAddress!, images: n, pixels: hw, channels: c, into: y.baseAddress!)
+                }
             }
+            return out
         }
-        return out
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

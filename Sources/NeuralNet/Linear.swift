@@ -6,7 +6,7 @@ import TensorCore
 /// → output (N, outFeatures). Same layout and default initialisation as `torch.nn.Linear`.
 /// Backward: dW += dYᵀ·X, db += Σₙ dY, dX = dY·W. All four products (with the forward's) run through
 /// `BLAS.gemm`; the bias is the sgemm's starting value in forward and a product with ones in backward.
-public final class Linear: Layer, @unchecked Sendable {
+public final class Linear: Layer {
     public let inFeatures: Int
     public let outFeatures: Int
     public let weight: Parameter
@@ -34,27 +34,7 @@ public final class Linear: Layer, @unchecked Sendable {
         return infer(input)
     }
 
-    public func infer(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 2 && input.shape[1] == inFeatures,
-                     "Linear(\(inFeatures)→\(outFeatures)) got input \(input.shape)")
-        let n = input.shape[0], outF = outFeatures
-        var out = Tensor(shape: [n, outF])
-        input.withUnsafeBufferPointer { x in
-            weight.value.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { y in
-                    guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = y.baseAddress else { return }
-                    // Start every row from the bias and let sgemm add X·Wᵀ (beta 1): one pass, no
-                    // separate broadcast loop.
-                    bias?.value.withUnsafeBufferPointer { b in
-                        for r in 0..<n { (yp + r * outF).update(from: b.baseAddress!, count: outF) }
-                    }
-                    BLAS.gemm(transA: false, transB: true, m: n, n: outF, k: inFeatures,
-                              a: xp, lda: inFeatures, b: wp, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: yp, ldc: outF)
-                }
-            }
-        }
-        return out
-    }
+    public func frozen() -> Frozen { Frozen(weight: weight.value, bias: bias?.value) }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let input = cachedInput else { preconditionFailure("Linear.backward called before forward") }
@@ -90,6 +70,40 @@ public final class Linear: Layer, @unchecked Sendable {
             }
         }
         return gradInput
+    }
+}
+
+extension Linear {
+    /// The layer with its weights fixed: `y = x · Wᵀ + b` for weight (outFeatures, inFeatures) and
+    /// bias (outFeatures), shapes as `Linear`.
+    public struct Frozen: FrozenLayer {
+        public let weight: Tensor
+        public let bias: Tensor?
+
+        public var inFeatures: Int { weight.shape[1] }
+        public var outFeatures: Int { weight.shape[0] }
+
+        public func infer(_ input: Tensor) -> Tensor {
+            precondition(input.rank == 2 && input.shape[1] == inFeatures,
+                         "Linear(\(inFeatures)→\(outFeatures)) got input \(input.shape)")
+            let n = input.shape[0], inF = inFeatures, outF = outFeatures
+            var out = Tensor(shape: [n, outF])
+            input.withUnsafeBufferPointer { x in
+                weight.withUnsafeBufferPointer { w in
+                    out.withUnsafeMutableBufferPointer { y in
+                        guard let xp = x.baseAddress, let wp = w.baseAddress, let yp = y.baseAddress else { return }
+                        // Start every row from the bias and let sgemm add X·Wᵀ (beta 1): one pass, no
+                        // separate broadcast loop.
+                        bias?.withUnsafeBufferPointer { b in
+                            for r in 0..<n { (yp + r * outF).update(from: b.baseAddress!, count: outF) }
+                        }
+                        BLAS.gemm(transA: false, transB: true, m: n, n: outF, k: inF,
+                                  a: xp, lda: inF, b: wp, ldb: inF, beta: bias == nil ? 0 : 1, c: yp, ldc: outF)
+                    }
+                }
+            }
+            return out
+        }
     }
 }
 

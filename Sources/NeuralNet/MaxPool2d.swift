@@ -6,7 +6,7 @@ import TensorCore
 /// (no padding, floor mode: `torch.nn.MaxPool2d(k, stride)` defaults). Backward sends each output
 /// gradient to the input that won the window, the first maximum in row-major window order (as
 /// PyTorch's CPU kernel).
-public final class MaxPool2d: Layer, @unchecked Sendable {
+public final class MaxPool2d: Layer {
     public let kernelSize: Int
     public let stride: Int
     private var cachedShape: [Int] = []
@@ -22,9 +22,9 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
     public var parameters: [Parameter] { [] }
 
     /// Output size for an input of height × width; 0 where the window does not fit.
-    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
-        (height >= kernelSize ? (height - kernelSize) / stride + 1 : 0, width >= kernelSize ? (width - kernelSize) / stride + 1 : 0)
-    }
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) { frozen().outputSize(height: height, width: width) }
+
+    public func frozen() -> Frozen { Frozen(kernelSize: kernelSize, stride: stride) }
 
     public func forward(_ input: Tensor) -> Tensor {
         var argmax: [Int32] = []
@@ -32,20 +32,6 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
         cachedShape = input.shape
         cachedArgmax = argmax
         return out
-    }
-
-    public func infer(_ input: Tensor) -> Tensor {
-        precondition(input.rank == 4, "MaxPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
-        let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = outputSize(height: h, width: w)
-        precondition(ho > 0 && wo > 0, "MaxPool2d(\(kernelSize)) on \(h)×\(w) gives an empty output")
-        let values = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, initialized in
-            input.withUnsafeBufferPointer { x in
-                infer(x.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: nil, relu: false, into: y.baseAddress!)
-            }
-            initialized = n * ho * wo * c
-        }
-        return Tensor(shape: [n, ho, wo, c], storage: values)
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
@@ -102,6 +88,33 @@ public final class MaxPool2d: Layer, @unchecked Sendable {
 }
 
 extension MaxPool2d {
+    /// The pooling in evaluation mode: the window geometry, no caches.
+    public struct Frozen: FrozenLayer {
+        public let kernelSize: Int
+        public let stride: Int
+
+        /// Output size for an input of height × width; 0 where the window does not fit.
+        public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+            (height >= kernelSize ? (height - kernelSize) / stride + 1 : 0, width >= kernelSize ? (width - kernelSize) / stride + 1 : 0)
+        }
+
+        public func infer(_ input: Tensor) -> Tensor {
+            precondition(input.rank == 4, "MaxPool2d expects NHWC input (N, H, W, C), got \(input.shape)")
+            let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+            let (ho, wo) = outputSize(height: h, width: w)
+            precondition(ho > 0 && wo > 0, "MaxPool2d(\(kernelSize)) on \(h)×\(w) gives an empty output")
+            let values = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, initialized in
+                input.withUnsafeBufferPointer { x in
+                    infer(x.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: nil, relu: false, into: y.baseAddress!)
+                }
+                initialized = n * ho * wo * c
+            }
+            return Tensor(shape: [n, ho, wo, c], storage: values)
+        }
+    }
+}
+
+extension MaxPool2d.Frozen {
     /// Inference on raw NHWC memory: `images` maps of height × width × channels at `x` →
     /// (images, Ho, Wo, channels) at `y`, NaN winning the max as in training. A conv layer's
     /// epilogue folds into it: `bias` (per channel) is added after the max — the same bits as
@@ -153,6 +166,9 @@ extension MaxPool2d {
         b.replacing(with: a, where: (a .> b) .| (a .!= a))
     }
 
+}
+
+extension MaxPool2d {
     /// Naive reference in Double, for tests and gradient checks.
     public enum Reference {
         /// x (N, H, W, C) → (y (N, Ho, Wo, C), argmax flat input index per output).

@@ -1,11 +1,12 @@
 import TensorCore
 
 /// A trainable tensor and its gradient, shared by reference between a layer and its optimizer.
+/// Training state, so not `Sendable`: inference snapshots (`Layer.frozen()`) copy `value` instead.
 ///
 /// Dense parameters accumulate into `grad` everywhere. Row-sparse parameters (embedding tables,
 /// shape (rows, dim)) record which rows a batch touched, so that `zeroGrad()` and the optimizers
 /// cost what the batch touched, not the table size (lazy updates, as `torch.optim.SparseAdam`).
-public final class Parameter: @unchecked Sendable {
+public final class Parameter {
     public let name: String
     public var value: Tensor
     public var grad: Tensor

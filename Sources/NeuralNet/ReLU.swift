@@ -4,7 +4,7 @@ import TensorCore
 ///
 /// Shapes: any → same shape. Backward: dX = dY where y > 0, else 0 (so the gradient at x = 0 is 0,
 /// as in PyTorch). No parameters.
-public final class ReLU: Layer, @unchecked Sendable {
+public final class ReLU: Layer {
     private var cachedOutput: Tensor?
 
     public init() {}
@@ -17,13 +17,20 @@ public final class ReLU: Layer, @unchecked Sendable {
         return out
     }
 
-    public func infer(_ input: Tensor) -> Tensor {
-        var out = input
-        out.withUnsafeMutableBufferPointer { y in
-            guard let yp = y.baseAddress else { return }
-            Kernels.reluInPlace(y.count, yp)
+    public func frozen() -> Frozen { Frozen() }
+
+    /// ReLU in evaluation mode (it has nothing to freeze).
+    public struct Frozen: FrozenLayer {
+        public init() {}
+
+        public func infer(_ input: Tensor) -> Tensor {
+            var out = input
+            out.withUnsafeMutableBufferPointer { y in
+                guard let yp = y.baseAddress else { return }
+                Kernels.reluInPlace(y.count, yp)
+            }
+            return out
         }
-        return out
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {

@@ -7,7 +7,7 @@ import TensorCore
 ///   θ ← θ − η·(g + μ·b) with Nesterov, θ ← θ − η·b otherwise (θ ← θ − η·g when μ = 0).
 /// Row-sparse parameters are updated lazily: the same arithmetic on the touched rows only, so the
 /// momentum and weight decay of untouched rows pause until the row is used again.
-public final class SGD: Optimizer, @unchecked Sendable {
+public final class SGD: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
     public let momentum: Float

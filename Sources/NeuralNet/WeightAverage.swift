@@ -9,7 +9,7 @@ import TensorCore
 /// the averaged weights smooths the noise of the last steps, which matters when the optimum is
 /// reached within a few epochs. The averages are themselves parameters (named "ema.<name>") so a
 /// checkpoint saves and restores them with the rest.
-public final class WeightAverage: @unchecked Sendable {
+public final class WeightAverage {
     public let decay: Float
     public let averages: [Parameter]
     public private(set) var steps = 0

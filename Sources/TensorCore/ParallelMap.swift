@@ -23,11 +23,13 @@ public func parallelMap<T: Sendable>(count: Int, threads: Int, _ body: @Sendable
     return slots.map { $0! }
 }
 
+// @unchecked: each slot is written by the one worker that drew its index, and read after all workers finish.
 private struct SlotBox<T>: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<T?>
 }
 
 /// A shared work index.
+// @unchecked: `value` is only read and written under `lock`.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

@@ -11,8 +11,7 @@ import Foundation
 /// ends with the conventional status 128 + signal. Every file a stage writes is atomic and its
 /// outputs are published together, so stopping at any instant loses at most the stage's work
 /// since its last checkpoint (docs/reliability.md).
-// Sendable: `sources` is filled once in `init`, before any signal handler can run, and only kept alive after.
-final class InterruptHandler: @unchecked Sendable {
+final class InterruptHandler {
     private var sources: [DispatchSourceSignal] = []
 
     init(runFolder: URL, pipelineFile: String) {

@@ -54,27 +54,30 @@ import Testing
         #expect(e1.infer(x).shape == [2, 64])
     }
 
-    /// The pooled workspaces copy the weights for the direct kernel once per `infer` call: a call
-    /// after a training step sees the new weights.
-    @Test func inferSeesWeightsChangedSinceAnEarlierCall() {
+    /// A frozen stack keeps the weights it was made with (its scratch copies them for the direct
+    /// kernel): after a training step, a new snapshot sees the new weights and the old one does not.
+    @Test func snapshotKeepsItsWeightsAndANewOneSeesTrainedWeights() {
         var rng = SeededGenerator(seed: 6)
         let encoder = ConvStackEncoder(options: ImageOptions(size: [24, 24]), rng: &rng)
         let x = Tensor.normal(shape: [3, 24, 24, 3], using: &rng)
-        let before = encoder.infer(x)
+        let old = encoder.frozen()
+        let before = old.infer(x)
         for p in encoder.parameters { p.value = p.value * 1.5 }
         let after = encoder.infer(x)
         #expect(after != before)
+        #expect(old.infer(x) == before)
         #expect(closeness(after.storage, encoder.forward(x).storage, absolute: 1e-6, relative: 1e-6).ok)
     }
 
-    /// Frozen extraction from several threads gives the same bytes as one thread.
-    @Test func inferIsThreadSafe() async {
+    /// Frozen extraction from several threads (one shared snapshot) gives the same bytes as one thread.
+    @Test func frozenInferIsThreadSafe() async {
         var rng = SeededGenerator(seed: 5)
         let encoder = ConvStackEncoder(options: ImageOptions(size: [24, 24]), rng: &rng)
         let inputs = (0..<8).map { _ in Tensor.normal(shape: [2, 24, 24, 3], using: &rng) }
         let sequential = inputs.map { encoder.infer($0) }
+        let frozen = encoder.frozen()
         let parallel = await withTaskGroup(of: (Int, Tensor).self) { group in
-            for (i, x) in inputs.enumerated() { group.addTask { (i, encoder.infer(x)) } }
+            for (i, x) in inputs.enumerated() { group.addTask { (i, frozen.infer(x)) } }
             var out = [Tensor?](repeating: nil, count: inputs.count)
             for await (i, y) in group { out[i] = y }
             return out.map { $0! }

@@ -73,4 +73,20 @@ import Testing
         let x = Tensor(shape: [g.n, g.in], storage: g.x)
         #expect(net.infer(x) == net.forward(x))
     }
+
+    /// `frozen()` is a snapshot: an optimizer step after it leaves its output as it was, and a
+    /// new snapshot computes with the stepped weights (so threads sharing one never see a step).
+    @Test func frozenSnapshotKeepsItsWeightsThroughATrainingStep() throws {
+        let g = try Golden.layers().sequential
+        let (net, _, _) = model(g)
+        let x = Tensor(shape: [g.n, g.in], storage: g.x)
+        let snapshot = net.frozen()
+        let before = snapshot.infer(x)
+        _ = net.forward(x)
+        _ = net.backward(Tensor(shape: [g.n, g.out], storage: g.dy))
+        SGD(parameters: net.parameters, learningRate: 0.1).step()
+        #expect(snapshot.infer(x) == before)
+        #expect(net.frozen().infer(x) != before)
+        #expect(net.frozen().infer(x) == net.forward(x))
+    }
 }

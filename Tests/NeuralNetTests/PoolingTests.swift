@@ -99,7 +99,7 @@ extension MaxPool2dTests {
         let fused = [Float](unsafeUninitializedCapacity: n * ho * wo * c) { y, count in
             x.withUnsafeBufferPointer { xp in
                 bias.withUnsafeBufferPointer { b in
-                    layer.infer(xp.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: b.baseAddress!, relu: true,
+                    layer.frozen().infer(xp.baseAddress!, images: n, height: h, width: w, channels: c, addingBias: b.baseAddress!, relu: true,
                                 into: y.baseAddress!)
                 }
             }

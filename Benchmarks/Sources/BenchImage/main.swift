@@ -41,6 +41,7 @@ let options = ImageOptions()   // 64×64, layers 16/32/64 with 3×3 kernels, poo
 let preprocessor = ImagePreprocessor(options: options)
 var rng = SeededGenerator(seed: 42, stream: "image")
 let encoder = ConvStackEncoder(options: options, rng: &rng)
+let frozenEncoder = encoder.frozen()  // what extraction's threads share
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
@@ -139,7 +140,7 @@ case "conv":
     let count = 1024
     let input = Tensor.normal(shape: [arguments.batch, 64, 64, 3], using: &rng)
     measure("conv stack", count: count) {
-        parallel(count / arguments.batch, threads: arguments.threads) { shard in for _ in shard { _ = encoder.infer(input) } }
+        parallel(count / arguments.batch, threads: arguments.threads) { shard in for _ in shard { _ = frozenEncoder.infer(input) } }
     }
 default:
     let files = try FileManager.default.contentsOfDirectory(atPath: arguments.directory)
@@ -156,7 +157,7 @@ default:
                 let items = first..<min(first + arguments.batch, shard.upperBound)
                 let images = items.map { try! preprocessor.resizedImage(contentsOf: files[$0]) }
                 if decodeOnly { continue }
-                let y = encoder.infer(preprocessor.tensor(images))
+                let y = frozenEncoder.infer(preprocessor.tensor(images))
                 y.withUnsafeBufferPointer { (out.base + first * dimension).update(from: $0.baseAddress!, count: $0.count) }
             }
         }

@@ -5,7 +5,7 @@ import TensorCore
 
 /// The image modality as a feature encoder: each item's cached 8-bit RGB pixels at the target
 /// size, normalised per channel, through the conv stack (NHWC).
-final class ImageEncoder: FeatureEncoder, PartitionedInference, @unchecked Sendable {
+final class ImageEncoder: FeatureEncoder, PartitionedInference {
     let name = ImageModality.name
     /// (items, height, width, 3) bytes, zeros where absent.
     let pixels: [UInt8]
@@ -23,12 +23,22 @@ final class ImageEncoder: FeatureEncoder, PartitionedInference, @unchecked Senda
     var outputDimension: Int { stack.outputDimension }
     var parameters: [Parameter] { stack.parameters }
     func isPresent(_ index: Int) -> Bool { present[index] }
-    func forward(_ indices: [Int]) -> Tensor { stack.forward(batch(indices)) }
+    func forward(_ indices: [Int]) -> Tensor { stack.forward(Self.batch(indices, pixels, preprocessor)) }
     func backward(_ gradOutput: Tensor) { _ = stack.backward(gradOutput) }
-    func infer(_ indices: [Int]) -> Tensor { stack.infer(batch(indices)) }
+    func infer(_ indices: [Int]) -> Tensor { frozen().infer(indices) }
+
+    /// The encoder with its current weights, for inference on several threads at once.
+    func frozen() -> Frozen { Frozen(pixels: pixels, preprocessor: preprocessor, stack: stack.frozen()) }
+
+    struct Frozen: FrozenInference {
+        let pixels: [UInt8]
+        let preprocessor: ImagePreprocessor
+        let stack: ConvStackInference
+        func infer(_ indices: [Int]) -> Tensor { stack.infer(ImageEncoder.batch(indices, pixels, preprocessor)) }
+    }
 
     /// The normalised NHWC batch of `indices`.
-    private func batch(_ indices: [Int]) -> Tensor {
+    private static func batch(_ indices: [Int], _ pixels: [UInt8], _ preprocessor: ImagePreprocessor) -> Tensor {
         let (h, w) = (preprocessor.options.height, preprocessor.options.width)
         let size = h * w * 3
         let images = indices.map { RGBImage(width: w, height: h, pixels: Array(pixels[($0 * size)..<(($0 + 1) * size)])) }
@@ -36,6 +46,14 @@ final class ImageEncoder: FeatureEncoder, PartitionedInference, @unchecked Senda
     }
 }
 
-/// An encoder costly enough that `pipeline extract` splits its rows across threads: its `infer`
-/// must be pure (no state kept between calls), so parts may run at once.
-protocol PartitionedInference: FeatureEncoder, Sendable {}
+/// An encoder costly enough that `pipeline extract` splits its rows across threads, through a
+/// Sendable snapshot of its weights that the threads share.
+protocol PartitionedInference: FeatureEncoder {
+    func frozen() -> Frozen
+    associatedtype Frozen: FrozenInference
+}
+
+/// An encoder's inference with its weights fixed: safe to call from several threads at once.
+protocol FrozenInference: Sendable {
+    func infer(_ indices: [Int]) -> Tensor
+}

@@ -105,7 +105,8 @@ public struct OfflineExtraction {
             if let costly = encoder as? any PartitionedInference, threads > 1, rows.count >= 4 * threads {
                 let step = (rows.count / threads + 1) & ~1
                 let parts = stride(from: 0, to: rows.count, by: step).map { Array(rows[$0..<min(rows.count, $0 + step)]) }
-                let outputs = parallelMap(count: parts.count, threads: threads) { costly.infer(parts[$0]) }
+                let frozen = costly.frozen()  // a Sendable snapshot the threads share
+                let outputs = parallelMap(count: parts.count, threads: threads) { frozen.infer(parts[$0]) }
                 encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
             } else {
                 encoded = encoder.infer(rows)

@@ -6,7 +6,7 @@ import TensorCore
 ///
 /// Shapes: per entity a bag over 0..<vocabularySize; table (vocabularySize, outputDimension) →
 /// output (entities, outputDimension). Entities with an empty bag are reported missing.
-public final class BagEncoder: FeatureEncoder, @unchecked Sendable {
+public final class BagEncoder: FeatureEncoder {
     public let name: String
     /// CSR over entities: entity e holds ids[offsets[e]..<offsets[e + 1]].
     let offsets: [Int]

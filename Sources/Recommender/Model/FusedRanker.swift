@@ -23,7 +23,7 @@ public struct FusedRanker: Ranker {
 
     public let name: String
     public let score: Score
-    let model: FusionModel
+    let scorer: FusionModel.Scorer
     let normalizer: RatingNormalizer
     let userVectors: Tensor
     let itemVectors: Tensor
@@ -42,7 +42,7 @@ public struct FusedRanker: Ranker {
                 masked: Set<String> = [], name: String = "fused") {
         self.name = name
         self.score = score
-        self.model = model
+        scorer = model.scorer()
         self.normalizer = normalizer
         self.userVectors = userVectors
         self.itemVectors = itemVectors
@@ -61,7 +61,7 @@ public struct FusedRanker: Ranker {
     public init(historyOf model: FusionModel, items: [Int], ratings: [Float], normalizer: RatingNormalizer, score: Score) {
         name = "fused"
         self.score = score
-        self.model = model
+        scorer = model.scorer()
         self.normalizer = normalizer
         userVectors = model.userVector(history: items, ratings: ratings)
         itemVectors = model.itemVectors()
@@ -73,23 +73,23 @@ public struct FusedRanker: Ranker {
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
         switch score {
         case .rating:
-            let all = Array(0..<model.itemCount)
+            let all = Array(0..<scorer.itemCount)
             return zip(users, excluded).map { u, exclude in
                 let kept = all.filter { !exclude.contains(Int32($0)) }
                 return TopK.select(items: kept.map(Int32.init), scores: ratings(user: Int(u), items: kept), k: k, ties: ties)
             }
         case .retrieval:
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
+            let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return s.withUnsafeBufferPointer { p in
                 users.indices.map { j in
-                    TopK.select(UnsafeBufferPointer(rebasing: p[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
+                    TopK.select(UnsafeBufferPointer(rebasing: p[(j * scorer.itemCount)..<((j + 1) * scorer.itemCount)]),
                                 k: k, excluded: excluded[j], ties: ties)
                 }
             }
         case .combined(let threshold, let sigma):
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
+            let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return users.indices.map { j in
-                combinedTop(user: Int(users[j]), s: Array(s.storage[(j * model.itemCount)..<((j + 1) * model.itemCount)]),
+                combinedTop(user: Int(users[j]), s: Array(s.storage[(j * scorer.itemCount)..<((j + 1) * scorer.itemCount)]),
                             excluded: excluded[j], k: k, ties: ties, threshold: threshold, sigma: sigma)
             }
         }
@@ -97,7 +97,7 @@ public struct FusedRanker: Ranker {
 
     /// Unclipped predicted ratings of `items` for `user`.
     public func ratings(user: Int, items: [Int]) -> [Float] {
-        let raw = model.score(users: [Int](repeating: user, count: items.count), items: items,
+        let raw = scorer.score(users: [Int](repeating: user, count: items.count), items: items,
                               userVectors: userVectors, itemVectors: itemVectors, coldUser: coldUser)
         return raw.map { normalizer.denormalize($0, user: coldUser ? -1 : user) }
     }
@@ -108,7 +108,7 @@ public struct FusedRanker: Ranker {
         case .rating:
             return ratings(user: user, items: items)
         case .retrieval, .combined:
-            let s = model.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: rankingItemVectors)
+            let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: rankingItemVectors)
             guard case .combined(let threshold, let sigma) = score else { return items.map { s.storage[$0] } }
             return zip(items, ratings(user: user, items: items)).map { i, r in
                 s.storage[i] + Self.logNormalCDF((r - threshold) / sigma)

@@ -83,23 +83,9 @@ extension FusionModel {
         userVector(history: [], ratings: [], forRanking: forRanking)
     }
 
-    /// Predicted (normalised) ratings for pairs, from precomputed vectors. With `coldUser`, every
-    /// pair uses row 0 of `userVectors` and the unknown-user bias.
+    /// Predicted (normalised) ratings for pairs, from precomputed vectors (`Scorer.score`).
     public func score(users: [Int], items: [Int], userVectors: Tensor, itemVectors: Tensor, coldUser: Bool = false) -> [Float] {
-        var result = [Float]()
-        result.reserveCapacity(users.count)
-        let ub = userBias.table.value, ib = itemBias.table.value
-        for start in stride(from: 0, to: users.count, by: Self.chunk) {
-            let end = min(users.count, start + Self.chunk)
-            let us = Array(users[start..<end]), its = Array(items[start..<end])
-            let w = gather(userVectors, us), v = gather(itemVectors, its)
-            let (dot, _, mlp) = interaction(w, v, training: false)
-            for k in 0..<us.count {
-                let userBiasRow = coldUser ? userCount : userRow(us[k])
-                result.append(globalMean + ub.storage[userBiasRow] + ib.storage[itemRow(its[k])] + dot[k] + mlp.storage[k])
-            }
-        }
-        return result
+        scorer().score(users: users, items: items, userVectors: userVectors, itemVectors: itemVectors, coldUser: coldUser)
     }
 }
 
@@ -107,7 +93,7 @@ extension FusionModel {
 /// predictions clipped to the train rating range.
 public struct FusedPredictor: RatingPredictor {
     public let name: String
-    let model: FusionModel
+    let scorer: FusionModel.Scorer
     let normalizer: RatingNormalizer
     let userVectors: Tensor
     let itemVectors: Tensor
@@ -123,7 +109,7 @@ public struct FusedPredictor: RatingPredictor {
     public init(model: FusionModel, normalizer: RatingNormalizer, range: ClosedRange<Float>, userVectors: Tensor,
                 itemVectors: Tensor, name: String = "fused") {
         self.name = name
-        self.model = model
+        scorer = model.scorer()
         self.normalizer = normalizer
         self.range = range
         self.userVectors = userVectors
@@ -132,7 +118,7 @@ public struct FusedPredictor: RatingPredictor {
 
     public func predict(users: [Int32], items: [Int32]) -> [Float] {
         let us = users.map(Int.init), its = items.map(Int.init)
-        let raw = model.score(users: us, items: its, userVectors: userVectors, itemVectors: itemVectors)
+        let raw = scorer.score(users: us, items: its, userVectors: userVectors, itemVectors: itemVectors)
         return zip(us, raw).map { u, p in min(max(normalizer.denormalize(p, user: u), range.lowerBound), range.upperBound) }
     }
 
@@ -165,23 +151,13 @@ extension FusionModel {
 }
 
 extension FusionModel {
-    /// Predicted (normalised) ratings of one user for items of another catalog: `userVector`
-    /// (1, itemDim) is the user's w_u, `itemVectors` those items' v_i, `idRows` their rows of the
-    /// item bias (`idRow(ofItem:)`, or `unknownItemRow`); `userIndex` nil is a user the model
-    /// never saw (the unknown-user bias).
+    /// Predicted (normalised) ratings of one user for items of another catalog (`Scorer.score`).
     public func score(userVector: Tensor, userIndex: Int?, itemVectors: Tensor, idRows: [Int]) -> [Float] {
-        let n = idRows.count
-        let w = gather(userVector, [Int](repeating: 0, count: n))
-        let (dot, _, mlp) = interaction(w, itemVectors, training: false)
-        let bu = userBias.table.value.storage[userIndex.map(userRow) ?? userCount], ib = itemBias.table.value
-        return (0..<n).map { globalMean + bu + ib.storage[idRows[$0]] + dot[$0] + mlp.storage[$0] }
+        scorer().score(userVector: userVector, userIndex: userIndex, itemVectors: itemVectors, idRows: idRows)
     }
 
-    /// The ranking head's scores s_ui of one user (its ranking vector w̃_u, (1, d)) for items of
-    /// another catalog (their ṽ_i and id rows).
+    /// The ranking head's scores of one user for items of another catalog (`Scorer.rankingScores`).
     public func rankingScores(userVector: Tensor, itemVectors: Tensor, idRows: [Int]) -> [Float] {
-        let s = matmul(userVector, itemVectors, transposeB: true)
-        let scale = rankingScale.value.storage[0], c = rankingBias.table.value
-        return idRows.indices.map { scale * s.storage[$0] + c.storage[idRows[$0]] }
+        scorer().rankingScores(userVector: userVector, itemVectors: itemVectors, idRows: idRows)
     }
 }

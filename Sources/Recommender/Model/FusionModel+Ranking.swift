@@ -122,17 +122,8 @@ extension FusionModel {
         return loss / Double(b)
     }
 
-    /// Ranking scores s_ui of every item for each user row of `userVectors`, (users, itemCount),
-    /// from precomputed vectors.
+    /// Ranking scores s_ui of every item for each user row of `userVectors` (`Scorer.rankingScores`).
     public func rankingScores(userVectors w: Tensor, itemVectors v: Tensor) -> Tensor {
-        var s = matmul(w, v, transposeB: true)
-        let n = v.shape[0], scale = rankingScale.value.storage[0]
-        let c = (0..<n).map { rankingBias.table.value.storage[itemRow($0)] }
-        s.withUnsafeMutableBufferPointer { p in
-            for r in 0..<w.shape[0] {
-                for j in 0..<n { p[r * n + j] = scale * p[r * n + j] + c[j] }
-            }
-        }
-        return s
+        scorer().rankingScores(userVectors: w, itemVectors: v)
     }
 }

@@ -163,8 +163,8 @@ extension FusionModel {
         return Bags(offsets: offsets, indices: indices, weights: weighted ? weights : nil)
     }
 
-    /// r̂ − μ − biases for rows (W, V): ⟨w, v⟩ + MLP([w, v, w ⊙ v]).
-    func interaction(_ w: Tensor, _ v: Tensor, training: Bool) -> (dot: [Float], z: Tensor, mlp: Tensor) {
+    /// For rows (W, V): ⟨w, v⟩ and the MLP's input z = [w, v, w ⊙ v]; r̂ − μ − biases = ⟨w, v⟩ + MLP(z).
+    static func pairFeatures(_ w: Tensor, _ v: Tensor) -> (dot: [Float], z: Tensor) {
         let n = w.shape[0], d = w.shape[1]
         var z = Tensor(shape: [n, 3 * d])
         var dot = [Float](repeating: 0, count: n)
@@ -185,7 +185,6 @@ extension FusionModel {
                 }
             }
         }
-        let mlp = training ? head.forward(z) : head.infer(z)
-        return (dot, z, mlp)
+        return (dot, z)
     }
 }

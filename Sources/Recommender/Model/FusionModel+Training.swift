@@ -33,7 +33,8 @@ extension FusionModel {
         let v = gather(vUnique, position)
         let userIn = userInputs(users: users, targets: (items, ratings), mode: .training, rng: &rng)
         let w = userTower.forward(userIn.x)
-        let (dot, _, mlp) = interaction(w, v, training: true)
+        let (dot, z) = Self.pairFeatures(w, v)
+        let mlp = head.forward(z)
         let ub = userBias.forward(userIn.idRows)
         let ib = itemBias.forward(position.map { itemIn.idRows[$0] })
         pending = StepCache(users: users, uniqueItems: uniqueItems, position: position, items: itemIn,

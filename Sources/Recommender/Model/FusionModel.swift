@@ -17,7 +17,7 @@ import TensorCore
 /// the last ("unknown") row of their id embeddings and biases, so cold items are scored from
 /// content and cold users from the item side. In training, ids and modalities are hidden at random
 /// (`ModelOptions` dropouts) so those paths are trained too.
-public final class FusionModel: @unchecked Sendable {
+public final class FusionModel {
     public let options: ModelOptions
     public let behavior: UserBehavior
     public let userCount: Int
@@ -215,6 +215,6 @@ public final class FusionModel: @unchecked Sendable {
     var retrievalUserTower: Linear { rankingUserTower ?? userTower }
 
     /// Row of the id embeddings for user `u`: its own if train knows it, else the unknown row.
-    func userRow(_ u: Int) -> Int { behavior.knownUsers[u] ? u : userCount }
-    func itemRow(_ i: Int) -> Int { i < itemCount && behavior.knownItems[i] ? i : itemCount }
+    func userRow(_ u: Int) -> Int { behavior.userRow(u) }
+    func itemRow(_ i: Int) -> Int { behavior.itemRow(i) }
 }

@@ -6,7 +6,7 @@ import TensorCore
 /// Shapes: features (entities, inputWidth), projection inputWidth → outputDimension. Used for the
 /// pooled audio features (standardised) and for any precomputed content vectors. Entities whose
 /// row is absent (`present[e] == false`) are reported missing to the fused model.
-public final class ProjectionEncoder: FeatureEncoder, @unchecked Sendable {
+public final class ProjectionEncoder: FeatureEncoder {
     public let name: String
     public let features: Tensor
     public let present: [Bool]

@@ -86,7 +86,7 @@ public struct TabularState: Sendable, Codable, Equatable {
 /// missing flag) and, per categorical or multi-hot field, a bag of vocabulary ids (unknown values
 /// → id 0, the out-of-vocabulary row). The encoder's output is
 /// [numbers, flags, mean embedding of each field's bag] per entity.
-public final class TabularEncoder: FeatureEncoder, @unchecked Sendable {
+public final class TabularEncoder: FeatureEncoder {
     public let name: String
     public let state: TabularState
     /// (entities, numeric fields × 2): standardised values then missing flags.

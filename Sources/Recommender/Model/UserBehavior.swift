@@ -57,4 +57,10 @@ public struct UserBehavior: Sendable {
         guard n > 0 else { return (0, 0) }
         return (Float(Foundation.log1p(Double(n))) / max(countScale, 1e-6), mean - globalMean)
     }
+
+    /// Row of the id embeddings and biases for user `u`: its own if train knows it, else the
+    /// unknown row after the last user.
+    func userRow(_ u: Int) -> Int { knownUsers[u] ? u : knownUsers.count }
+    /// Row for item `i`: its own if train knows it, else the unknown row after the last item.
+    func itemRow(_ i: Int) -> Int { i < knownItems.count && knownItems[i] ? i : knownItems.count }
 }
