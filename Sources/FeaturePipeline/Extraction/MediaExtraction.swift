@@ -51,12 +51,8 @@ struct MediaExtraction {
                 let file = try locator.locate(value)
                 let url = file.url
                 path = url.path
-                if file.bytes > maxBytes {
-                    throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(file.bytes) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
-                }
-                if file.bytes == 0 {  // classified before reading (and Foundation leaks 4 KiB reading an empty file)
-                    throw ExtractionError(failureClass: .empty, message: "\(url.path): the file is empty (0 bytes) (hint: re-create or drop the file)")
-                }
+                // Classified before reading (and Foundation leaks 4 KiB reading an empty file).
+                try MediaFileCheck.checkSize(file.bytes, path: url.path, maxBytes: maxBytes, modality: modality)
                 let bytes = try Data(contentsOf: url)
                 var hash = ContentHash()
                 hash.update(bytes)
@@ -65,9 +61,8 @@ struct MediaExtraction {
                 let features = try bytes.withUnsafeBytes { try extract($0, url.path) }
                 try? cache.write(modality, key, features)
                 return .extracted(features)
-            } catch let error as ClassifiedError {
-                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
-                                           errorClass: error.failureClass, message: error.message))
+            } catch let error as ItemError {
+                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path, error: error))
             } catch {
                 return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
                                            errorClass: .corrupt, message: "\(error)"))
