@@ -181,7 +181,7 @@ public enum AudioDecoder {
         _ = try MediaFileCheck.readableSize(path, maxBytes: options.maxBytes, modality: "audio")
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw MediaFileCheck.unreadable(path, reason: error.localizedDescription)
+            throw MediaFileCheck.unreadable(path, after: error)
         }
         return try data.withUnsafeBytes { bytes in
             try body(MemoryVirtualIO(base: bytes.baseAddress, count: bytes.count))

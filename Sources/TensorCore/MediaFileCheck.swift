@@ -58,4 +58,9 @@ public enum MediaFileCheck {
         ItemError(.missing, source: path, detail: "cannot read the file: \(reason)",
                   hint: "check its permissions, and the disk or network share it is on")
     }
+
+    /// `unreadable` for a failed Foundation read (`Data(contentsOf:)`), told by its cause.
+    public static func unreadable(_ path: String, after error: any Error) -> ItemError {
+        unreadable(path, reason: FileSystemProblem(translating: error)?.reason ?? "\(error)")
+    }
 }

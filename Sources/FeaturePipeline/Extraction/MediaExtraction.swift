@@ -53,7 +53,8 @@ struct MediaExtraction {
                 path = url.path
                 // Classified before reading (and Foundation leaks 4 KiB reading an empty file).
                 try MediaFileCheck.checkSize(file.bytes, path: url.path, maxBytes: maxBytes, modality: modality)
-                let bytes = try Data(contentsOf: url)
+                let bytes: Data
+                do { bytes = try Data(contentsOf: url) } catch { throw MediaFileCheck.unreadable(url.path, after: error) }
                 var hash = ContentHash()
                 hash.update(bytes)
                 let key = ItemCache.key(modality: modality, configuration: configuration, content: hash)
@@ -61,11 +62,11 @@ struct MediaExtraction {
                 let features = try bytes.withUnsafeBytes { try extract($0, url.path) }
                 try? cache.write(modality, key, features)
                 return .extracted(features)
-            } catch let error as ItemError {
-                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path, error: error))
             } catch {
-                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
-                                           errorClass: .corrupt, message: "\(error)"))
+                // Every extractor throws ItemError; anything else still gets the one format.
+                let itemError = error as? ItemError
+                    ?? ItemError(.corrupt, source: path ?? value, detail: "\(error)", hint: "an unexpected error: please report it")
+                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path, error: itemError))
             }
         }
         var result = Result(features: [], failures: [])
