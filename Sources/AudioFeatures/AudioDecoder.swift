@@ -1,5 +1,6 @@
 import CSndfile
 import Foundation
+import TensorCore
 
 /// What a file's header says: container, encoding, rate, channels, length.
 public struct AudioFileInfo: Sendable, Codable, Equatable {
@@ -84,8 +85,7 @@ public enum AudioDecoder {
     /// Decodes bytes already in memory; `name` is used in error messages.
     public static func decode(bytes: UnsafeRawBufferPointer, name: String,
                               options: AudioOptions = AudioOptions()) throws -> DecodedAudio {
-        if bytes.isEmpty { throw emptyFile(name) }
-        guard bytes.count <= options.maxBytes else { throw tooManyBytes(name, bytes.count, options) }
+        try MediaFileCheck.checkSize(bytes.count, path: name, maxBytes: options.maxBytes, modality: "audio")
         return try decode(io: MemoryVirtualIO(base: bytes.baseAddress, count: bytes.count), path: name, options: options)
     }
 
@@ -94,8 +94,8 @@ public enum AudioDecoder {
         let info = try header(file, options: options)
         let window = try frameWindow(info, path: path, options: options)
         if window.start > 0, !file.seek(to: window.start) {
-            throw AudioError(path: path, .unsupported, "cannot seek to offset \(options.offset) s in this \(info.format) file",
-                             hint: "set offset: 0, or convert the file to WAV or FLAC")
+            throw ItemError(.unsupported, source: path, detail: "cannot seek to offset \(options.offset) s in this \(info.format) file",
+                            hint: "set offset: 0, or convert the file to WAV or FLAC")
         }
         var sink = ChannelSink(policy: options.channels, channels: info.channels,
                                reserve: Swift.min(window.count, Swift.max(io.count, 1 << 20)))
@@ -111,19 +111,20 @@ public enum AudioDecoder {
         }
         let decoded = window.count - remaining
         if window.exact, remaining > 0 {
-            throw AudioError(path: path, .truncated,
-                             "decoded \(decoded) of the \(window.count) frames the header promises",
-                             hint: "the file is cut short or damaged; fetch or re-encode it")
+            throw ItemError(.truncated, source: path,
+                            detail: "decoded \(decoded) of the \(window.count) frames the header promises",
+                            hint: "the file is cut short or damaged; fetch or re-encode it")
         }
         if !window.exact, remaining == 0, window.count == window.limitFrames {
             throw tooLong(path, seconds: nil, options)  // length unknown from the header, and it kept going
         }
         if decoded == 0 {
             if HeaderLog.declaresNoData(in: file.log), io.count > 1024 {
-                throw AudioError(path: path, .corrupt, "the header declares 0 bytes of audio data, yet the file has \(io.count) bytes",
-                                 hint: "the writer never finalised the header (interrupted recording); repair it, e.g. sox --ignore-length in.wav out.wav")
+                throw ItemError(.corrupt, source: path, detail: "the header declares 0 bytes of audio data, yet the file has \(io.count) bytes",
+                                hint: "the writer never finalised the header (interrupted recording); repair it, e.g. sox --ignore-length in.wav out.wav")
             }
-            throw emptyFile(path, detail: "it holds no audio frames")
+            throw ItemError(.empty, source: path, detail: "it holds no audio frames",
+                            hint: "re-encode the file from its source, or drop the item; it has no audio")
         }
         return DecodedAudio(info: info, sampleRate: info.sampleRate, channelCount: sink.outputChannels,
                             samples: sink.finish())
@@ -135,18 +136,18 @@ public enum AudioDecoder {
         let info = AudioFileInfo(format: SoundFileFormat.majorName(raw.format), subtype: SoundFileFormat.subtypeName(raw.format),
                                  sampleRate: Int(raw.samplerate), channels: Int(raw.channels), frames: Int(raw.frames))
         guard info.sampleRate > 0, info.channels > 0 else {
-            throw AudioError(path: file.path, .corrupt, "the header gives \(info.sampleRate) Hz and \(info.channels) channels",
-                             hint: "the header is damaged; re-encode the file from its source")
+            throw ItemError(.corrupt, source: file.path, detail: "the header gives \(info.sampleRate) Hz and \(info.channels) channels",
+                            hint: "the header is damaged; re-encode the file from its source")
         }
         guard info.channels <= options.maxChannels else {
-            throw AudioError(path: file.path, .tooLarge, "\(info.channels) channels exceed max_channels \(options.maxChannels)",
-                             hint: "raise features.audio.max_channels if the file is genuine")
+            throw ItemError(.tooLarge, source: file.path, detail: "\(info.channels) channels exceed max_channels \(options.maxChannels)",
+                            hint: "raise features.audio.max_channels if the file is genuine")
         }
         let bytesPerFrame = info.channels * 4  // a frame's worth of slack for writers that miscount padding
         if let short = HeaderLog.shortfall(in: file.log, tolerance: bytesPerFrame) {
-            throw AudioError(path: file.path, .truncated,
-                             "the header declares \(short.claimed) bytes of audio data but the file holds \(short.present)",
-                             hint: "the file was cut short (interrupted download or copy) or its header is wrong; fetch it again")
+            throw ItemError(.truncated, source: file.path,
+                            detail: "the header declares \(short.claimed) bytes of audio data but the file holds \(short.present)",
+                            hint: "the file was cut short (interrupted download or copy) or its header is wrong; fetch it again")
         }
         return info
     }
@@ -164,8 +165,8 @@ public enum AudioDecoder {
         // libsndfile reports SF_COUNT_MAX when a stream's length is unknown.
         if info.frames > 0, info.frames != Int(sf_count_t.max) {
             guard start < info.frames else {
-                throw AudioError(path: path, .empty, "offset \(options.offset) s is past the end (\(info.duration) s)",
-                                 hint: "lower features.audio.offset or drop this item")
+                throw ItemError(.empty, source: path, detail: "offset \(options.offset) s is past the end (\(info.duration) s)",
+                                hint: "lower features.audio.offset or drop this item")
             }
             let count = Swift.min(wanted, info.frames - start)
             if count >= limit { throw tooLong(path, seconds: Double(count) / sr, options) }
@@ -174,46 +175,22 @@ public enum AudioDecoder {
         return FrameWindow(start: start, count: Swift.min(wanted, limit), exact: false, limitFrames: limit)
     }
 
-    /// Maps the file (no copy) after checking that it exists, is not empty and is within max_bytes.
+    /// Maps the file (no copy) after checking that it is a regular file, not empty and within max_bytes.
     static func withMappedFile<R>(_ url: URL, options: AudioOptions, _ body: (MemoryVirtualIO) throws -> R) throws -> R {
         let path = url.path
-        let size: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if attributes[.type] as? FileAttributeType == .typeDirectory {
-                throw AudioError(path: path, .unsupported, "this is a directory, not an audio file", hint: "point the item at a file")
-            }
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch let error as AudioError {
-            throw error
-        } catch {
-            throw AudioError(path: path, .missing, "the file does not exist or cannot be read",
-                             hint: "check the path (relative paths are resolved against the catalog's folder)")
-        }
-        if size == 0 { throw emptyFile(path) }
-        guard size <= options.maxBytes else { throw tooManyBytes(path, size, options) }
+        _ = try MediaFileCheck.readableSize(path, maxBytes: options.maxBytes, modality: "audio")
         let data: Data
         do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw AudioError(path: path, .missing, "the file cannot be read (\(error.localizedDescription))",
-                             hint: "check its permissions")
+            throw MediaFileCheck.unreadable(path, after: error)
         }
         return try data.withUnsafeBytes { bytes in
             try body(MemoryVirtualIO(base: bytes.baseAddress, count: bytes.count))
         }
     }
 
-    static func emptyFile(_ path: String, detail: String = "the file is empty (0 bytes)") -> AudioError {
-        AudioError(path: path, .empty, detail, hint: "re-create or drop the file; an empty file has no audio")
-    }
-
-    static func tooManyBytes(_ path: String, _ size: Int, _ options: AudioOptions) -> AudioError {
-        AudioError(path: path, .tooLarge, "\(size) bytes exceed max_bytes \(options.maxBytes)",
-                   hint: "raise features.audio.max_bytes, or take a window with offset/duration from a smaller copy")
-    }
-
-    static func tooLong(_ path: String, seconds: Double?, _ options: AudioOptions) -> AudioError {
+    static func tooLong(_ path: String, seconds: Double?, _ options: AudioOptions) -> ItemError {
         let what = seconds.map { "\(($0 * 100).rounded() / 100) s to read" } ?? "the stream runs on"
-        return AudioError(path: path, .tooLong, "\(what), longer than max_seconds \(options.maxSeconds ?? 0)",
-                          hint: "raise features.audio.max_seconds, or set duration to take a window (e.g. duration: 30)")
+        return ItemError(.tooLong, source: path, detail: "\(what), longer than max_seconds \(options.maxSeconds ?? 0)",
+                         hint: "raise features.audio.max_seconds, or set duration to take a window (e.g. duration: 30)")
     }
 }

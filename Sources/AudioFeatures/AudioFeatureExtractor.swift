@@ -26,7 +26,7 @@ public final class AudioFeatureExtractor: Sendable {
     /// Length of every vector `extract` returns.
     public var outputDimension: Int { options.outputDimension }
 
-    /// The pooled vector of one file. Throws `AudioError` for bad input.
+    /// The pooled vector of one file. Throws `ItemError` for bad input.
     public func extract(_ url: URL) throws -> [Float] {
         try pooled(AudioDecoder.decode(url, options: options), name: url.path)
     }
@@ -44,12 +44,12 @@ public final class AudioFeatureExtractor: Sendable {
     /// power_to_db's floor, so the clip would pass as silence) and could poison training.
     public func pooled(_ audio: DecodedAudio, name: String) throws -> [Float] {
         if let bad = audio.samples.firstIndex(where: { !($0.magnitude <= Self.largestSample) }) {
-            throw AudioError(path: name, .corrupt, "sample \(bad) is \(audio.samples[bad]); samples lie within ±1 (at most ±1e9 is analysed)",
-                             hint: "the file holds invalid float samples; re-encode it from its source")
+            throw ItemError(.corrupt, source: name, detail: "sample \(bad) is \(audio.samples[bad]); samples lie within ±1 (at most ±1e9 is analysed)",
+                            hint: "the file holds invalid float samples; re-encode it from its source")
         }
         let vector = Pooling.pool(try frameFeatures(audio, name: name), statistics: options.pooling)
         guard vector.allSatisfy(\.isFinite) else {
-            throw AudioError(path: name, .corrupt, "the features are not finite numbers", hint: "re-encode the file from its source")
+            throw ItemError(.corrupt, source: name, detail: "the features are not finite numbers", hint: "re-encode the file from its source")
         }
         return vector
     }
@@ -62,8 +62,8 @@ public final class AudioFeatureExtractor: Sendable {
     public func frameFeatures(_ audio: DecodedAudio, name path: String) throws -> Tensor {
         let resampled: DecodedAudio
         do { resampled = try Resampler.resample(audio, to: options.sampleRate, quality: options.resampleQuality) } catch {
-            throw AudioError(path: path, .unsupported, "resampling \(audio.sampleRate) → \(options.sampleRate) Hz failed (\(error))",
-                             hint: "check features.audio.sample_rate")
+            throw ItemError(.unsupported, source: path, detail: "resampling \(audio.sampleRate) → \(options.sampleRate) Hz failed (\(error))",
+                            hint: "check features.audio.sample_rate")
         }
         var stacked = Tensor(shape: [0, options.frameFeatureDimension])
         for c in 0..<resampled.channelCount {
@@ -72,9 +72,9 @@ public final class AudioFeatureExtractor: Sendable {
                                                  storage: stacked.storage + features.storage)
         }
         guard stacked.shape[0] > 0 else {
-            throw AudioError(path: path, .empty,
-                             "\(audio.frameCount) samples at \(audio.sampleRate) Hz are shorter than one analysis frame",
-                             hint: "frames need \(options.effectiveWinLength) samples at \(options.sampleRate) Hz; drop the item or enable center")
+            throw ItemError(.empty, source: path,
+                            detail: "\(audio.frameCount) samples at \(audio.sampleRate) Hz are shorter than one analysis frame",
+                            hint: "frames need \(options.effectiveWinLength) samples at \(options.sampleRate) Hz; drop the item or enable center")
         }
         return stacked
     }

@@ -69,7 +69,7 @@ public enum AudioProbe {
             report.frames = audio.frameCount
             report.duration = Double(audio.frameCount) / Double(audio.sampleRate)
             report.rms = audio.rms
-        } catch let error as AudioError {
+        } catch let error as ItemError {
             report.format = AudioDecoder.formatName(of: url)
             report.errorClass = error.failureClass
             report.message = error.message

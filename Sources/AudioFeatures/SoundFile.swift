@@ -12,7 +12,7 @@ final class SoundFile {
     let io: MemoryVirtualIO
     let path: String
 
-    /// Opens `io` (which must outlive this object). Throws `AudioError` with the right class.
+    /// Opens `io` (which must outlive this object). Throws `ItemError` with the right class.
     init(io: MemoryVirtualIO, path: String) throws {
         self.io = io
         self.path = path
@@ -21,7 +21,7 @@ final class SoundFile {
         let user = Unmanaged.passUnretained(io).toOpaque()
         // A failed open leaves its reason in one process-wide variable (`sf_error(NULL)`), so
         // opening and reading that reason happen under a lock; reads on open handles run freely.
-        let opened: Result<OpaquePointer, AudioError> = SoundFile.openLock.withLock {
+        let opened: Result<OpaquePointer, ItemError> = SoundFile.openLock.withLock {
             if let handle = sf_open_virtual(&callbacks, Int32(SFM_READ), &info, user) { return .success(handle) }
             return .failure(SoundFile.openFailure(io: io, path: path))
         }
@@ -47,11 +47,11 @@ final class SoundFile {
         guard Int(code) == SF_ERR_NO_ERROR else {
             let reason = String(cString: sf_strerror(handle))
             if io.readPastEnd {
-                throw AudioError(path: path, .truncated, "the data ends in the middle of the stream (libsndfile: \(reason))",
-                                 hint: "the file was probably cut short (interrupted download or copy); fetch it again")
+                throw ItemError(.truncated, source: path, detail: "the data ends in the middle of the stream (libsndfile: \(reason))",
+                                hint: "the file was probably cut short (interrupted download or copy); fetch it again")
             }
-            throw AudioError(path: path, .corrupt, "decoding failed midway (libsndfile: \(reason))",
-                             hint: "the file is damaged; re-encode it from its source")
+            throw ItemError(.corrupt, source: path, detail: "decoding failed midway (libsndfile: \(reason))",
+                            hint: "the file is damaged; re-encode it from its source")
         }
         return Swift.max(0, got)
     }
@@ -61,49 +61,49 @@ final class SoundFile {
         sf_seek(handle, sf_count_t(frame), SEEK_SET) == sf_count_t(frame)
     }
 
-    private static func openFailure(io: MemoryVirtualIO, path: String) -> AudioError {
+    private static func openFailure(io: MemoryVirtualIO, path: String) -> ItemError {
         let code = sf_error(nil)
         let reason = String(cString: sf_strerror(nil))
         let head = io.base.map { UnsafeRawBufferPointer(start: $0, count: Swift.min(io.count, MediaKind.headLength)) }
             ?? UnsafeRawBufferPointer(start: nil, count: 0)
         let kind = MediaKind.sniff(head)
         if reason.hasPrefix("Too many channels") {
-            return AudioError(path: path, .tooLarge, "libsndfile refused the channel count (\(reason))",
-                              hint: "libsndfile reads at most 1024 channels; a header claiming more is damaged")
+            return ItemError(.tooLarge, source: path, detail: "libsndfile refused the channel count (\(reason))",
+                             hint: "libsndfile reads at most 1024 channels; a header claiming more is damaged")
         }
         switch Int(code) {
         case SF_ERR_UNRECOGNISED_FORMAT:
             return notAudio(kind, head, path: path)
-                ?? AudioError(path: path, .corrupt, "the file is \(kind), but libsndfile does not recognise it: \(reason)",
-                              hint: "the header is damaged or the file is cut short; re-encode it from its source")
+                ?? ItemError(.corrupt, source: path, detail: "the file is \(kind), but libsndfile does not recognise it: \(reason)",
+                             hint: "the header is damaged or the file is cut short; re-encode it from its source")
         case SF_ERR_UNSUPPORTED_ENCODING:
-            return AudioError(path: path, .unsupported, "the encoding inside this \(kind.name) file is not supported (libsndfile: \(reason))",
-                              hint: "convert it to WAV (PCM) or FLAC")
+            return ItemError(.unsupported, source: path, detail: "the encoding inside this \(kind.name) file is not supported (libsndfile: \(reason))",
+                             hint: "convert it to WAV (PCM) or FLAC")
         default:
             if io.readPastEnd {
-                return AudioError(path: path, .truncated, "the header ends before the file says it should (libsndfile: \(reason))",
-                                  hint: "the file was probably cut short (interrupted download or copy); fetch it again")
+                return ItemError(.truncated, source: path, detail: "the header ends before the file says it should (libsndfile: \(reason))",
+                                 hint: "the file was probably cut short (interrupted download or copy); fetch it again")
             }
             return notAudio(kind, head, path: path)
-                ?? AudioError(path: path, .corrupt, "libsndfile cannot parse this \(kind.name) file: \(reason)",
-                              hint: "the header is damaged; re-encode the file from its source")
+                ?? ItemError(.corrupt, source: path, detail: "libsndfile cannot parse this \(kind.name) file: \(reason)",
+                             hint: "the header is damaged; re-encode the file from its source")
         }
     }
 
     /// The refusal of a file libsndfile does not read, in the words `pipeline probe` and the image
     /// decoder use (`MediaKind`); nil for the audio libsndfile reads, whose refusal means damage.
-    private static func notAudio(_ kind: MediaKind, _ head: UnsafeRawBufferPointer, path: String) -> AudioError? {
+    private static func notAudio(_ kind: MediaKind, _ head: UnsafeRawBufferPointer, path: String) -> ItemError? {
         switch kind.family {
         case .audio where kind.isDecoded:
             return nil
         case .audio:
-            return AudioError(path: path, .unsupported, "the file is \(kind), which libsndfile does not read",
-                              hint: "convert it to FLAC or WAV (e.g. ffmpeg -i in.m4a out.flac)")
+            return ItemError(.unsupported, source: path, detail: "the file is \(kind), which libsndfile does not read",
+                             hint: "convert it to FLAC or WAV (e.g. ffmpeg -i in.m4a out.flac)")
         case .image:
-            return AudioError(path: path, .unsupported, "the file is \(kind), not audio",
-                              hint: "check that the catalog's audio column points at the sound file")
+            return ItemError(.unsupported, source: path, detail: "the file is \(kind), not audio",
+                             hint: "check that the catalog's audio column points at the sound file")
         case .other, .text, .unrecognised:
-            return AudioError(path: path, .unsupported, kind.neitherDetail(head), hint: kind.neitherHint)
+            return ItemError(.unsupported, source: path, detail: kind.neitherDetail(head), hint: kind.neitherHint)
         }
     }
 }

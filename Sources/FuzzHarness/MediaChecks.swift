@@ -29,7 +29,7 @@ enum MediaChecks {
     ///
     /// Invariants: a decoded image is non-empty, within max_pixels and holds width·height·3
     /// bytes; decoding twice gives the same pixels (uninitialised memory would differ); the
-    /// resized image has the target size; every rejection is a classified `ImageError` whose
+    /// resized image has the target size; every rejection is an `ItemError` whose
     /// message names the source.
     static func image(_ input: [UInt8], signature: [UInt8]) -> String? {
         image(input.starts(with: signature) ? input : signature + input)
@@ -74,7 +74,7 @@ enum MediaChecks {
     ///
     /// Invariants: the vector has `outputDimension` finite values (a NaN would poison training),
     /// and a clip with NaN, infinite or overflowing samples is rejected (after power_to_db's floor
-    /// it would pass as silence); every rejection is a classified `AudioError` naming the source.
+    /// it would pass as silence); every rejection is an `ItemError` naming the source.
     static func audio(_ bytes: [UInt8]) -> String? {
         let extractor = audioExtractor
         do {
@@ -91,9 +91,9 @@ enum MediaChecks {
         return nil
     }
 
-    /// nil for a proper rejection: a classified error whose message names the input.
+    /// nil for a proper rejection: an `ItemError` whose message names the input.
     static func rejection(_ error: any Error) -> String? {
-        guard let classified = error as? ClassifiedError else { return "unclassified error \(type(of: error)): \(error)" }
+        guard let classified = error as? ItemError else { return "unclassified error \(type(of: error)): \(error)" }
         if !classified.message.contains("fuzz-input") { return "the message does not name the file: \(classified.message)" }
         return nil
     }

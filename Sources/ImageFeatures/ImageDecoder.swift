@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Decodes PNG, JPEG and WebP files to 8-bit RGB, choosing the decoder by the magic bytes.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// name PNG, JPEG or WebP (anything else is refused with what it is, `MediaKind`); the header's
 /// width × height is within `maxPixels` (before any pixel buffer
 /// exists); then the pixels decode, alpha is composited on `background` and the EXIF
-/// orientation is applied when `exifOrientation` is on. Every failure is an `ImageError`.
+/// orientation is applied when `exifOrientation` is on. Every failure is an `ItemError`.
 public struct ImageDecoder: Sendable {
     public var options: ImageOptions
 
@@ -29,8 +30,10 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes encoded bytes; `source` names the item in errors.
     public func decode(_ bytes: [UInt8], source: String, minimumSize: (height: Int, width: Int)? = nil) throws -> DecodedImage {
-        if bytes.count > options.maxBytes { throw ImageError.tooManyBytes(source, bytes: bytes.count, limit: options.maxBytes) }
-        return try bytes.withUnsafeBytes { raw throws(ImageError) -> DecodedImage in
+        if bytes.count > options.maxBytes {
+            throw MediaFileCheck.tooManyBytes(source, bytes: bytes.count, maxBytes: options.maxBytes, modality: "image")
+        }
+        return try bytes.withUnsafeBytes { raw throws(ItemError) -> DecodedImage in
             let format = try ImageFormat.sniff(raw, source: source)
             var (image, info, orientation) = switch format {
             case .png: try PNGDecoding.decode(raw, options: options, source: source)
@@ -46,28 +49,15 @@ public struct ImageDecoder: Sendable {
     }
 }
 
-/// Reading an image file whole, with the checks that come before any decoding.
+/// Reading an image file whole, after the checks every media file gets (`MediaFileCheck`).
 enum ImageFile {
-    static func read(_ url: URL, maxBytes: Int) throws(ImageError) -> [UInt8] {
+    static func read(_ url: URL, maxBytes: Int) throws(ItemError) -> [UInt8] {
         let path = url.path
+        // Checked before `open`: opening a pipe would wait for a writer.
+        let size = try MediaFileCheck.readableSize(path, maxBytes: maxBytes, modality: "image")
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            if errno == ENOENT || errno == ENOTDIR { throw .missing(path) }
-            throw ImageError(.missing, source: path, detail: "cannot open the file: \(reason)", hint: "check its permissions")
-        }
+        guard fd >= 0 else { throw MediaFileCheck.unreadable(path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw ImageError(.missing, source: path, detail: "cannot stat the file: \(String(cString: strerror(errno)))",
-                             hint: "check the path")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw ImageError(.missing, source: path, detail: "is a directory, not an image file", hint: "point the catalog at a file")
-        }
-        let size = Int(st.st_size)
-        if size == 0 { throw .empty(path) }
-        if size > maxBytes { throw .tooManyBytes(path, bytes: size, limit: maxBytes) }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             var done = 0
@@ -79,11 +69,8 @@ enum ImageFile {
             }
             count = done
         }
-        if bytes.count < size && failure != 0 {
-            throw ImageError(.missing, source: path, detail: "read failed: \(String(cString: strerror(failure)))",
-                             hint: "check the disk or network share")
-        }
-        if bytes.isEmpty { throw .empty(path) }
+        if bytes.count < size && failure != 0 { throw MediaFileCheck.unreadable(path, reason: String(cString: strerror(failure))) }
+        if bytes.isEmpty { throw MediaFileCheck.emptyFile(path) }
         return bytes
     }
 }

@@ -23,19 +23,19 @@ public enum ImageFormat: String, Sendable, Codable, Equatable {
     /// whose line-ending bytes were rewritten (text-mode transfer) is `corrupt`, not `unsupported`.
     /// WebP: "RIFF", a size, "WEBP". Other images (GIF, BMP, …), audio and anything else are
     /// `unsupported`, with the same words `pipeline probe` uses.
-    static func sniff(_ bytes: UnsafeRawBufferPointer, source: String) throws(ImageError) -> ImageFormat {
-        if bytes.isEmpty { throw .empty(source) }
+    static func sniff(_ bytes: UnsafeRawBufferPointer, source: String) throws(ItemError) -> ImageFormat {
+        if bytes.isEmpty { throw MediaFileCheck.emptyFile(source) }
         let kind = MediaKind.sniff(bytes)
         switch kind {
         case .png:
             if bytes.starts(with: pngSignature) { return .png }
-            throw ImageError(.corrupt, source: source,
-                             detail: "the PNG signature is damaged (bytes \(MediaKind.hex(bytes.prefix(8))))",
-                             hint: "the file was probably transferred in text mode; transfer it again as binary")
+            throw ItemError(.corrupt, source: source,
+                            detail: "the PNG signature is damaged (bytes \(MediaKind.hex(bytes.prefix(8))))",
+                            hint: "the file was probably transferred in text mode; transfer it again as binary")
         case .jpeg:
             if bytes.count >= 3 && bytes[2] == 0xFF { return .jpeg }
-            throw ImageError(.corrupt, source: source, detail: "JPEG start-of-image marker is not followed by a marker",
-                             hint: "re-export or re-download the file")
+            throw ItemError(.corrupt, source: source, detail: "JPEG start-of-image marker is not followed by a marker",
+                            hint: "re-export or re-download the file")
         case .webp:
             return .webp
         default:
@@ -44,16 +44,16 @@ public enum ImageFormat: String, Sendable, Codable, Equatable {
     }
 
     /// Why `kind` (anything but PNG, JPEG or WebP) is refused as an image.
-    static func notAnImage(_ kind: MediaKind, _ bytes: UnsafeRawBufferPointer, source: String) -> ImageError {
+    static func notAnImage(_ kind: MediaKind, _ bytes: UnsafeRawBufferPointer, source: String) -> ItemError {
         switch kind.family {
         case .image:
-            return ImageError(.unsupported, source: source, detail: "\(kind.name) is not supported: convert it to PNG",
-                              hint: "images are read as PNG, JPEG or WebP, whichever the bytes are, whatever the file name says")
+            return ItemError(.unsupported, source: source, detail: "\(kind.name) is not supported: convert it to PNG",
+                             hint: "images are read as PNG, JPEG or WebP, whichever the bytes are, whatever the file name says")
         case .audio:
-            return ImageError(.unsupported, source: source, detail: "the file is \(kind), not an image",
-                              hint: "check that the catalog's image column points at the picture")
+            return ItemError(.unsupported, source: source, detail: "the file is \(kind), not an image",
+                             hint: "check that the catalog's image column points at the picture")
         case .other, .text, .unrecognised:
-            return ImageError(.unsupported, source: source, detail: kind.neitherDetail(bytes), hint: kind.neitherHint)
+            return ItemError(.unsupported, source: source, detail: kind.neitherDetail(bytes), hint: kind.neitherHint)
         }
     }
 }

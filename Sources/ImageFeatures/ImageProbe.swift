@@ -72,7 +72,7 @@ public enum ImageProbe {
             report.interlaced = info.interlaced
             report.warnings = info.warnings
             report.frames = info.frames
-        } catch let error as ImageError {
+        } catch let error as ItemError {
             report.errorClass = error.failureClass
             report.message = error.message
         } catch {

@@ -1,4 +1,5 @@
 import CImageCodecs
+import TensorCore
 
 /// JPEG through libjpeg-turbo's libjpeg API (with a setjmp shim, see docs/images.md).
 ///
@@ -8,7 +9,7 @@ import CImageCodecs
 /// d ≤ min(W / w, H / h), Pillow's `draft()` rule, so the output still covers the target.
 enum JPEGDecoding {
     static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, minimumSize: (height: Int, width: Int)?,
-                       source: String) throws(ImageError) -> (RGBImage, ImageInfo, ExifOrientation)
+                       source: String) throws(ItemError) -> (RGBImage, ImageInfo, ExifOrientation)
     {
         var header = ic_info()
         var err = ic_error()

@@ -1,4 +1,5 @@
 import CImageCodecs
+import TensorCore
 
 /// PNG through libpng: every colour type and bit depth, palettes, tRNS, Adam7.
 ///
@@ -7,7 +8,7 @@ import CImageCodecs
 /// background. Gamma (gAMA, sRGB, iCCP) is ignored, as Pillow does. CRC checks stay on: a bad
 /// CRC in a critical chunk is an error, in an ancillary chunk a warning.
 enum PNGDecoding {
-    static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, source: String) throws(ImageError)
+    static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, source: String) throws(ItemError)
         -> (RGBImage, ImageInfo, ExifOrientation)
     {
         // The pixel cap is checked on the IHDR bytes first, whatever follows them.

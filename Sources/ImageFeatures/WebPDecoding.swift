@@ -1,5 +1,6 @@
 import CImageCodecs
 import CWebP
+import TensorCore
 
 /// WebP through libwebp (decoding) and libwebpdemux (the RIFF container): lossy (VP8), lossless
 /// (VP8L), with or without alpha, still or animated. An animation gives its first frame, as
@@ -15,7 +16,7 @@ import CWebP
 /// alpha (Pillow's "RGBX"). The EXIF chunk's orientation applies as for JPEG. No reduced decoding:
 /// libwebp's scaler is not Pillow's, and Pillow has no `draft()` for WebP.
 enum WebPDecoding {
-    static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, source: String) throws(ImageError)
+    static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageOptions, source: String) throws(ItemError)
         -> (RGBImage, ImageInfo, ExifOrientation)
     {
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -32,7 +33,7 @@ enum WebPDecoding {
         defer { WebPDemuxDelete(demux) }
         var frame = WebPIterator()
         guard WebPDemuxGetFrame(demux, 1, &frame) != 0 else {
-            throw ImageError(.corrupt, source: source, detail: "the WebP file holds no frame", hint: "re-export or re-download the file")
+            throw ItemError(.corrupt, source: source, detail: "the WebP file holds no frame", hint: "re-export or re-download the file")
         }
         defer { WebPDemuxReleaseIterator(&frame) }
         let frames = Int(WebPDemuxGetI(demux, WEBP_FF_FRAME_COUNT))
@@ -45,8 +46,8 @@ enum WebPDecoding {
         let coversCanvas = fx == 0 && fy == 0 && Int(frame.width) == w && Int(frame.height) == h
         var config = WebPDecoderConfig()
         guard WebPInitDecoderConfig(&config) != 0 else {
-            throw ImageError(.unsupported, source: source, detail: "libwebp refused its own decoder configuration (ABI mismatch)",
-                             hint: "rebuild against the installed libwebp-dev")
+            throw ItemError(.unsupported, source: source, detail: "libwebp refused its own decoder configuration (ABI mismatch)",
+                            hint: "rebuild against the installed libwebp-dev")
         }
         var status = VP8_STATUS_OK
         let canvas = [UInt8](unsafeUninitializedCapacity: w * h * channels) { buffer, count in
@@ -87,7 +88,7 @@ enum WebPDecoding {
 
     /// Why the demuxer refused the container: cut off (the RIFF size promises more than the file
     /// holds, or a chunk runs past its end) or malformed.
-    static func containerFailure(_ data: inout WebPData, size: Int, source: String) -> ImageError {
+    static func containerFailure(_ data: inout WebPData, size: Int, source: String) -> ItemError {
         var state = WEBP_DEMUX_PARSE_ERROR
         if let partial = WebPDemuxPartial(&data, &state) { WebPDemuxDelete(partial) }
         let riff = size >= 8 ? (4..<8).reduce(0) { $0 | Int(data.bytes[$1]) << (8 * ($1 - 4)) } + 8 : 0
@@ -98,8 +99,8 @@ enum WebPDecoding {
         return .codec(Int32(IC_CORRUPT), message: "libwebpdemux cannot parse the RIFF chunks", format: .webp, source: source)
     }
 
-    /// A libwebp status as an ImageError of the matching class.
-    static func failure(_ status: VP8StatusCode, _ part: String, source: String) -> ImageError {
+    /// A libwebp status as an ItemError of the matching class.
+    static func failure(_ status: VP8StatusCode, _ part: String, source: String) -> ItemError {
         let (code, words): (Int32, String) = switch status {
         case VP8_STATUS_NOT_ENOUGH_DATA, VP8_STATUS_SUSPENDED: (Int32(IC_TRUNCATED), "not enough data")
         case VP8_STATUS_UNSUPPORTED_FEATURE: (Int32(IC_UNSUPPORTED), "unsupported feature")

@@ -20,14 +20,3 @@ public enum FailureClass: String, Sendable, Codable, CaseIterable, Comparable {
 
     public static func < (a: FailureClass, b: FailureClass) -> Bool { a.rawValue < b.rawValue }
 }
-
-/// An error about one item's input that carries its failure class, so callers can report and
-/// skip it. `message` is the decoder's own words plus a hint where one helps.
-public protocol ClassifiedError: Error, CustomStringConvertible {
-    var failureClass: FailureClass { get }
-    var message: String { get }
-}
-
-extension ClassifiedError {
-    public var description: String { "\(failureClass.rawValue): \(message)" }
-}

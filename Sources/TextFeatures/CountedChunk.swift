@@ -1,9 +1,11 @@
+import TensorCore
+
 /// The counting pass of fitting, split into contiguous chunks of documents that run in parallel,
 /// then merged in chunk order: the result does not depend on the number of threads.
 struct CountedChunk: Sendable {
     enum Outcome: Sendable {
         case counted(TextBag.Status, truncated: Bool)
-        case failed(TextItemError)
+        case failed(ItemError)
     }
     /// Terms in first-seen order (vocabulary mode; empty with hashing, where ids are buckets).
     var table = TermTable(capacity: 1 << 14)

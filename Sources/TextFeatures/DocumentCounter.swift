@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Maps a term's bytes to a feature id and a sign, or drops it (id < 0).
 protocol TermResolver {
     mutating func resolve(_ term: UnsafeBufferPointer<UInt8>) -> (id: Int32, sign: Double)
@@ -59,7 +61,7 @@ struct DocumentCounter {
     /// Counts `document`; returns whether some field was truncated, or the item's error.
     mutating func count<R: TermResolver>(
         _ document: TextDocument, options: TextOptions, tokenizer: Tokenizer, resolver: inout R
-    ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
+    ) throws(ItemError) -> (status: TextBag.Status, truncated: Bool) {
         // Two disjoint inout buffers, so the loop pays no exclusivity checks.
         try Self.count(document, options, tokenizer, &resolver, &scan, &tally)
     }
@@ -67,7 +69,7 @@ struct DocumentCounter {
     private static func count<R: TermResolver>(
         _ document: TextDocument, _ options: TextOptions, _ tokenizer: Tokenizer, _ resolver: inout R,
         _ scan: inout ScanBuffers, _ tally: inout Tally
-    ) throws(TextItemError) -> (status: TextBag.Status, truncated: Bool) {
+    ) throws(ItemError) -> (status: TextBag.Status, truncated: Bool) {
         if tally.ids.count >= linearLimit { for id in tally.ids { tally.position[Int(id)] = -1 } }
         tally.small.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         tally.ids.removeAll(keepingCapacity: true)
@@ -79,8 +81,8 @@ struct DocumentCounter {
             anyField = true
             if !tokenizer.scan(text, limit: options.maxTokens, into: &scan) {
                 if options.onTooManyTokens == .reject {
-                    throw TextItemError(
-                        failureClass: .tooLarge, item: document.item, field: field.name,
+                    throw ItemError(
+                        .tooLarge, source: document.source(field: field.name),
                         detail: "more than \(options.maxTokens) tokens (\(text.utf8.count) bytes)",
                         hint: "raise features.text.max_tokens, or set on_too_many_tokens: truncate")
                 }

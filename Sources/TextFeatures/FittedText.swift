@@ -1,4 +1,6 @@
 import Foundation
+import TensorCore
+
 
 /// Everything the text extractor learned from the training split; saved with the model so that
 /// `predict` and `extract` reproduce training exactly. Round-trips through JSON unchanged
@@ -82,7 +84,7 @@ public enum TextFitError: Error, Equatable, CustomStringConvertible {
     /// min_df and max_df leave no possible term.
     case incompatibleLimits(String)
     /// Every document was rejected, so there was nothing to count; `first` is the first rejection.
-    case everyDocumentFailed(documents: Int, first: TextItemError)
+    case everyDocumentFailed(documents: Int, first: ItemError)
     /// A saved state contradicts itself.
     case inconsistentState(String)
 
@@ -94,7 +96,7 @@ public enum TextFitError: Error, Equatable, CustomStringConvertible {
         case .incompatibleLimits(let why):
             return "text vocabulary limits are incompatible: \(why) (hint: lower vocabulary.min_df or raise max_df)"
         case .everyDocumentFailed(let n, let first):
-            return "no text to fit the vocabulary on: all \(n) documents were rejected, the first as \(first.failureClass.rawValue): \(first.message)"
+            return "no text to fit the vocabulary on: all \(n) documents were rejected, the first as \(first)"
         case .inconsistentState(let why):
             return "saved text state is inconsistent: \(why) (hint: re-run training to rebuild it)"
         }

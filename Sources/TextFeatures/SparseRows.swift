@@ -12,7 +12,7 @@ public struct SparseRows: Sendable, Equatable {
     public var rows: Int { indptr.count - 1 }
     public var columns: Int
 
-    public init(_ bags: [Result<TextBag, TextItemError>], columns: Int) {
+    public init(_ bags: [Result<TextBag, ItemError>], columns: Int) {
         self.init(bags.map { try? $0.get() }, columns: columns)
     }
 

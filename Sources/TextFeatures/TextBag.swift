@@ -1,13 +1,24 @@
 /// One item's text fields, in the order of `TextOptions.fields`.
 public struct TextDocument: Sendable, Equatable {
-    /// The item's id, used in error messages.
+    /// The item's id.
     public var item: String
     /// One entry per configured field; nil when the item lacks the field.
     public var fields: [String?]
+    /// Where the item is, for error messages: its line of the items file (`items.csv:12`), or
+    /// `item '<id>'` when the caller does not say.
+    public var source: String
 
-    public init(item: String, fields: [String?]) { self.item = item; self.fields = fields }
+    public init(item: String, fields: [String?], source: String? = nil) {
+        self.item = item
+        self.fields = fields
+        self.source = source ?? "item '\(item)'"
+    }
+
     /// A document with a single field.
     public init(item: String, text: String?) { self.init(item: item, fields: [text]) }
+
+    /// What an `ItemError` about one of its fields names: `items.csv:12 column 'title'`.
+    public func source(field: String) -> String { "\(source) column '\(field)'" }
 }
 
 /// One item's sparse text features: what the EmbeddingBag consumes, one row of the TF-IDF matrix.

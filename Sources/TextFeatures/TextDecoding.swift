@@ -15,18 +15,22 @@ public enum TextDecoding {
         case replace
     }
 
-    /// The text of `bytes`, or a `TextItemError` naming `item`, `field` and the first bad offset.
-    /// A leading UTF-8 byte-order mark is dropped.
-    public static func decode(_ bytes: [UInt8], item: String, field: String, policy: Policy) throws(TextItemError) -> String {
+    /// The text of `bytes`, or an `ItemError` naming `source` (e.g. `items.csv:12 column 'title'`)
+    /// and the first bad offset. A leading UTF-8 byte-order mark is dropped.
+    public static func decode(_ bytes: [UInt8], source: String, policy: Policy) throws(ItemError) -> String {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         if policy == .reject, let offset = firstInvalidOffset(body) {
             let shown = body[offset..<min(offset + 4, body.count)].map { String($0, radix: 16, uppercase: true) }
-            throw TextItemError(
-                failureClass: .corrupt, item: item, field: field,
-                detail: "not valid UTF-8 at byte \(offset + bytes.count - body.count) (bytes \(shown.joined(separator: " ")))",
-                hint: "re-save the catalog as UTF-8, or set features.text.invalid_utf8: replace")
+            throw rejection(source: source, at: "byte \(offset + bytes.count - body.count) (bytes \(shown.joined(separator: " ")))")
         }
         return String(decoding: body, as: UTF8.self)
+    }
+
+    /// The error for text that is not UTF-8 under `invalid_utf8: reject`; `position` says where,
+    /// when the caller still has the bytes.
+    public static func rejection(source: String, at position: String? = nil) -> ItemError {
+        ItemError(.corrupt, source: source, detail: "not valid UTF-8" + (position.map { " at \($0)" } ?? ""),
+                  hint: "re-save the items file as UTF-8, or set features.text.invalid_utf8: replace")
     }
 
     /// Offset of the first byte that starts an ill-formed sequence, or nil when all is UTF-8.
@@ -60,36 +64,5 @@ public enum TextDecoding {
             }
             return nil
         }
-    }
-}
-
-/// Why one item's text could not be turned into features: names the item, the field, what is
-/// wrong and a hint.
-///
-/// One reference-counted box (8 bytes), so that arrays of per-item results stay small when
-/// almost every item succeeds.
-public struct TextItemError: ClassifiedError, Equatable {
-    private final class Storage: Sendable {
-        let failureClass: FailureClass
-        let item: String, field: String, detail: String, hint: String
-        init(_ failureClass: FailureClass, _ item: String, _ field: String, _ detail: String, _ hint: String) {
-            self.failureClass = failureClass; self.item = item; self.field = field; self.detail = detail; self.hint = hint
-        }
-    }
-    private let storage: Storage
-
-    public init(failureClass: FailureClass, item: String, field: String, detail: String, hint: String) {
-        storage = Storage(failureClass, item, field, detail, hint)
-    }
-
-    public var failureClass: FailureClass { storage.failureClass }
-    public var item: String { storage.item }
-    public var field: String { storage.field }
-    public var detail: String { storage.detail }
-    public var hint: String { storage.hint }
-    public var message: String { "item '\(item)', text field '\(field)': \(detail) (hint: \(hint))" }
-
-    public static func == (a: TextItemError, b: TextItemError) -> Bool {
-        (a.failureClass, a.item, a.field, a.detail, a.hint) == (b.failureClass, b.item, b.field, b.detail, b.hint)
     }
 }

@@ -54,13 +54,13 @@ public struct TextVectorizer: Sendable {
     /// error and are left out of the counts.
     public static func fitTransform(
         _ documents: [TextDocument], options: TextOptions, threads: Int = 1
-    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, TextItemError>]) {
+    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, ItemError>]) {
         try fitTransform(documents, options: options, threads: threads, transform: true)
     }
 
     private static func fitTransform(
         _ documents: [TextDocument], options: TextOptions, threads: Int, transform: Bool
-    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, TextItemError>]) {
+    ) throws -> (vectorizer: TextVectorizer, bags: [Result<TextBag, ItemError>]) {
         try options.validate()
         let tokenizer = try Tokenizer(options.tokenizer)
         let ranges = chunkRanges(documents.count, parts: threads)
@@ -71,10 +71,10 @@ public struct TextVectorizer: Sendable {
         let vectorizer = try TextVectorizer(checked: selection.fitted, vocabulary: selection.vocabulary)
         guard transform else { return (vectorizer, []) }
         let weighting = vectorizer.weighting
-        let perChunk = parallelMap(count: chunks.count, threads: threads) { c -> [Result<TextBag, TextItemError>] in
+        let perChunk = parallelMap(count: chunks.count, threads: threads) { c -> [Result<TextBag, ItemError>] in
             let chunk = chunks[c]
             var scratch = BagScratch()
-            var bags: [Result<TextBag, TextItemError>] = []
+            var bags: [Result<TextBag, ItemError>] = []
             bags.reserveCapacity(chunk.outcomes.count)
             chunk.ids.withUnsafeBufferPointer { ids in
                 chunk.counts.withUnsafeBufferPointer { counts in
@@ -99,14 +99,14 @@ public struct TextVectorizer: Sendable {
     }
 
     /// The bag of one document, or its error.
-    public func transform(_ document: TextDocument) -> Result<TextBag, TextItemError> {
+    public func transform(_ document: TextDocument) -> Result<TextBag, ItemError> {
         var counter = DocumentCounter()
         var scratch = BagScratch()
         return transform(document, counter: &counter, scratch: &scratch)
     }
 
     /// The bags of `documents`, in order, computed on up to `threads` threads.
-    public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, TextItemError>] {
+    public func transform(_ documents: [TextDocument], threads: Int = 1) -> [Result<TextBag, ItemError>] {
         let ranges = chunkRanges(documents.count, parts: threads == 1 ? 1 : threads * 8)
         let perChunk = parallelMap(count: ranges.count, threads: threads) { c in
             var counter = DocumentCounter()
@@ -116,7 +116,7 @@ public struct TextVectorizer: Sendable {
         return perChunk.count == 1 ? perChunk[0] : perChunk.flatMap { $0 }
     }
 
-    private func transform(_ document: TextDocument, counter: inout DocumentCounter, scratch: inout BagScratch) -> Result<TextBag, TextItemError> {
+    private func transform(_ document: TextDocument, counter: inout DocumentCounter, scratch: inout BagScratch) -> Result<TextBag, ItemError> {
         do {
             let status: TextBag.Status, truncated: Bool
             let options = fitted.options

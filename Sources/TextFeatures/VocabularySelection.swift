@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Merges the counted chunks and chooses the vocabulary, as scikit-learn's `CountVectorizer`
 /// `_limit_features` does: keep terms with min_df ≤ df ≤ max_df · n, then (with max_size) the
 /// most frequent by total count. Ids are assigned by total count descending, then by the term's
@@ -47,7 +49,7 @@ struct MergedCounts {
     var documents = 0
     /// Documents met, failed ones included, and the first failure (for the every-document error).
     var documentsMet = 0
-    var firstFailure: TextItemError?
+    var firstFailure: ItemError?
 
     init(options: TextOptions) {
         self.options = options

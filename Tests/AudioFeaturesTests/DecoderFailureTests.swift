@@ -9,16 +9,16 @@ import Testing
 @Suite struct DecoderFailureTests {
     typealias Files = AudioDecoderTestFiles
 
-    func failure(_ url: URL, options: AudioOptions = AudioOptions()) -> AudioError? {
+    func failure(_ url: URL, options: AudioOptions = AudioOptions()) -> ItemError? {
         do {
             _ = try AudioDecoder.decode(url, options: options)
             return nil
-        } catch let error as AudioError {
+        } catch let error as ItemError {
             #expect(error.message.hasPrefix(url.path), "message should name the file: \(error.message)")
             #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"), "message should end with a hint: \(error.message)")
             return error
         } catch {
-            Issue.record("not an AudioError: \(error)")
+            Issue.record("not an ItemError: \(error)")
             return nil
         }
     }
@@ -152,7 +152,7 @@ import Testing
         o.center = false
         let url = try Files.write(Files.pcm16(frames: 500, sampleRate: 22050), name: "short.wav")
         let extractor = try AudioFeatureExtractor(options: o)
-        #expect(throws: AudioError.self) { try extractor.extract(url) }
-        do { _ = try extractor.extract(url) } catch let e as AudioError { #expect(e.failureClass == .empty) }
+        #expect(throws: ItemError.self) { try extractor.extract(url) }
+        do { _ = try extractor.extract(url) } catch let e as ItemError { #expect(e.failureClass == .empty) }
     }
 }

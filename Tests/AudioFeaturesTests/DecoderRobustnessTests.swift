@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Seeded damage to every small clip (cuts, header bytes, scattered flips): decoding must either
-/// succeed or throw an `AudioError`, never crash, hang or return more frames than the header had.
+/// succeed or throw an `ItemError`, never crash, hang or return more frames than the header had.
 @Suite struct DecoderRobustnessTests {
     static let clips = AudioGolden.shared.clips.keys.sorted().filter { $0.hasPrefix("tone440") } + ["speech_44100_stereo.flac"]
 
@@ -27,7 +27,7 @@ import Testing
                 #expect(audio.frameCount <= max(declared, 1 << 20), "trial \(trial): \(audio.frameCount) frames")
                 #expect(audio.samples.allSatisfy { $0.isFinite } || audio.info.subtype == "FLOAT")
                 outcomes["ok", default: 0] += 1
-            } catch let error as AudioError {
+            } catch let error as ItemError {
                 #expect(error.message.contains(" (hint: ") && error.message.hasSuffix(")"))
                 outcomes[error.failureClass.rawValue, default: 0] += 1
             }

@@ -43,7 +43,10 @@ import Testing
         let stopped = try PipelineProcess.run(["run", fitted.pipeline.path, "--quiet"])
         #expect(stopped.status == 4)
         #expect(stopped.problems.hasPrefix("error: every text input failed: no text to fit the vocabulary on: all "), "\(stopped.stderr)")
-        #expect(stopped.stderr.contains("documents were rejected, the first as too_large: item 'i0"), "\(stopped.stderr)")
+        #expect(stopped.problems.contains("documents were rejected, the first as too_large: items.csv:"), "\(stopped.stderr)")
+        #expect(stopped.problems.contains(" column 'title': more than 1 tokens ("), "\(stopped.stderr)")
+        #expect(stopped.problems.hasSuffix(" (hint: raise features.text.max_tokens, or set on_too_many_tokens: truncate; or remove features.text)\n"),
+                "one hint, the item's first: \(stopped.stderr)")
         #expect(stopped.problems.split(separator: "\n").count == 1)
     }
 }

@@ -34,10 +34,8 @@ import Testing
         do {
             _ = try locator.locate(value)
             return nil
-        } catch let error as ExtractionError {
-            return (error.failureClass, error.message)
         } catch {
-            return (.corrupt, "unexpected \(error)")
+            return (error.failureClass, error.message)
         }
     }
 

@@ -1,6 +1,7 @@
 import FeaturePipeline
 import Foundation
 import ImageFeatures
+import TensorCore
 import TestSupport
 import Testing
 
@@ -58,7 +59,7 @@ import Testing
     @Test func imageDecoderSaysWhatProbeSays() throws {
         for name in ["bad_gif.png", "bad_text.png"] {
             let url = Self.images.appendingPathComponent(name)
-            let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(contentsOf: url) }
+            let error = try #require(throws: ItemError.self) { try ImageDecoder().decode(contentsOf: url) }
             let (_, json) = try probe(url)
             #expect(error.failureClass == .unsupported && json["message"] as? String == error.message, "\(error.message)")
         }

@@ -12,7 +12,7 @@ import Testing
     func brokenFileIsRejectedWithItsReason(file: String) throws {
         let expected = try #require(Self.rejected.first { $0.file == file })
         let url = Media.url(file)
-        let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(contentsOf: url) }
+        let error = try #require(throws: ItemError.self) { try ImageDecoder().decode(contentsOf: url) }
         #expect(error.failureClass.rawValue == expected.error_class, "\(file): \(error.description)")
         #expect(error.message.contains(expected.message_contains), "\(file): \(error.message)")
         #expect(error.message.hasPrefix(url.path))
@@ -27,28 +27,28 @@ import Testing
                                (Array("%PDF-1.4\n".utf8), "neither an image nor audio: a PDF document"),
                                ([0x42, 0x4D, 0x3A, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 60), "BMP is not supported: convert it to PNG"),
                                ([0x13, 0x37, 0x00, 0xFE], "neither an image nor audio: unrecognised bytes (starts with 13 37 00 FE)")] {
-            let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(bytes, source: "item.png") }
+            let error = try #require(throws: ItemError.self) { try ImageDecoder().decode(bytes, source: "item.png") }
             #expect(error.failureClass == .unsupported && error.message.hasPrefix("item.png: \(words) (hint: "), "\(error.message)")
         }
     }
 
     @Test func missingFile() throws {
-        let error = try #require(throws: ImageError.self) {
+        let error = try #require(throws: ItemError.self) {
             try ImageDecoder().decode(contentsOf: Media.url("no_such_file.png"))
         }
         #expect(error.failureClass == .missing)
     }
 
     @Test func directoryIsNotAnImage() throws {
-        let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(contentsOf: Media.url("")) }
-        #expect(error.failureClass == .missing && error.message.contains("directory"))
+        let error = try #require(throws: ItemError.self) { try ImageDecoder().decode(contentsOf: Media.url("")) }
+        #expect(error.failureClass == .unsupported && error.message.contains("a directory, not a file"), "\(error.message)")
     }
 
     @Test func pixelCapIsCheckedAgainstTheHeader() throws {
         var options = ImageOptions()
         options.maxPixels = 29 * 19 - 1
         for file in ["png_rgb8.png", "jpeg_baseline_420.jpg"] {
-            let error = try #require(throws: ImageError.self) {
+            let error = try #require(throws: ItemError.self) {
                 try ImageDecoder(options: options).decode(contentsOf: Media.url(file))
             }
             #expect(error.failureClass == .tooLarge, "\(file): \(error)")
@@ -61,14 +61,14 @@ import Testing
     @Test func largestPossibleHeaderIsTooLargeNotACrash() throws {
         var png = Array(try Data(contentsOf: Media.url("png_rgb8.png")))
         for i in 16..<24 { png[i] = 0xFF }
-        let error = try #require(throws: ImageError.self) { try ImageDecoder().decode(png, source: "max.png") }
+        let error = try #require(throws: ItemError.self) { try ImageDecoder().decode(png, source: "max.png") }
         #expect(error.failureClass == .tooLarge && error.message.contains("4294967295×4294967295"), "\(error)")
     }
 
     @Test func byteCapIsCheckedBeforeReading() throws {
         var options = ImageOptions()
         options.maxBytes = 100
-        let error = try #require(throws: ImageError.self) {
+        let error = try #require(throws: ItemError.self) {
             try ImageDecoder(options: options).decode(contentsOf: Media.url("png_rgb8.png"))
         }
         #expect(error.failureClass == .tooLarge && error.message.contains("max_bytes"))
@@ -83,7 +83,7 @@ import Testing
                 do {
                     _ = try ImageDecoder().decode(Array(bytes[..<length]), source: file)
                     Issue.record("\(file) cut at \(length) of \(bytes.count) decoded")
-                } catch let error as ImageError {
+                } catch let error as ItemError {
                     let allowed: Set<FailureClass> = length == 0 ? [.empty] : [.truncated, .corrupt]
                     #expect(allowed.contains(error.failureClass), "\(file) at \(length): \(error)")
                     if length > bytes.count / 2 { #expect(error.failureClass == .truncated, "\(file) at \(length): \(error)") }
@@ -92,7 +92,7 @@ import Testing
         }
     }
 
-    /// Random byte flips never crash the process; the result is a decoded image or an ImageError.
+    /// Random byte flips never crash the process; the result is a decoded image or an ItemError.
     @Test func corruptedBytesNeverCrash() throws {
         var rng = SeededGenerator(seed: 11)
         for file in ["png_palette8_trns.png", "jpeg_progressive.jpg", "jpeg_ycck.jpg", "jpeg_arithmetic_progressive.jpg"] {
@@ -100,7 +100,7 @@ import Testing
             for _ in 0..<60 {
                 var bytes = original
                 for _ in 0..<4 { bytes[8 + rng.nextInt(below: bytes.count - 8)] = UInt8(rng.nextInt(below: 256)) }
-                do { _ = try ImageDecoder().decode(bytes, source: file) } catch is ImageError {}
+                do { _ = try ImageDecoder().decode(bytes, source: file) } catch is ItemError {}
             }
         }
     }

@@ -67,14 +67,14 @@ import Testing
                 do {
                     _ = try ImageDecoder().decode(Array(bytes[..<length]), source: file)
                     Issue.record("\(file) cut at \(length) of \(bytes.count) decoded")
-                } catch let error as ImageError {
+                } catch let error as ItemError {
                     #expect(error.failureClass == .truncated, "\(file) at \(length): \(error)")
                 }
             }
         }
     }
 
-    /// Random byte flips after the RIFF header never crash; each gives an image or an ImageError.
+    /// Random byte flips after the RIFF header never crash; each gives an image or an ItemError.
     @Test func damagedBytesGiveAnImageOrAClassifiedError() throws {
         var rng = SeededGenerator(seed: 19)
         for file in ["webp_lossy_alpha.webp", "webp_lossless.webp", "webp_animated_lossless.webp"] {
@@ -85,7 +85,7 @@ import Testing
                 do {
                     let image = try ImageDecoder().decode(damaged, source: file).image
                     #expect(image.pixels.count == image.width * image.height * 3)
-                } catch let error as ImageError {
+                } catch let error as ItemError {
                     #expect(error.message.hasPrefix(file), "\(error)")
                 }
             }
@@ -96,7 +96,7 @@ import Testing
         var options = ImageOptions()
         options.maxPixels = 39 * 27 - 1
         for file in ["webp_lossy.webp", "webp_lossless.webp", "webp_animated_lossy.webp"] {
-            let error = try #require(throws: ImageError.self) { try ImageDecoder(options: options).decode(contentsOf: Media.url(file)) }
+            let error = try #require(throws: ItemError.self) { try ImageDecoder(options: options).decode(contentsOf: Media.url(file)) }
             #expect(error.failureClass == .tooLarge && error.message.contains("39×27"), "\(file): \(error)")
         }
         options.maxPixels = 39 * 27

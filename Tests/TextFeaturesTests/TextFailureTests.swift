@@ -64,10 +64,10 @@ import Testing
 
         let reject = try fitted { $0.onTooManyTokens = .reject }
         let result = reject.transform(TextDocument(item: "huge", text: big))
-        #expect(throws: TextItemError.self) { try result.get() }
+        #expect(throws: ItemError.self) { try result.get() }
         if case .failure(let e) = result {
-            #expect(e.failureClass == .tooLarge && e.item == "huge" && e.field == "description")
-            #expect(e.description.hasPrefix("too_large: item 'huge', text field 'description': more than 100000 tokens"))
+            #expect(e.failureClass == .tooLarge && e.source == "item 'huge' column 'description'")
+            #expect(e.description.hasPrefix("too_large: item 'huge' column 'description': more than 100000 tokens"), "\(e)")
         }
         var options = TextOptions()
         options.maxTokens = 3
@@ -77,12 +77,13 @@ import Testing
 
     @Test func invalidUTF8IsRejectedWithItsOffsetOrReplaced() throws {
         let bytes: [UInt8] = Array("café ".utf8) + [0xFF, 0xFE] + Array(" ok".utf8)
-        #expect(throws: TextItemError.self) { try TextDecoding.decode(bytes, item: "sku-9", field: "title", policy: .reject) }
-        do { _ = try TextDecoding.decode(bytes, item: "sku-9", field: "title", policy: .reject) } catch {
+        let source = "items.csv:12 column 'title'"
+        #expect(throws: ItemError.self) { try TextDecoding.decode(bytes, source: source, policy: .reject) }
+        do { _ = try TextDecoding.decode(bytes, source: source, policy: .reject) } catch {
             #expect(error.failureClass == .corrupt)
-            #expect(error.description == "corrupt: item 'sku-9', text field 'title': not valid UTF-8 at byte 6 (bytes FF FE 20 6F) (hint: re-save the catalog as UTF-8, or set features.text.invalid_utf8: replace)")
+            #expect(error.description == "corrupt: items.csv:12 column 'title': not valid UTF-8 at byte 6 (bytes FF FE 20 6F) (hint: re-save the items file as UTF-8, or set features.text.invalid_utf8: replace)")
         }
-        let replaced = try TextDecoding.decode(bytes, item: "sku-9", field: "title", policy: .replace)
+        let replaced = try TextDecoding.decode(bytes, source: source, policy: .replace)
         #expect(replaced == "café \u{FFFD}\u{FFFD} ok")
         let t = try Tokenizer(TokenizerOptions())
         #expect(t.tokens(replaced) == ["café", "ok"])

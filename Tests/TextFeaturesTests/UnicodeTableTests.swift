@@ -72,7 +72,7 @@ import Testing
 
     @Test func replacementDecodingMatchesPython() throws {
         for r in Self.tables.utf8_replace {
-            let text = try TextDecoding.decode(r.bytes, item: "i", field: "f", policy: .replace)
+            let text = try TextDecoding.decode(r.bytes, source: "i", policy: .replace)
             let pythonText = r.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? String(r.text.dropFirst()) : r.text  // we drop the BOM
             #expect(text.unicodeScalars.elementsEqual(pythonText.unicodeScalars), "\(r.bytes)")
         }

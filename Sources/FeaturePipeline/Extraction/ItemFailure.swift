@@ -16,8 +16,9 @@ public struct ItemFailure: Sendable, Codable, Equatable {
     }
 }
 
-/// An item input that could not be used, with its class: what the extractors throw.
-struct ExtractionError: ClassifiedError {
-    var failureClass: FailureClass
-    var message: String
+extension ItemFailure {
+    /// The line for `item`'s `error` in `modality`; `path` is the located file, if any.
+    init(item: String, modality: String, path: String?, error: ItemError) {
+        self.init(item: item, modality: modality, path: path, errorClass: error.failureClass, message: error.message)
+    }
 }

@@ -65,13 +65,10 @@ struct MediaExtraction {
                 let file = try locator.locate(value)
                 let url = file.url
                 path = url.path
-                if file.bytes > maxBytes {
-                    throw ExtractionError(failureClass: .tooLarge, message: "\(url.path): \(file.bytes) bytes exceeds the limit of \(maxBytes) (hint: raise features.\(modality).max_bytes)")
-                }
-                if file.bytes == 0 {  // classified before reading (and Foundation leaks 4 KiB reading an empty file)
-                    throw ExtractionError(failureClass: .empty, message: "\(url.path): the file is empty (0 bytes) (hint: re-create or drop the file)")
-                }
-                let bytes = try Data(contentsOf: url)
+                // Classified before reading (and Foundation leaks 4 KiB reading an empty file).
+                try MediaFileCheck.checkSize(file.bytes, path: url.path, maxBytes: maxBytes, modality: modality)
+                let bytes: Data
+                do { bytes = try Data(contentsOf: url) } catch { throw MediaFileCheck.unreadable(url.path, after: error) }
                 var hash = ContentHash()
                 hash.update(bytes)
                 let key = ItemCache.key(modality: modality, configuration: configuration, content: hash)
@@ -79,12 +76,11 @@ struct MediaExtraction {
                 let features = try bytes.withUnsafeBytes { try extract($0, url.path) }
                 try? cache.write(modality, key, features)
                 return .extracted(features)
-            } catch let error as ClassifiedError {
-                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
-                                           errorClass: error.failureClass, message: error.message))
             } catch {
-                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path,
-                                           errorClass: .corrupt, message: "\(error)"))
+                // Every extractor throws ItemError; anything else still gets the one format.
+                let itemError = error as? ItemError
+                    ?? ItemError(.corrupt, source: path ?? value, detail: "\(error)", hint: "an unexpected error: please report it")
+                return .failed(ItemFailure(item: catalog.ids[item], modality: modality, path: path, error: itemError))
             }
         }
         var result = Result(features: [], failures: [])

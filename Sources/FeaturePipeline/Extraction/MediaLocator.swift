@@ -28,7 +28,7 @@ struct MediaLocator: Sendable {
         resolvedRoot = root.resolvingSymlinksInPath().standardizedFileURL.path
     }
 
-    func locate(_ value: String) throws -> MediaFile {
+    func locate(_ value: String) throws(ItemError) -> MediaFile {
         let url = value.hasPrefix("/") ? URL(fileURLWithPath: value) : root.appendingPathComponent(value)
         let standardized = url.standardizedFileURL
         // The root is checked before existence, so a refused path is refused whether or not it
@@ -36,24 +36,12 @@ struct MediaLocator: Sendable {
         if !allowOutsideRoot {
             let resolved = folders.resolve(standardized)
             guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
-                throw ExtractionError(
-                    failureClass: .unsupported,
-                    message: "\(value): the path leaves the media root \(root.path) (hint: keep media under the root, or set data.allow_outside_root: true)")
+                throw ItemError(.unsupported, source: value, detail: "the path leaves the media root \(root.path)",
+                                hint: "keep media under the root, or set data.allow_outside_root: true")
             }
         }
-        var info = stat()
-        guard stat(standardized.path, &info) == 0 else {  // stat follows symlinks: a dangling link is missing
-            throw ExtractionError(failureClass: .missing, message: "\(standardized.path): no such file (hint: paths are relative to \(root.path))")
-        }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
-            return MediaFile(url: standardized, bytes: Int(info.st_size))
-        case S_IFDIR:
-            throw ExtractionError(failureClass: .unsupported, message: "\(standardized.path): a directory, not a file (hint: point the item's column at a file)")
-        default:
-            throw ExtractionError(failureClass: .unsupported,
-                                  message: "\(standardized.path): not a regular file (a pipe, socket or device) (hint: copy the data into a file)")
-        }
+        let bytes = try MediaFileCheck.regularFileSize(standardized.path, missingHint: "check the path; relative paths start at \(root.path)")
+        return MediaFile(url: standardized, bytes: bytes)
     }
 }
 

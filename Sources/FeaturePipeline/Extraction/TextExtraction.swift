@@ -25,8 +25,7 @@ struct TextExtraction {
         for (item, result) in bags.enumerated() {
             switch result {
             case .failure(let error):
-                failures.append(ItemFailure(item: catalog.ids[item], modality: TextModality.name, path: nil,
-                                            errorClass: error.failureClass, message: error.message))
+                failures.append(ItemFailure(item: catalog.ids[item], modality: TextModality.name, path: nil, error: error))
             case .success(let bag) where bag.isEmpty && !rejected.contains(item):
                 summary.absent += 1
             default: break
@@ -55,17 +54,17 @@ struct TextExtraction {
         var failures: [ItemFailure] = []
         var rejected = Set<Int>()
         let documents = (0..<catalog.count).map { item -> TextDocument in
-            var fields = columns.map { catalog.value(item: item, column: $0) }
+            var document = TextDocument(item: catalog.ids[item], fields: columns.map { catalog.value(item: item, column: $0) },
+                                        source: "\(itemsFile):\(catalog.lines[item])")
             if spec.options.invalidUTF8 == .reject, let bad = catalog.invalidUTF8[item] {
                 for (k, field) in spec.options.fields.enumerated() where bad.contains(field.name) {
-                    fields[k] = nil
+                    document.fields[k] = nil
                     rejected.insert(item)
-                    failures.append(ItemFailure(
-                        item: catalog.ids[item], modality: TextModality.name, path: nil, errorClass: .corrupt,
-                        message: "\(itemsFile):\(catalog.lines[item]): column '\(field.name)' holds invalid UTF-8 (hint: fix the bytes, or set features.text.invalid_utf8: replace)"))
+                    let error = TextDecoding.rejection(source: document.source(field: field.name))
+                    failures.append(ItemFailure(item: catalog.ids[item], modality: TextModality.name, path: nil, error: error))
                 }
             }
-            return TextDocument(item: catalog.ids[item], fields: fields)
+            return document
         }
         return (documents, rejected, failures)
     }

@@ -83,11 +83,13 @@ struct TextFitter: ModalityFitter {
             try accumulator.chooseVocabulary()
         } catch let error as TextFitError {
             // The whole modality failed: nothing can be embedded without a vocabulary (status 4,
-            // or 1 with on_error: fail, which stops at a bad item anyway).
-            guard case .everyDocumentFailed = error else { throw error }
-            throw PipelineError(what: "every text input failed: \(error)",
-                                hint: "see features.text.max_tokens and invalid_utf8, or remove features.text",
-                                exitCode: spec.onError == .fail ? 1 : 4)
+            // or 1 with on_error: fail, which stops at a bad item anyway). The first rejection's
+            // hint leads: one hint, not the item's inside the run's.
+            guard case .everyDocumentFailed(let n, let first) = error else { throw error }
+            throw PipelineError(
+                what: "every text input failed: no text to fit the vocabulary on: all \(n) documents were rejected, "
+                    + "the first as \(first.failureClass.rawValue): \(first.source): \(first.detail)",
+                hint: "\(first.hint); or remove features.text", exitCode: spec.onError == .fail ? 1 : 4)
         }
         secondPass = accumulator.needsSecondPass
         return secondPass
