@@ -19,6 +19,14 @@ struct ScanBuffers {
     }
 
     var tokenCount: Int { tokenStart.count }
+
+    /// Forgets every token and byte after the first `tokens` tokens and `byteCount` bytes.
+    mutating func rollBack(toTokens tokens: Int, bytes byteCount: Int) {
+        tokenStart.removeLast(tokenStart.count - tokens)
+        tokenEnd.removeLast(tokenEnd.count - tokens)
+        bytes.removeLast(bytes.count - byteCount)
+        cjkStarts.removeAll(keepingCapacity: true)
+    }
 }
 
 /// The built-in tokenizer: maximal runs of word characters (Python `re` `\w`), split into CJK
@@ -40,6 +48,7 @@ struct TokenScanner: Sendable {
 
     /// Appends the tokens of `input[start...]` (valid UTF-8) to `out`.
     func scan(_ input: UnsafeBufferPointer<UInt8>, from start: Int = 0, into out: inout ScanBuffers) -> Outcome {
+        // One state machine over the bytes (its steps share the open run): splitting it would cost a call per byte.
         let entries = table.entries
         let sequences = table.sequences
         let lowercase = table.lowercase
@@ -113,10 +122,7 @@ struct TokenScanner: Sendable {
             i += length
             let e = value < 0x10000 ? entries[Int(value)] : table.entry(value)
             if e == ScalarTable.slowEntry {
-                out.tokenStart.removeLast(out.tokenCount - segmentTokens)
-                out.tokenEnd.removeLast(out.tokenEnd.count - segmentTokens)
-                out.bytes.removeLast(out.bytes.count - segmentBytes)
-                out.cjkStarts.removeAll(keepingCapacity: true)
+                out.rollBack(toTokens: segmentTokens, bytes: segmentBytes)
                 return .needsSlowPath(segmentStart: segmentStart)
             }
             if e & (1 << 31) == 0 {

@@ -88,169 +88,23 @@ public enum Preprocessor {
     public static func runListingDropped(_ log: InteractionLog, catalogItemIds: [String], options: PreprocessOptions)
         throws -> (RatingSet, PreprocessReport, [DroppedRow])
     {
-        var rules: [PreprocessRule] = []
-        var dropped: [DroppedRow] = []
-        let file = URL(fileURLWithPath: log.source).lastPathComponent
-        func note(_ rule: String, _ r: Int, _ column: String, _ value: String?) {
-            dropped.append(DroppedRow(rule: rule, file: file, line: log.lines[r], column: column, value: value ?? ""))
-        }
-        func rule(_ name: String, _ rows: Int, _ action: String) -> PreprocessRule {
-            let examples = dropped.lazy.filter { $0.rule == name }.prefix(3).map { "\($0.file):\($0.line): \($0.column) '\($0.value)'" }
-            return PreprocessRule(name: name, rows: rows, action: action, examples: rows > 0 ? Array(examples) : nil)
-        }
-        func fail(_ row: Int, _ column: String, _ message: String, _ hint: String) -> DataError {
-            DataError(file: log.source, line: log.lines[row], column: column, message: message, hint: hint)
-        }
-
-        // 1. Missing user, item or rating.
-        var keep: [Int] = []
-        keep.reserveCapacity(log.count)
-        var missing = 0
-        for r in 0..<log.count {
-            let absent = [("user", log.users[r]), ("item", log.items[r]), ("rating", log.ratings[r])]
-                .first { $0.1.map { $0.trimmedSpaces.isEmpty } ?? true }
-            if let (column, _) = absent {
-                if options.missing == .fail {
-                    throw fail(r, column, "missing \(column) value",
-                               "fill it in, or set preprocess.missing: drop to skip such rows")
-                }
-                missing += 1
-                note("missing_values", r, column, "")
-            } else {
-                keep.append(r)
-            }
-        }
-        rules.append(rule("missing_values", missing, "dropped"))
-
-        // 2. Unparsable ratings or timestamps.
-        var rating = [Float](repeating: 0, count: log.count)
-        var time = [Double](repeating: 0, count: log.count)
-        var unparsable = 0
-        let timeParser = TimestampParser()
-        keep = try keep.filter { r in
-            guard let v = Double(log.ratings[r]!.trimmedSpaces), v.isFinite else {
-                if options.onUnparsable == .fail {
-                    throw fail(r, "rating", "'\(log.ratings[r]!)' is not a number",
-                               "ratings must be numbers such as 4 or 3.5, or set preprocess.on_unparsable: drop")
-                }
-                unparsable += 1
-                note("unparsable_values", r, "rating", log.ratings[r])
-                return false
-            }
-            rating[r] = Float(v)
-            if let t = log.timestamps[r], !t.isEmpty {
-                guard let seconds = timeParser.seconds(t) else {
-                    if options.onUnparsable == .fail {
-                        throw fail(r, "timestamp", "'\(t)' is not a time",
-                                   "use seconds since 1970 or ISO 8601 (2024-05-01T12:00:00Z), or set preprocess.on_unparsable: drop")
-                    }
-                    unparsable += 1
-                    note("unparsable_values", r, "timestamp", t)
-                    return false
-                }
-                time[r] = seconds
-            }
-            return true
-        }
-        rules.append(rule("unparsable_values", unparsable, "dropped"))
-
-        // 3. Items that are not in the catalog.
-        var itemIndex: [String: Int32] = [:]
-        for (i, id) in catalogItemIds.enumerated() where itemIndex[id] == nil { itemIndex[id] = Int32(i) }
-        let before = keep.count
-        keep = keep.filter { r in
-            if itemIndex[log.items[r]!] != nil { return true }
-            note("unknown_items", r, "item", log.items[r])
-            return false
-        }
-        rules.append(rule("unknown_items", before - keep.count, "dropped"))
-
-        // 4. Ratings outside the configured range.
-        if let range = options.ratingRange {
-            var touched = 0
-            keep = keep.filter { r in
-                let v = Double(rating[r])
-                guard !range.contains(v) else { return true }
-                touched += 1
-                note("out_of_range", r, "rating", log.ratings[r])
-                if options.outOfRange == .clip { rating[r] = Float(min(max(v, range.lowerBound), range.upperBound)) }
-                return options.outOfRange == .clip
-            }
-            rules.append(rule("out_of_range", touched, options.outOfRange == .clip ? "clipped" : "dropped"))
-        }
-
-        // 5. Exact duplicate rows, then 6. repeated ratings of one (user, item).
-        var seenRows = Set<RowKey>()
-        let beforeExact = keep.count
-        keep = keep.filter { r in
-            if seenRows.insert(RowKey(user: log.users[r]!, item: log.items[r]!, rating: rating[r], time: time[r])).inserted { return true }
-            note("exact_duplicates", r, "rating", log.ratings[r])
-            return false
-        }
-        rules.append(rule("exact_duplicates", beforeExact - keep.count, "dropped"))
-        if options.deduplicate != .none {
-            var chosen: [PairKey: Int] = [:]
-            for r in keep {
-                let key = PairKey(user: log.users[r]!, item: log.items[r]!)
-                guard let other = chosen[key] else { chosen[key] = r; continue }
-                // keep_last: later time wins, ties go to the later row; keep_first: the reverse.
-                let later = (time[r], r) > (time[other], other)
-                if later == (options.deduplicate == .keepLast) { chosen[key] = r }
-            }
-            let beforeRepeat = keep.count
-            let winners = Set(chosen.values)
-            keep = keep.filter { r in
-                if winners.contains(r) { return true }
-                note("repeated_ratings", r, "rating", log.ratings[r])
-                return false
-            }
-            rules.append(rule("repeated_ratings", beforeRepeat - keep.count, "kept \(options.deduplicate.rawValue)"))
-        }
-
-        // 7. Minimum ratings per user and per item (one pass each, users first).
-        if options.minUserRatings > 0 {
-            var counts: [String: Int] = [:]
-            for r in keep { counts[log.users[r]!, default: 0] += 1 }
-            let before = keep.count
-            keep = keep.filter { r in
-                if counts[log.users[r]!]! >= options.minUserRatings { return true }
-                note("min_user_ratings", r, "user", log.users[r])
-                return false
-            }
-            rules.append(rule("min_user_ratings", before - keep.count, "dropped"))
-        }
-        if options.minItemRatings > 0 {
-            var counts: [String: Int] = [:]
-            for r in keep { counts[log.items[r]!, default: 0] += 1 }
-            let before = keep.count
-            keep = keep.filter { r in
-                if counts[log.items[r]!]! >= options.minItemRatings { return true }
-                note("min_item_ratings", r, "item", log.items[r])
-                return false
-            }
-            rules.append(rule("min_item_ratings", before - keep.count, "dropped"))
-        }
-
-        let userIds = Array(Set(keep.map { log.users[$0]! })).sorted()
-        var userIndex: [String: Int32] = [:]
-        for (i, id) in userIds.enumerated() { userIndex[id] = Int32(i) }
-        var set = RatingSet(
-            userIds: userIds, itemIds: catalogItemIds,
-            users: keep.map { userIndex[log.users[$0]!]! },
-            items: keep.map { itemIndex[log.items[$0]!]! },
-            ratings: keep.map { rating[$0] },
-            timestamps: keep.map { time[$0] },
-            splitTags: keep.map { log.splitTags[$0] ?? "" })
-        set.implicit = log.implicit
-        let report = PreprocessReport(inputRows: log.count, outputRows: keep.count, rules: rules)
+        let pass = PreprocessPass(log, catalogItemIds: catalogItemIds, options: options)
+        try pass.dropMissingValues()
+        try pass.parseValues()
+        pass.dropUnknownItems()
+        pass.applyRatingRange()
+        pass.dropExactDuplicates()
+        pass.dropRepeatedRatings()
+        // Minimum counts: one pass each, users first.
+        pass.dropBelowMinimum(options.minUserRatings, of: log.users, rule: "min_user_ratings", column: "user")
+        pass.dropBelowMinimum(options.minItemRatings, of: log.items, rule: "min_item_ratings", column: "item")
+        let set = pass.ratingSet()
+        let report = PreprocessReport(inputRows: log.count, outputRows: pass.keep.count, rules: pass.rules)
         if Double(report.lostRows) > options.maxDropped * Double(log.count) {
-            throw TooManyDropped(report: report, dropped: dropped, limit: options.maxDropped, source: log.source)
+            throw TooManyDropped(report: report, dropped: pass.dropped, limit: options.maxDropped, source: log.source)
         }
-        return (set, report, dropped)
+        return (set, report, pass.dropped)
     }
-
-    private struct RowKey: Hashable { let user: String, item: String, rating: Float, time: Double }
-    private struct PairKey: Hashable { let user: String, item: String }
 }
 
 /// Parses timestamps: seconds since 1970 as a number, or an ISO 8601 date or date-time.

@@ -10,35 +10,50 @@ import TensorCore
 public enum Splitter {
     public static func split(_ set: RatingSet, options: SplitOptions, seed: UInt64) throws -> DataSplit {
         var rng = SeededGenerator(seed: seed, stream: "split")
-        let n = set.count
-        var parts = [DataSplit.Part](repeating: .train, count: n)
-        var heldOut = [Bool](repeating: false, count: n)
+        var parts = [DataSplit.Part](repeating: .train, count: set.count)
+        let warm = holdOutColdRows(set, options, parts: &parts, rng: &rng)
+        try divideWarmRows(warm, set, options, parts: &parts, rng: &rng)
+        return DataSplit(parts: parts, buckets: buckets(set, parts))
+    }
+
+    /// Holds out the rows of a `coldItems` share of the rated items, then of a `coldUsers` share
+    /// of the users among the rows not already held out; returns the rows left warm.
+    private static func holdOutColdRows(_ set: RatingSet, _ options: SplitOptions, parts: inout [DataSplit.Part],
+                                        rng: inout SeededGenerator) -> [Int] {
         let heldShare = options.valid + options.test
         let validShareOfHeld = heldShare > 0 ? options.valid / heldShare : 0
-
-        // Cold items, then cold users among the rows not already held out.
-        var ratedItems = Array(Set(set.items)).sorted()
-        rng.shuffle(&ratedItems)
-        let coldItemCount = Int((options.coldItems * Double(ratedItems.count)).rounded())
-        var itemPart: [Int32: DataSplit.Part] = [:]
-        for (k, item) in ratedItems.prefix(coldItemCount).enumerated() {
-            itemPart[item] = Double(k) < validShareOfHeld * Double(coldItemCount) ? .valid : .test
-        }
-        var users = Array(0..<Int32(set.userCount))
-        rng.shuffle(&users)
-        let coldUserCount = Int((options.coldUsers * Double(users.count)).rounded())
-        var userPart: [Int32: DataSplit.Part] = [:]
-        for (k, user) in users.prefix(coldUserCount).enumerated() {
-            userPart[user] = Double(k) < validShareOfHeld * Double(coldUserCount) ? .valid : .test
-        }
-        for r in 0..<n {
+        let itemPart = holdOut(Array(Set(set.items)).sorted(), share: options.coldItems,
+                               validShareOfHeld: validShareOfHeld, rng: &rng)
+        let userPart = holdOut(Array(0..<Int32(set.userCount)), share: options.coldUsers,
+                               validShareOfHeld: validShareOfHeld, rng: &rng)
+        var warm: [Int] = []
+        for r in 0..<set.count {
             if let p = itemPart[set.items[r]] ?? userPart[set.users[r]] {
                 parts[r] = p
-                heldOut[r] = true
+            } else {
+                warm.append(r)
             }
         }
+        return warm
+    }
 
-        let warm = (0..<n).filter { !heldOut[$0] }
+    /// Shuffles `ids` and sends the first `share` of them to validation or test, the first
+    /// `validShareOfHeld` of those to validation.
+    private static func holdOut(_ ids: [Int32], share: Double, validShareOfHeld: Double,
+                                rng: inout SeededGenerator) -> [Int32: DataSplit.Part] {
+        var ids = ids
+        rng.shuffle(&ids)
+        let count = Int((share * Double(ids.count)).rounded())
+        var part: [Int32: DataSplit.Part] = [:]
+        for (k, id) in ids.prefix(count).enumerated() {
+            part[id] = Double(k) < validShareOfHeld * Double(count) ? .valid : .test
+        }
+        return part
+    }
+
+    /// Divides the warm rows by `options.method`.
+    private static func divideWarmRows(_ warm: [Int], _ set: RatingSet, _ options: SplitOptions,
+                                       parts: inout [DataSplit.Part], rng: inout SeededGenerator) throws {
         switch options.method {
         case .random:
             var rows = warm
@@ -69,23 +84,26 @@ public enum Splitter {
                 holdOutValidationItems(set, share: options.validationColdItems, parts: &parts, rng: &rng)
             }
         }
+    }
 
-        // Tag held-out rows by what train contains.
+    /// Tags each held-out row by what train contains: cold-item if its item has no train rating,
+    /// else cold-user if its user has none, else warm.
+    private static func buckets(_ set: RatingSet, _ parts: [DataSplit.Part]) -> [DataSplit.Bucket] {
         var userInTrain = [Bool](repeating: false, count: set.userCount)
         var itemInTrain = [Bool](repeating: false, count: set.itemCount)
-        for r in 0..<n where parts[r] == .train {
+        for r in 0..<set.count where parts[r] == .train {
             userInTrain[Int(set.users[r])] = true
             itemInTrain[Int(set.items[r])] = true
         }
-        var buckets = [DataSplit.Bucket](repeating: .warm, count: n)
-        for r in 0..<n where parts[r] != .train {
+        var buckets = [DataSplit.Bucket](repeating: .warm, count: set.count)
+        for r in 0..<set.count where parts[r] != .train {
             if !itemInTrain[Int(set.items[r])] {
                 buckets[r] = .coldItem
             } else if !userInTrain[Int(set.users[r])] {
                 buckets[r] = .coldUser
             }
         }
-        return DataSplit(parts: parts, buckets: buckets)
+        return buckets
     }
 
     /// Moves the train rows of a share of the train items that have no test rows to validation,

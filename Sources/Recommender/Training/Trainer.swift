@@ -38,134 +38,68 @@ public final class Trainer {
     }
 
     public func train() throws -> TrainingHistory {
-        let parameters = model.parameters
-        let optimizer: any Optimizer = options.optimizer == .adam
-            ? Adam(parameters: parameters, learningRate: Float(options.learningRate))
-            : SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
-        let dense = parameters.filter { !$0.isRowSparse }
-        let trainRows = split.rows(in: .train)
-        let targets = trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }
-        let schedule: LearningRateSchedule = switch options.schedule {
-        case .constant: .constant
-        case .step: .stepDecay(every: options.stepEvery, factor: options.gamma)
-        case .exponential: .exponential(factor: options.gamma)
-        case .cosine: .cosine(steps: options.epochs, minimum: 0)
-        }
-        let ratingWeight = Float(options.objectives.rating), rankingWeight = Float(options.objectives.ranking)
-        let ranking = rankingWeight > 0
-            ? RankingBatches(set: set, trainRows: trainRows, batchSize: options.ranking.batchSize, negatives: options.ranking.negatives)
-            : nil
+        let plan = makePlan()
+        average = makeWeightAverage(plan)
         let validation = Validation(trainer: self)
-        // Batches per epoch: rating batches of the train rows, and `ratio` ranking batches per rating
-        // batch (counted even when the rating objective is off), at least one pass over the users.
-        let ratingSteps = (trainRows.count + options.batchSize - 1) / options.batchSize
-        let rankingSteps = ranking.map { max($0.batchesPerPass, Int((options.ranking.ratio * Double(ratingSteps)).rounded())) } ?? 0
-        let stepsPerEpoch = (ratingWeight > 0 ? ratingSteps : 0) + rankingSteps
-        let decay = min(options.weightAverage, 1 - 2 / Double(max(stepsPerEpoch, 4)))
-        average = options.weightAverage > 0 && decay > 0 ? WeightAverage(parameters: parameters, decay: Float(decay)) : nil
+        var progress = try start(plan, validation)
+        while progress.epoch < options.epochs && !(options.patience > 0 && progress.badEpochs >= options.patience) {
+            let (record, valid) = trainEpoch(progress.epoch, plan, validation)
+            progress.history.epochs.append(record)
+            keepIfBest(stoppingValue(valid, trainLoss: record.trainLoss), &progress, plan.parameters)
+            progress.epoch += 1
+            try save(progress, parameters: plan.parameters, optimizer: plan.optimizer)
+            onEpoch?(record, options.epochs)
+        }
+        for p in plan.parameters { p.isIdle = false }  // none stays idle after training
+        progress.history.stoppedEarly = progress.epoch < options.epochs
+        for (p, v) in zip(plan.parameters, progress.bestValues) { p.value = v }
+        return progress.history
+    }
 
+    /// Where training stands: the history so far, epochs done, and early stopping's state (the best
+    /// stopping value, the weights that reached it, the epochs since it last improved enough).
+    struct Progress {
         var history = TrainingHistory()
         var best = Double.infinity
-        var bestValues: [Tensor] = parameters.map(\.value)
+        var bestValues: [Tensor]
         var badEpochs = 0
-        var startEpoch = 0
-        if let resumed = try resume(parameters: parameters, optimizer: optimizer) {
-            (history, best, badEpochs, startEpoch) = resumed
-            bestValues = try loadBest(parameters) ?? parameters.map(\.value)
-            history.resumedFromEpoch = startEpoch
+        var epoch = 0
+    }
+
+    /// Resumes from the checkpoint, or else validates the starting point as epoch 0.
+    private func start(_ plan: Plan, _ validation: Validation) throws -> Progress {
+        let parameters = plan.parameters
+        var progress = Progress(bestValues: parameters.map(\.value))
+        if let resumed = try resume(parameters: parameters, optimizer: plan.optimizer) {
+            (progress.history, progress.best, progress.badEpochs, progress.epoch) = resumed
+            progress.bestValues = try loadBest(parameters) ?? parameters.map(\.value)
+            progress.history.resumedFromEpoch = progress.epoch
         } else {
             // Epoch 0: the starting point competes too, so a warm start is never made worse.
             let initial = validation.run()
-            history.initialValidRMSE = initial.rmse
-            history.initialValidMAE = initial.mae
+            progress.history.initialValidRMSE = initial.rmse
+            progress.history.initialValidMAE = initial.mae
             let metric = stoppingValue(initial, trainLoss: .nan)
-            if metric.isFinite { best = metric }
+            if metric.isFinite { progress.best = metric }
         }
+        if progress.epoch == 0 { try saveInitialBest(parameters) }
+        return progress
+    }
 
-        if startEpoch == 0 { try saveInitialBest(parameters) }
-        var epoch = startEpoch
-        while epoch < options.epochs && !(options.patience > 0 && badEpochs >= options.patience) {
-            let started = Date()
-            optimizer.learningRate = schedule.rate(base: Float(options.learningRate), at: epoch)
-            var order = Array(0..<trainRows.count)
-            var shuffler = SeededGenerator(seed: seed, stream: "epoch-\(epoch)")
-            shuffler.shuffle(&order)
-            let ratingBatches = ratingWeight > 0 ? stride(from: 0, to: order.count, by: options.batchSize).map { $0 } : []
-            var rankingBatches: [FusionModel.RankingBatch] = []
-            if let ranking {
-                var sampler = SeededGenerator(seed: seed, stream: "ranking-\(epoch)")
-                while rankingBatches.count < rankingSteps { rankingBatches += ranking.pass(rng: &sampler) }
-                rankingBatches.removeLast(rankingBatches.count - rankingSteps)
-            }
-            var lossSum = 0.0, squaredError = 0.0, rankingLoss = 0.0
-            let steps = ratingBatches.count + rankingBatches.count
-            var (nextRating, nextRanking) = (0, 0)
-            for step in 0..<steps {
-                optimizer.zeroGrad()
-                var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
-                // Ranking batches are spread evenly among the rating batches.
-                if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
-                    model.prepareStep(for: .ranking)
-                    rankingLoss += model.rankingStep(rankingBatches[nextRanking], historyKeep: Float(1 - options.ranking.historyDropout),
-                                                     weight: rankingWeight, rng: &rng)
-                    nextRanking += 1
-                } else {
-                    model.prepareStep(for: .rating)
-                    let start = ratingBatches[nextRating]
-                    nextRating += 1
-                    let batch = order[start..<min(order.count, start + options.batchSize)]
-                    let rows = batch.map { trainRows[$0] }
-                    let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
-                    let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
-                    var gradient = [Float](repeating: 0, count: rows.count)
-                    let scale = 2 * ratingWeight / Float(rows.count)
-                    for k in 0..<rows.count {
-                        let e = predictions[k] - targets[batch[batch.startIndex + k]]
-                        gradient[k] = scale * e
-                        lossSum += Double(e * e)
-                        let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
-                        squaredError += Double(r * r)
-                    }
-                    model.backward(gradient)
-                }
-                model.regularizeTouchedRows(Float(options.embeddingRegularization))
-                if options.weightDecay > 0 {
-                    for p in dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
-                }
-                if options.clipNorm > 0 { _ = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm)) }
-                optimizer.step()
-                average?.update(parameters)
-                FaultInjection.pause()
-            }
-            let valid = averaged(parameters) { validation.run() }
-            let rows = Double(max(ratingBatches.isEmpty ? 0 : order.count, 1))
-            var record = EpochRecord(
-                epoch: epoch + 1, learningRate: Double(optimizer.learningRate),
-                trainLoss: lossSum / rows, trainRMSE: (squaredError / rows).squareRoot(),
-                validLoss: valid.loss, validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
-            record.validNDCG = valid.ndcg
-            record.trainRankingLoss = rankingBatches.isEmpty ? .nan : rankingLoss / Double(rankingBatches.count)
-            history.epochs.append(record)
-            let metric = stoppingValue(valid, trainLoss: record.trainLoss)
-            if metric < best || !metric.isFinite && best == .infinity {
-                // Any gain keeps this epoch's weights; only a gain of 0.1 % resets the patience, so
-                // a metric creeping up by hundredths of a percent does not train on for many epochs.
-                badEpochs = metric.isFinite && best.isFinite && best - metric < 1e-3 * stoppingScale(best) ? badEpochs + 1 : 0
-                best = metric.isFinite ? metric : best
-                bestValues = averaged(parameters) { parameters.map(\.value) }
-                history.bestEpoch = epoch + 1
-            } else {
-                badEpochs += 1
-            }
-            epoch += 1
-            try save(parameters: parameters, optimizer: optimizer, history: history, best: best, badEpochs: badEpochs,
-                     epoch: epoch, improved: history.bestEpoch == epoch)
-            onEpoch?(record, options.epochs)
+    /// Early stopping after the epoch `progress.epoch` (from 0) whose stopping value is `metric`.
+    private func keepIfBest(_ metric: Double, _ progress: inout Progress, _ parameters: [Parameter]) {
+        let best = progress.best
+        if metric < best || !metric.isFinite && best == .infinity {
+            // Any gain keeps this epoch's weights; only a gain of 0.1 % resets the patience, so
+            // a metric creeping up by hundredths of a percent does not train on for many epochs.
+            progress.badEpochs = metric.isFinite && best.isFinite && best - metric < 1e-3 * stoppingScale(best)
+                ? progress.badEpochs + 1 : 0
+            progress.best = metric.isFinite ? metric : best
+            progress.bestValues = averaged(parameters) { parameters.map(\.value) }
+            progress.history.bestEpoch = progress.epoch + 1
+        } else {
+            progress.badEpochs += 1
         }
-        for p in parameters { p.isIdle = false }  // none stays idle after training
-        history.stoppedEarly = epoch < options.epochs
-        for (p, v) in zip(parameters, bestValues) { p.value = v }
-        return history
     }
 
     /// `body` run with the averaged weights in place when averaging is on.
@@ -214,22 +148,21 @@ public final class Trainer {
 
     /// Writes the checkpoint files; key.txt is emptied first and written last, so a kill in
     /// between leaves a checkpoint that does not count (training then restarts, deterministically).
-    private func save(parameters: [Parameter], optimizer: any Optimizer, history: TrainingHistory,
-                      best: Double, badEpochs: Int, epoch: Int, improved: Bool) throws {
+    private func save(_ progress: Progress, parameters: [Parameter], optimizer: any Optimizer) throws {
         guard let checkpoint else { return }
         try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
-        if improved {
+        if progress.history.bestEpoch == progress.epoch {  // this epoch improved
             try averaged(parameters) {
                 try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
             }
         }
-        try AtomicFile.write(try Self.encoder.encode(history), to: checkpoint.directory.appendingPathComponent("history.json"))
+        try AtomicFile.write(try Self.encoder.encode(progress.history), to: checkpoint.directory.appendingPathComponent("history.json"))
         try Checkpoint.save(
             to: checkpoint.directory.appendingPathComponent("last.safetensors"),
             parameters: parameters + (average?.averages ?? []), optimizer: optimizer,
-            extras: .init(counters: ["epoch": epoch, "bad_epochs": badEpochs, "dropout_batches": model.dropoutBatches,
+            extras: .init(counters: ["epoch": progress.epoch, "bad_epochs": progress.badEpochs, "dropout_batches": model.dropoutBatches,
                                      "average_steps": average?.steps ?? 0],
-                          values: ["best": best]))
+                          values: ["best": progress.best]))
         // The key is written last: a checkpoint counts only once all its files are in place.
         try AtomicFile.write(checkpoint.key, to: checkpoint.directory.appendingPathComponent("key.txt"))
     }

@@ -1,0 +1,144 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+extension Trainer {
+    /// What stays fixed through one `train()`: the optimizer, the train rows and their targets, the
+    /// learning-rate schedule, the objectives' weights and the batches per epoch.
+    struct Plan {
+        let parameters: [Parameter]
+        /// The parameters weight decay applies to (not the row-sparse embeddings).
+        let dense: [Parameter]
+        let optimizer: any Optimizer
+        let trainRows: [Int]
+        /// The train rows' ratings on the normalised scale the model is trained on.
+        let targets: [Float]
+        let schedule: LearningRateSchedule
+        let ratingWeight: Float, rankingWeight: Float
+        let ranking: RankingBatches?
+        let ratingSteps: Int, rankingSteps: Int
+
+        var stepsPerEpoch: Int { (ratingWeight > 0 ? ratingSteps : 0) + rankingSteps }
+    }
+
+    /// What an epoch's batches add up to, for its record.
+    struct EpochLosses {
+        /// Squared errors on the normalised scale, and on the rating scale.
+        var normalised = 0.0, rating = 0.0
+        var ranking = 0.0
+    }
+
+    func makePlan() -> Plan {
+        let parameters = model.parameters
+        let optimizer: any Optimizer = options.optimizer == .adam
+            ? Adam(parameters: parameters, learningRate: Float(options.learningRate))
+            : SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
+        let trainRows = split.rows(in: .train)
+        let schedule: LearningRateSchedule = switch options.schedule {
+        case .constant: .constant
+        case .step: .stepDecay(every: options.stepEvery, factor: options.gamma)
+        case .exponential: .exponential(factor: options.gamma)
+        case .cosine: .cosine(steps: options.epochs, minimum: 0)
+        }
+        let ratingWeight = Float(options.objectives.rating), rankingWeight = Float(options.objectives.ranking)
+        let ranking = rankingWeight > 0
+            ? RankingBatches(set: set, trainRows: trainRows, batchSize: options.ranking.batchSize, negatives: options.ranking.negatives)
+            : nil
+        // Batches per epoch: rating batches of the train rows, and `ratio` ranking batches per rating
+        // batch (counted even when the rating objective is off), at least one pass over the users.
+        let ratingSteps = (trainRows.count + options.batchSize - 1) / options.batchSize
+        let rankingSteps = ranking.map { max($0.batchesPerPass, Int((options.ranking.ratio * Double(ratingSteps)).rounded())) } ?? 0
+        return Plan(
+            parameters: parameters, dense: parameters.filter { !$0.isRowSparse }, optimizer: optimizer, trainRows: trainRows,
+            targets: trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }, schedule: schedule,
+            ratingWeight: ratingWeight, rankingWeight: rankingWeight, ranking: ranking,
+            ratingSteps: ratingSteps, rankingSteps: rankingSteps)
+    }
+
+    /// The running average of the weights, when train.weight_average asks for one.
+    func makeWeightAverage(_ plan: Plan) -> WeightAverage? {
+        let decay = min(options.weightAverage, 1 - 2 / Double(max(plan.stepsPerEpoch, 4)))
+        return options.weightAverage > 0 && decay > 0 ? WeightAverage(parameters: plan.parameters, decay: Float(decay)) : nil
+    }
+
+    /// Epoch `epoch` (from 0): the shuffled rating batches with the sampled ranking batches spread
+    /// evenly among them, one optimizer step each, then validation.
+    func trainEpoch(_ epoch: Int, _ plan: Plan, _ validation: Validation) -> (EpochRecord, Validation.Result) {
+        let started = Date()
+        plan.optimizer.learningRate = plan.schedule.rate(base: Float(options.learningRate), at: epoch)
+        var order = Array(0..<plan.trainRows.count)
+        var shuffler = SeededGenerator(seed: seed, stream: "epoch-\(epoch)")
+        shuffler.shuffle(&order)
+        let ratingBatches = plan.ratingWeight > 0 ? stride(from: 0, to: order.count, by: options.batchSize).map { $0 } : []
+        let rankingBatches = sampleRankingBatches(epoch, plan)
+        var losses = EpochLosses()
+        let steps = ratingBatches.count + rankingBatches.count
+        var (nextRating, nextRanking) = (0, 0)
+        for step in 0..<steps {
+            plan.optimizer.zeroGrad()
+            var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
+            if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
+                model.prepareStep(for: .ranking)
+                losses.ranking += model.rankingStep(rankingBatches[nextRanking], historyKeep: Float(1 - options.ranking.historyDropout),
+                                                    weight: plan.rankingWeight, rng: &rng)
+                nextRanking += 1
+            } else {
+                let start = ratingBatches[nextRating]
+                nextRating += 1
+                ratingStep(order[start..<min(order.count, start + options.batchSize)], plan, &losses, rng: &rng)
+            }
+            finishStep(plan)
+        }
+        let valid = averaged(plan.parameters) { validation.run() }
+        let rows = Double(max(ratingBatches.isEmpty ? 0 : order.count, 1))
+        var record = EpochRecord(
+            epoch: epoch + 1, learningRate: Double(plan.optimizer.learningRate),
+            trainLoss: losses.normalised / rows, trainRMSE: (losses.rating / rows).squareRoot(),
+            validLoss: valid.loss, validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
+        record.validNDCG = valid.ndcg
+        record.trainRankingLoss = rankingBatches.isEmpty ? .nan : losses.ranking / Double(rankingBatches.count)
+        return (record, valid)
+    }
+
+    /// The epoch's `rankingSteps` ranking batches: whole passes over the users, the last one cut.
+    private func sampleRankingBatches(_ epoch: Int, _ plan: Plan) -> [FusionModel.RankingBatch] {
+        guard let ranking = plan.ranking else { return [] }
+        var batches: [FusionModel.RankingBatch] = []
+        var sampler = SeededGenerator(seed: seed, stream: "ranking-\(epoch)")
+        while batches.count < plan.rankingSteps { batches += ranking.pass(rng: &sampler) }
+        batches.removeLast(batches.count - plan.rankingSteps)
+        return batches
+    }
+
+    /// One rating batch (positions in the train rows): forward, the squared error's gradient
+    /// scaled by the rating weight, backward; adds the batch's errors to `losses`.
+    private func ratingStep(_ batch: ArraySlice<Int>, _ plan: Plan, _ losses: inout EpochLosses,
+                            rng: inout SeededGenerator) {
+        model.prepareStep(for: .rating)
+        let rows = batch.map { plan.trainRows[$0] }
+        let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
+        let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
+        var gradient = [Float](repeating: 0, count: rows.count)
+        let scale = 2 * plan.ratingWeight / Float(rows.count)
+        for k in 0..<rows.count {
+            let e = predictions[k] - plan.targets[batch[batch.startIndex + k]]
+            gradient[k] = scale * e
+            losses.normalised += Double(e * e)
+            let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
+            losses.rating += Double(r * r)
+        }
+        model.backward(gradient)
+    }
+
+    /// After a batch's backward pass: regularisation, clipping, the optimizer's step, the average.
+    private func finishStep(_ plan: Plan) {
+        model.regularizeTouchedRows(Float(options.embeddingRegularization))
+        if options.weightDecay > 0 {
+            for p in plan.dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
+        }
+        if options.clipNorm > 0 { _ = clipGradientNorm(plan.parameters, maxNorm: Float(options.clipNorm)) }
+        plan.optimizer.step()
+        average?.update(plan.parameters)
+        FaultInjection.pause()
+    }
+}
