@@ -84,6 +84,17 @@ import Testing
         #expect(String(decoding: data, as: UTF8.self).contains(#""n_fft":512"#))
     }
 
+    @Test func encodedBytesStayTheSame() throws {
+        var o = AudioOptions(preset: .kaldi)
+        o.maxSeconds = nil
+        o.pooling = [.mean, .percentile(12.5)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(o), as: UTF8.self) == #"""
+            {"center":false,"channels":"mono","db":{"amin":1.1920928955078125e-07,"ref":1,"top_db":null},"delta_width":9,"deltas":0,"duration":null,"features":"log_mel","fmax":null,"fmin":20,"framing":"kaldi","hop":160,"lifter":0,"max_bytes":1073741824,"max_channels":64,"max_seconds":null,"mel_norm":"none","mel_scale":"kaldi","n_fft":512,"n_mels":80,"n_mfcc":20,"offset":0,"pad_mode":"constant","pooling":["mean","p12.5"],"power":2,"pre_emphasis":0.97,"preset":"kaldi","remove_dc":true,"resample_quality":"hq","sample_rate":16000,"win_length":400,"window":"povey"}
+            """#)
+    }
+
     @Test func unknownValuesAreRejectedWithTheirKey() {
         #expect(throws: DecodingError.self) { try decode(#"{"pooling": ["mean", "median"]}"#) }
         #expect(throws: DecodingError.self) { try decode(#"{"window": "blackman"}"#) }
