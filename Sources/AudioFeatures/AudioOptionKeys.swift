@@ -32,6 +32,7 @@ extension AudioOptions: KeyedOptions {
         .section("db", \.db, Decibels.keys, doc: "power_to_db settings."),
         .choice("features", \.features, doc: "Per-frame features: mfcc, log_mel or mel."),
         .int("n_mfcc", \.nMFCC, range: 1...512, doc: "MFCC coefficients."),
+        .choice("mfcc_norm", \.mfccNorm, doc: "DCT scaling of the MFCCs: ortho (librosa's norm='ortho'), or none (scipy's unnormalised DCT-II, 2·Σ)."),
         .double("lifter", \.lifter, range: 0...1000, doc: "Cepstral liftering (0: off)."),
         .int("deltas", \.deltas, range: 0...2, doc: "Append Δ (1) or Δ and ΔΔ (2)."),
         .int("delta_width", \.deltaWidth, range: 3...99, doc: "Frames in the delta window (odd)."),

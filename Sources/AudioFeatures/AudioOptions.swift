@@ -38,6 +38,10 @@ public struct AudioOptions: Sendable, Equatable {
         case mfcc, logMel = "log_mel", mel
     }
 
+    /// Scaling of the MFCCs' DCT-II, as `librosa.feature.mfcc(norm:)`: `ortho` (orthonormal, the
+    /// default) or `none` (`scipy.fft.dct(norm=None)`: 2·Σ, no per-coefficient scale).
+    public enum MFCCNorm: String, Sendable, Codable, CaseIterable, OptionChoice { case ortho, none }
+
     /// libsoxr quality recipe; `hq` is librosa's default (`res_type="soxr_hq"`).
     public enum ResampleQuality: String, Sendable, Codable, CaseIterable, OptionChoice { case qq, lq, mq, hq, vhq }
 
@@ -116,6 +120,8 @@ public struct AudioOptions: Sendable, Equatable {
     public var features: Representation = .mfcc
     /// Number of cepstral coefficients (1…n_mels). Default 20.
     public var nMFCC: Int = 20
+    /// DCT scaling of the cepstrum. Default `ortho`.
+    public var mfccNorm: MFCCNorm = .ortho
     /// Cepstral lifter L (≥ 0; 0 = off): c_n · (1 + L/2 · sin(π(n+1)/L)), as librosa. Default 0.
     public var lifter: Double = 0
     /// Delta order appended to the features (0…2): 1 adds Δ, 2 adds Δ and ΔΔ. Default 0.
