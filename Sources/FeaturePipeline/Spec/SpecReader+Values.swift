@@ -24,13 +24,15 @@ extension MappingReader {
 
     /// A number that may be switched off: absent → `def`, `null` → nil.
     func optionalDouble(_ key: String, default def: Double?, range: ClosedRange<Double>, doc: String) -> Double? {
+        // A doc line that already says what null means is not told twice.
+        let nullDoc = doc.contains("null:") ? "" : "; null: none"
         if isExplicitNull(key) {
-            record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: def.map(format) ?? "null")
+            record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range))\(nullDoc))", defaultText: def.map(format) ?? "null")
             return nil
         }
-        let value = def.map { d in double(key, default: d, range: range, doc: doc + "; null: none") }
-            ?? (has(key) ? double(key, default: range.lowerBound, range: range, doc: doc + "; null: none") : nil)
-        if value == nil { record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: "null") }
+        let value = def.map { d in double(key, default: d, range: range, doc: doc + nullDoc) }
+            ?? (has(key) ? double(key, default: range.lowerBound, range: range, doc: doc + nullDoc) : nil)
+        if value == nil { record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range))\(nullDoc))", defaultText: "null") }
         return value
     }
 
