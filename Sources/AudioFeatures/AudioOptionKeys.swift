@@ -1,7 +1,9 @@
 import TensorCore
 
 /// The keys of `features.audio`, once: YAML reading, JSON coding, range checks and the reference
-/// all walk this table (docs/audio.md has the full story of each key).
+/// all walk this table (docs/audio.md has the full story of each key). Reading starts from the
+/// preset's defaults and overrides each key present; in JSON an explicit `null` for `duration`,
+/// `max_seconds`, `win_length`, `fmax` or `db.top_db` means "none", and encoding writes it.
 extension AudioOptions: KeyedOptions {
     public static let keys = OptionTable<AudioOptions>(writesNull: true, [
         .choice("preset", \.preset, doc: "librosa (librosa's defaults) or kaldi (Kaldi-style fbank: 25 ms / 10 ms, povey window, pre-emphasis 0.97); the keys below override it.",
