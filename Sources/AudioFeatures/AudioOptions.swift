@@ -1,47 +1,53 @@
+import TensorCore
+
 /// Every knob of the audio extractor, with librosa's defaults unless a preset says otherwise.
 ///
-/// Mirrors `features.audio` in the pipeline YAML (keys are the snake_case names in `CodingKeys`).
+/// Mirrors `features.audio` in the pipeline YAML (its keys are listed once, in `AudioOptions.keys`).
 /// Decoding starts from the named `preset` and overrides only the keys present, so
-/// `{preset: kaldi, n_mels: 40}` is the Kaldi fbank with 40 bins. Ranges are checked by
-/// `validate()`, which lists every problem at once.
-public struct AudioOptions: Sendable, Codable, Equatable {
+/// `{preset: kaldi, n_mels: 40}` is the Kaldi fbank with 40 bins (in JSON too). Ranges are checked
+/// by `validate()`, which lists every problem at once.
+public struct AudioOptions: Sendable, Equatable {
     /// A named bundle of defaults. `librosa`: `librosa.load` + `melspectrogram` + `mfcc` defaults.
     /// `kaldi`: Kaldi-style log fbank (16 kHz, 25 ms / 10 ms, povey window, pre-emphasis 0.97).
-    public enum Preset: String, Sendable, Codable, CaseIterable { case librosa, kaldi }
+    public enum Preset: String, Sendable, Codable, CaseIterable, OptionChoice { case librosa, kaldi }
 
     /// What to do with several channels. `mono`: mean of the channels (librosa's `to_mono`);
     /// `first`: channel 0 only; `keep`: features per channel, pooled jointly over channels and time.
-    public enum ChannelPolicy: String, Sendable, Codable, CaseIterable { case mono, first, keep }
+    public enum ChannelPolicy: String, Sendable, Codable, CaseIterable, OptionChoice { case mono, first, keep }
 
     /// Analysis window (periodic, as `scipy.signal.get_window(..., fftbins=True)`; povey as Kaldi).
-    public enum WindowKind: String, Sendable, Codable, CaseIterable { case hann, hamming, povey, rectangular }
+    public enum WindowKind: String, Sendable, Codable, CaseIterable, OptionChoice { case hann, hamming, povey, rectangular }
 
     /// Where frames sit. `librosa`: frames of n_fft samples with the window centred in them, `center`
     /// pads n_fft/2 at each end. `kaldi`: frames of win_length samples starting at t·hop, kept only
     /// when wholly inside the signal (Kaldi's `snip_edges`), zero-padded at the end to n_fft.
-    public enum Framing: String, Sendable, Codable, CaseIterable { case librosa, kaldi }
+    public enum Framing: String, Sendable, Codable, CaseIterable, OptionChoice { case librosa, kaldi }
 
     /// Padding of the signal ends when `center` is on (numpy.pad modes).
-    public enum PadMode: String, Sendable, Codable, CaseIterable { case constant, reflect, edge }
+    public enum PadMode: String, Sendable, Codable, CaseIterable, OptionChoice { case constant, reflect, edge }
 
     /// Hz↔mel formula and triangle shape. `slaney`/`htk` as `librosa.filters.mel(htk:)`;
     /// `kaldi`: HTK formula with triangles drawn in the mel domain, as Kaldi's `MelBanks`.
-    public enum MelScale: String, Sendable, Codable, CaseIterable { case slaney, htk, kaldi }
+    public enum MelScale: String, Sendable, Codable, CaseIterable, OptionChoice { case slaney, htk, kaldi }
 
     /// Filter normalisation: `slaney` divides each triangle by its width in Hz (equal area).
-    public enum MelNorm: String, Sendable, Codable, CaseIterable { case slaney, none }
+    public enum MelNorm: String, Sendable, Codable, CaseIterable, OptionChoice { case slaney, none }
 
     /// The per-frame representation that is pooled: MFCC, power_to_db(mel), or the mel power itself.
-    public enum Representation: String, Sendable, Codable, CaseIterable {
+    public enum Representation: String, Sendable, Codable, CaseIterable, OptionChoice {
         case mfcc, logMel = "log_mel", mel
     }
 
+    /// Scaling of the MFCCs' DCT-II, as `librosa.feature.mfcc(norm:)`: `ortho` (orthonormal, the
+    /// default) or `none` (`scipy.fft.dct(norm=None)`: 2·Σ, no per-coefficient scale).
+    public enum MFCCNorm: String, Sendable, Codable, CaseIterable, OptionChoice { case ortho, none }
+
     /// libsoxr quality recipe; `hq` is librosa's default (`res_type="soxr_hq"`).
-    public enum ResampleQuality: String, Sendable, Codable, CaseIterable { case qq, lq, mq, hq, vhq }
+    public enum ResampleQuality: String, Sendable, Codable, CaseIterable, OptionChoice { case qq, lq, mq, hq, vhq }
 
     /// power_to_db settings: `10·log10(max(amin, S)) − 10·log10(max(amin, ref))`, then clipped to
     /// `max − top_db` over the whole item when `top_db` is set.
-    public struct Decibels: Sendable, Codable, Equatable {
+    public struct Decibels: Sendable, Equatable {
         /// Reference power (> 0). Default 1.0.
         public var ref: Double = 1
         /// Floor on power before the logarithm (> 0). Default 1e-10.
@@ -49,24 +55,12 @@ public struct AudioOptions: Sendable, Codable, Equatable {
         /// Dynamic range kept below the item's maximum, in dB (> 0), or nil for no clipping. Default 80.
         public var topDB: Double? = 80
 
-        public init(ref: Double = 1, amin: Double = 1e-10, topDB: Double? = 80) {
+        public init(ref: Double, amin: Double, topDB: Double?) {
             self.ref = ref; self.amin = amin; self.topDB = topDB
         }
 
-        enum CodingKeys: String, CodingKey { case ref, amin, topDB = "top_db" }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            ref = try c.decodeIfPresent(Double.self, forKey: .ref) ?? 1
-            amin = try c.decodeIfPresent(Double.self, forKey: .amin) ?? 1e-10
-            topDB = c.contains(.topDB) ? try c.decodeIfPresent(Double.self, forKey: .topDB) : 80
-        }
-
-        /// Writes `top_db: null` explicitly, so "no clipping" survives a round trip.
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(ref, forKey: .ref); try c.encode(amin, forKey: .amin); try c.encode(topDB, forKey: .topDB)
-        }
+        /// Every key at its default.
+        public init() {}
     }
 
     public var preset: Preset = .librosa
@@ -126,6 +120,8 @@ public struct AudioOptions: Sendable, Codable, Equatable {
     public var features: Representation = .mfcc
     /// Number of cepstral coefficients (1…n_mels). Default 20.
     public var nMFCC: Int = 20
+    /// DCT scaling of the cepstrum. Default `ortho`.
+    public var mfccNorm: MFCCNorm = .ortho
     /// Cepstral lifter L (≥ 0; 0 = off): c_n · (1 + L/2 · sin(π(n+1)/L)), as librosa. Default 0.
     public var lifter: Double = 0
     /// Delta order appended to the features (0…2): 1 adds Δ, 2 adds Δ and ΔΔ. Default 0.

@@ -1,8 +1,10 @@
+import TensorCore
+
 /// Every knob of the image extractor, as the pipeline file's `features.image` section holds them.
 ///
-/// Defaults and valid ranges are documented per field and enforced by `validate()`, which
+/// Its keys, with their ranges and docs, are listed once in `ImageOptions.keys`; `validate()`
 /// reports every problem at once. The struct is plain data: the extractor is usable without YAML.
-public struct ImageOptions: Sendable, Codable, Equatable {
+public struct ImageOptions: Sendable, Equatable {
     /// Target size `[height, width]` every image is resized to (stretching, no crop).
     /// Default `[64, 64]`; each side 1...4096.
     public var size: [Int]
@@ -44,53 +46,18 @@ public struct ImageOptions: Sendable, Codable, Equatable {
         self.mean = mean; self.std = std; self.layers = layers; self.projection = projection
     }
 
-    /// The YAML keys this section accepts, for the spec's unknown-key check.
-    public static let knownKeys = CodingKeys.allCases.map(\.stringValue)
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case size, resize, background, mean, std, layers, projection
-        case maxPixels = "max_pixels", maxBytes = "max_bytes", exifOrientation = "exif_orientation"
-        case reducedDecode = "reduced_decode"
-    }
-
-    /// Decodes with every missing key at its default.
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = ImageOptions()
-        size = try c.decodeIfPresent([Int].self, forKey: .size) ?? d.size
-        resize = try c.decodeIfPresent(ResizeFilter.self, forKey: .resize) ?? d.resize
-        maxPixels = try c.decodeIfPresent(Int.self, forKey: .maxPixels) ?? d.maxPixels
-        maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes) ?? d.maxBytes
-        background = try c.decodeIfPresent([Int].self, forKey: .background) ?? d.background
-        exifOrientation = try c.decodeIfPresent(Bool.self, forKey: .exifOrientation) ?? d.exifOrientation
-        reducedDecode = try c.decodeIfPresent(Bool.self, forKey: .reducedDecode) ?? d.reducedDecode
-        mean = try c.decodeIfPresent([Float].self, forKey: .mean) ?? d.mean
-        std = try c.decodeIfPresent([Float].self, forKey: .std) ?? d.std
-        layers = try c.decodeIfPresent([ConvLayerSpec].self, forKey: .layers) ?? d.layers
-        projection = try c.decodeIfPresent(Int.self, forKey: .projection)
-    }
+    /// Every key at its default.
+    public init() { self.init(projection: nil) }
 
     public var height: Int { size[0] }
     public var width: Int { size[1] }
 
-    /// Every problem with these options, as `key: what is wrong (hint)`; empty when valid.
+    /// Every problem with these options, as `key: what is wrong (hint)`; empty when valid. Values
+    /// outside their key's range come from `ImageOptions.keys`; the layers check themselves.
     public func validate() -> [String] {
-        var problems: [String] = []
-        if size.count != 2 || !size.allSatisfy({ (1...4096).contains($0) }) {
-            problems.append("size: \(size) must be [height, width] with each side in 1...4096")
-        }
-        if !(1...(1 << 31)).contains(maxPixels) { problems.append("max_pixels: \(maxPixels) must be in 1...2147483648") }
-        if !(1...(1 << 40)).contains(maxBytes) { problems.append("max_bytes: \(maxBytes) must be in 1...2^40") }
-        if background.count != 3 || !background.allSatisfy({ (0...255).contains($0) }) {
-            problems.append("background: \(background) must be [r, g, b] with each value in 0...255")
-        }
-        if mean.count != 3 || !mean.allSatisfy({ $0.isFinite }) { problems.append("mean: \(mean) must be three finite numbers") }
-        if std.count != 3 || !std.allSatisfy({ $0.isFinite && $0 > 0 }) {
-            problems.append("std: \(std) must be three numbers > 0")
-        }
+        var problems = Self.keys.problems(self)
         if layers.isEmpty { problems.append("layers: at least one convolution layer is needed") }
         for (i, layer) in layers.enumerated() { problems += layer.validate().map { "layers[\(i)].\($0)" } }
-        if let p = projection, !(1...4096).contains(p) { problems.append("projection: \(p) must be in 1...4096") }
         if problems.isEmpty, let shrunk = ConvStackGeometry(options: self).firstEmptyLayer {
             problems.append("layers[\(shrunk)]: the feature map is empty at size \(size) (use fewer pooling layers or a larger size)")
         }
@@ -153,7 +120,7 @@ public struct ConvLayerSpec: Sendable, Codable, Equatable {
 }
 
 /// Resampling filters, with Pillow's definitions and supports (Pillow `Image.Resampling`).
-public enum ResizeFilter: String, Sendable, Codable, CaseIterable {
+public enum ResizeFilter: String, Sendable, Codable, CaseIterable, OptionChoice {
     /// Box filter: each output pixel is the area average of the input it covers (Pillow BOX).
     case area
     /// Triangle filter widened by the scale factor when shrinking (Pillow BILINEAR).

@@ -8,7 +8,7 @@ import TensorCore
 /// subpart, as Python's `bytes.decode("utf-8", "replace")` does; U+FFFD is not a word character,
 /// so it splits tokens.
 public enum TextDecoding {
-    public enum Policy: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum Policy: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice {
         /// Fail the item with `FailureClass.corrupt`, naming the byte offset.
         case reject
         /// Substitute U+FFFD and go on.

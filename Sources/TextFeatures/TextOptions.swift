@@ -1,5 +1,7 @@
-/// Every knob of the text extractor, as the YAML block `features.text` (snake_case keys; a missing
-/// key takes its default, an unknown key is an error naming it).
+import TensorCore
+
+/// Every knob of the text extractor, as the YAML block `features.text` (snake_case keys, listed
+/// once in `TextOptions.keys`; a missing key takes its default, an unknown key is an error naming it).
 ///
 /// ```yaml
 /// features:
@@ -15,9 +17,9 @@
 ///     max_tokens: 100000
 ///     on_too_many_tokens: truncate   # truncate | reject
 ///     invalid_utf8: reject     # reject | replace
-///     encoder: {dim: 64, trainable: true, export_sparse: false}
+///     encoder: {dim: 64, trainable: true, export_sparse: false}   # saved with models; not a pipeline-file key
 /// ```
-public struct TextOptions: Sendable, Codable, Equatable {
+public struct TextOptions: Sendable, Equatable {
     /// One text field of an item. Each occurrence of a token in this field counts `weight` (> 0).
     public struct Field: Sendable, Codable, Equatable {
         public var name: String
@@ -25,8 +27,8 @@ public struct TextOptions: Sendable, Codable, Equatable {
         public init(name: String, weight: Double = 1) { self.name = name; self.weight = weight }
         public init(from decoder: any Decoder) throws {
             if let name = try? decoder.singleValueContainer().decode(String.self) { self.init(name: name); return }
-            try rejectUnknownKeys(decoder, known: ["name", "weight"])
-            let c = try decoder.container(keyedBy: AnyCodingKey.self)
+            try OptionCodingKey.rejectUnknownKeys(decoder, known: ["name", "weight"])
+            let c = try decoder.container(keyedBy: OptionCodingKey.self)
             self.init(
                 name: try c.decode(String.self, forKey: .init(stringValue: "name")),
                 weight: try c.decodeIfPresent(Double.self, forKey: .init(stringValue: "weight")) ?? 1)
@@ -34,7 +36,7 @@ public struct TextOptions: Sendable, Codable, Equatable {
     }
 
     /// The fitted vocabulary: which terms get an id.
-    public struct VocabularyOptions: Sendable, Codable, Equatable {
+    public struct VocabularyOptions: Sendable, Equatable {
         /// Minimum number of training documents containing a term (scikit-learn `min_df` as an
         /// integer). Range ≥ 1; default 1.
         public var minDF = 1
@@ -51,38 +53,24 @@ public struct TextOptions: Sendable, Codable, Equatable {
         public init(minDF: Int = 1, maxDF: Double = 1.0, maxSize: Int? = nil, unknown: Bool = false) {
             self.minDF = minDF; self.maxDF = maxDF; self.maxSize = maxSize; self.unknown = unknown
         }
-        enum CodingKeys: String, CodingKey, CaseIterable { case minDF = "min_df", maxDF = "max_df", maxSize = "max_size", unknown }
-        public init(from decoder: any Decoder) throws {
-            try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                minDF: try c.decodeIfPresent(Int.self, forKey: .minDF) ?? 1,
-                maxDF: try c.decodeIfPresent(Double.self, forKey: .maxDF) ?? 1.0,
-                maxSize: try c.decodeIfPresent(Int.self, forKey: .maxSize),
-                unknown: try c.decodeIfPresent(Bool.self, forKey: .unknown) ?? false)
-        }
+        /// Every key at its default.
+        public init() {}
     }
 
     /// The hashing trick instead of a vocabulary (scikit-learn `HashingVectorizer`).
-    public struct HashingOptions: Sendable, Codable, Equatable {
+    public struct HashingOptions: Sendable, Equatable {
         /// 2^bits buckets. Range 1…30; default 20 (scikit-learn's n_features = 2^20).
         public var bits = 20
         /// Multiply each count by the sign of its MurmurHash3 value, so collisions cancel on
         /// average. Default true.
         public var alternateSign = true
         public init(bits: Int = 20, alternateSign: Bool = true) { self.bits = bits; self.alternateSign = alternateSign }
-        enum CodingKeys: String, CodingKey, CaseIterable { case bits, alternateSign = "alternate_sign" }
-        public init(from decoder: any Decoder) throws {
-            try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                bits: try c.decodeIfPresent(Int.self, forKey: .bits) ?? 20,
-                alternateSign: try c.decodeIfPresent(Bool.self, forKey: .alternateSign) ?? true)
-        }
+        /// Every key at its default.
+        public init() {}
         public var bucketCount: Int { 1 << bits }
     }
 
-    public enum Weighting: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum Weighting: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice {
         /// Raw (field-weighted) counts.
         case count
         /// 1 for every present term.
@@ -91,9 +79,9 @@ public struct TextOptions: Sendable, Codable, Equatable {
         case tfidf
     }
 
-    public enum Norm: String, Sendable, Codable, Equatable, CaseIterable { case l2, none }
+    public enum Norm: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice { case l2, none }
 
-    public enum LimitPolicy: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum LimitPolicy: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice {
         /// Keep the first `max_tokens` tokens of the text.
         case truncate
         /// Fail the item with `FailureClass.tooLarge`.
@@ -101,7 +89,7 @@ public struct TextOptions: Sendable, Codable, Equatable {
     }
 
     /// The bag encoder the fused model builds over the ids (consumed by the pipeline, not here).
-    public struct EncoderOptions: Sendable, Codable, Equatable {
+    public struct EncoderOptions: Sendable, Equatable {
         /// Embedding width. Range 1…4096; default 64.
         public var dim = 64
         /// Train the table end to end with the fused model (true) or keep it frozen. Default true.
@@ -111,15 +99,8 @@ public struct TextOptions: Sendable, Codable, Equatable {
         public init(dim: Int = 64, trainable: Bool = true, exportSparse: Bool = false) {
             self.dim = dim; self.trainable = trainable; self.exportSparse = exportSparse
         }
-        enum CodingKeys: String, CodingKey, CaseIterable { case dim, trainable, exportSparse = "export_sparse" }
-        public init(from decoder: any Decoder) throws {
-            try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(
-                dim: try c.decodeIfPresent(Int.self, forKey: .dim) ?? 64,
-                trainable: try c.decodeIfPresent(Bool.self, forKey: .trainable) ?? true,
-                exportSparse: try c.decodeIfPresent(Bool.self, forKey: .exportSparse) ?? false)
-        }
+        /// Every key at its default.
+        public init() {}
     }
 
     /// Text fields joined into one bag, in order. Default `[description]`; at least one.
@@ -148,23 +129,16 @@ public struct TextOptions: Sendable, Codable, Equatable {
     public init() {}
 
     /// Every problem with these options, each naming its YAML key under `prefix`; empty when valid.
+    /// Values outside their key's range come from `TextOptions.keys`; the rest are rules about
+    /// the fields and the tokenizer's pattern.
     public func problems(prefix: String = "features.text") -> [String] {
-        var out: [String] = []
+        var out = Self.keys.problems(self, prefix: prefix)
         if fields.isEmpty { out.append("\(prefix).fields: needs at least one field") }
         for (i, f) in fields.enumerated() where !(f.weight > 0 && f.weight.isFinite) {
             out.append("\(prefix).fields[\(i)].weight: \(f.weight) must be a finite number > 0")
         }
         if Set(fields.map(\.name)).count != fields.count { out.append("\(prefix).fields: a field is listed twice") }
-        out += tokenizer.problems(prefix: "\(prefix).tokenizer")
-        if vocabulary.minDF < 1 { out.append("\(prefix).vocabulary.min_df: \(vocabulary.minDF) must be >= 1") }
-        if !(vocabulary.maxDF > 0 && vocabulary.maxDF <= 1) {
-            out.append("\(prefix).vocabulary.max_df: \(vocabulary.maxDF) must be in (0, 1]")
-        }
-        if let m = vocabulary.maxSize, m < 1 { out.append("\(prefix).vocabulary.max_size: \(m) must be >= 1") }
-        if let h = hashing, !(1...30).contains(h.bits) { out.append("\(prefix).hashing.bits: \(h.bits) must be in 1...30") }
-        if maxTokens < 1 { out.append("\(prefix).max_tokens: \(maxTokens) must be >= 1") }
-        if !(1...4096).contains(encoder.dim) { out.append("\(prefix).encoder.dim: \(encoder.dim) must be in 1...4096") }
-        return out
+        return out + tokenizer.crossKeyProblems(prefix: "\(prefix).tokenizer")
     }
 
     /// Throws `TextOptionsError` listing every problem at once.
@@ -173,28 +147,6 @@ public struct TextOptions: Sendable, Codable, Equatable {
         if !found.isEmpty { throw TextOptionsError(problems: found) }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case fields, tokenizer, vocabulary, hashing, weighting, smoothIDF = "smooth_idf", sublinearTF = "sublinear_tf"
-        case norm, maxTokens = "max_tokens", onTooManyTokens = "on_too_many_tokens", invalidUTF8 = "invalid_utf8", encoder
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = TextOptions()
-        fields = try c.decodeIfPresent([Field].self, forKey: .fields) ?? d.fields
-        tokenizer = try c.decodeIfPresent(TokenizerOptions.self, forKey: .tokenizer) ?? d.tokenizer
-        vocabulary = try c.decodeIfPresent(VocabularyOptions.self, forKey: .vocabulary) ?? d.vocabulary
-        hashing = try c.decodeIfPresent(HashingOptions.self, forKey: .hashing)
-        weighting = try c.decodeIfPresent(Weighting.self, forKey: .weighting) ?? d.weighting
-        smoothIDF = try c.decodeIfPresent(Bool.self, forKey: .smoothIDF) ?? d.smoothIDF
-        sublinearTF = try c.decodeIfPresent(Bool.self, forKey: .sublinearTF) ?? d.sublinearTF
-        norm = try c.decodeIfPresent(Norm.self, forKey: .norm) ?? d.norm
-        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? d.maxTokens
-        onTooManyTokens = try c.decodeIfPresent(LimitPolicy.self, forKey: .onTooManyTokens) ?? d.onTooManyTokens
-        invalidUTF8 = try c.decodeIfPresent(TextDecoding.Policy.self, forKey: .invalidUTF8) ?? d.invalidUTF8
-        encoder = try c.decodeIfPresent(EncoderOptions.self, forKey: .encoder) ?? d.encoder
-    }
 }
 
 /// Invalid `features.text` options; `problems` names each key.

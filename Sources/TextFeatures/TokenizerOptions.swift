@@ -1,3 +1,5 @@
+import TensorCore
+
 /// How text is cut into tokens: normalisation, case, the token pattern, Chinese/Japanese handling,
 /// stop words and word n-grams. YAML: `features.text.tokenizer`.
 ///
@@ -5,11 +7,11 @@
 /// `CountVectorizer().build_analyzer()` (lowercase=True, strip_accents=None,
 /// token_pattern=`(?u)\b\w\w+\b`); `normalize: nfkc` equals passing
 /// `preprocessor=lambda s: unicodedata.normalize("NFKC", s).lower()`. docs/text.md has the mapping.
-public struct TokenizerOptions: Sendable, Codable, Equatable {
+public struct TokenizerOptions: Sendable, Equatable {
     /// scikit-learn's default `token_pattern`: runs of two or more word characters.
     public static let sklearnPattern = #"(?u)\b\w\w+\b"#
 
-    public enum Normalization: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum Normalization: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice {
         /// Unicode compatibility composition (full-width forms, ligatures, composed accents).
         case nfkc
         /// Text is used as given.
@@ -17,7 +19,7 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
     }
 
     /// How runs of Han, Hiragana and Katakana characters become tokens.
-    public enum CJKMode: String, Sendable, Codable, Equatable, CaseIterable {
+    public enum CJKMode: String, Sendable, Codable, Equatable, CaseIterable, OptionChoice {
         /// Ideographs are ordinary word characters (scikit-learn: a whole sentence is one token).
         case none
         /// Every character is a token.
@@ -62,6 +64,9 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
         self.cjk = cjk; self.stopWords = stopWords; self.ngramRange = ngramRange
     }
 
+    /// Every key at its default.
+    public init() {}
+
     /// The fast scanner's minimum token length in scalars for `tokenPattern`, or nil for a custom pattern.
     var builtInMinimumLength: Int? {
         switch tokenPattern {
@@ -77,10 +82,12 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
 
     /// Every problem with these options, each naming its YAML key; empty when valid.
     public func problems(prefix: String = "tokenizer") -> [String] {
+        Self.keys.problems(self, prefix: prefix) + crossKeyProblems(prefix: prefix)
+    }
+
+    /// The rules about the pattern and the stop words that a key's range cannot say.
+    func crossKeyProblems(prefix: String) -> [String] {
         var out: [String] = []
-        if ngramRange.lowerBound < 1 || ngramRange.upperBound > 5 {
-            out.append("\(prefix).ngram_range: [\(ngramRange.lowerBound), \(ngramRange.upperBound)] must satisfy 1 <= min <= max <= 5")
-        }
         if builtInMinimumLength == nil {
             if (try? Regex(swiftPattern)) == nil {
                 out.append("\(prefix).pattern: '\(tokenPattern)' is not a valid regular expression")
@@ -93,37 +100,6 @@ public struct TokenizerOptions: Sendable, Codable, Equatable {
             out.append("\(prefix).stop_words: the list holds an empty word")
         }
         return out
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case normalize, lowercase, pattern, cjk, stopWords = "stop_words", ngramRange = "ngram_range"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(decoder, known: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        normalize = try c.decodeIfPresent(Normalization.self, forKey: .normalize) ?? .nfkc
-        lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? true
-        tokenPattern = try c.decodeIfPresent(String.self, forKey: .pattern) ?? TokenizerOptions.sklearnPattern
-        cjk = try c.decodeIfPresent(CJKMode.self, forKey: .cjk) ?? .bigrams
-        stopWords = try c.decodeIfPresent(StopWords.self, forKey: .stopWords) ?? .none
-        if let range = try c.decodeIfPresent([Int].self, forKey: .ngramRange) {
-            guard range.count == 2, range[0] <= range[1] else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .ngramRange, in: c, debugDescription: "expected [min, max] with min <= max, got \(range)")
-            }
-            ngramRange = range[0]...range[1]
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(normalize, forKey: .normalize)
-        try c.encode(lowercase, forKey: .lowercase)
-        try c.encode(tokenPattern, forKey: .pattern)
-        try c.encode(cjk, forKey: .cjk)
-        try c.encode(stopWords, forKey: .stopWords)
-        try c.encode([ngramRange.lowerBound, ngramRange.upperBound], forKey: .ngramRange)
     }
 }
 
@@ -148,23 +124,5 @@ extension TokenizerOptions.StopWords: Codable {
         case .english: try c.encode("english")
         case .list(let words): try c.encode(words)
         }
-    }
-}
-
-/// Any string key, to list the keys a mapping actually holds.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-/// Throws when the mapping being decoded holds a key outside `known`, naming it and the valid keys.
-func rejectUnknownKeys(_ decoder: any Decoder, known: [String]) throws {
-    let c = try decoder.container(keyedBy: AnyCodingKey.self)
-    for key in c.allKeys where !known.contains(key.stringValue) {
-        throw DecodingError.dataCorruptedError(
-            forKey: key, in: c,
-            debugDescription: "unknown key '\(key.stringValue)' (valid keys: \(known.sorted().joined(separator: ", ")))")
     }
 }

@@ -66,7 +66,7 @@ import Testing
         var expected = AudioOptions(preset: .kaldi)
         expected.nMels = 40
         expected.pooling = [.mean, .percentile(90)]
-        expected.db = AudioOptions.Decibels(ref: 1, amin: 1e-10, topDB: 60)
+        expected.db.topDB = 60  // the preset's ref and amin stay, as in the pipeline file
         #expect(o == expected)
         #expect(try decode("{}") == AudioOptions())
     }
@@ -82,6 +82,33 @@ import Testing
         let data = try JSONEncoder().encode(o)
         #expect(try JSONDecoder().decode(AudioOptions.self, from: data) == o)
         #expect(String(decoding: data, as: UTF8.self).contains(#""n_fft":512"#))
+    }
+
+    @Test func encodedBytesStayTheSame() throws {
+        var o = AudioOptions(preset: .kaldi)
+        o.maxSeconds = nil
+        o.pooling = [.mean, .percentile(12.5)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(o), as: UTF8.self) == #"""
+            {"center":false,"channels":"mono","db":{"amin":1.1920928955078125e-07,"ref":1,"top_db":null},"delta_width":9,"deltas":0,"duration":null,"features":"log_mel","fmax":null,"fmin":20,"framing":"kaldi","hop":160,"lifter":0,"max_bytes":1073741824,"max_channels":64,"max_seconds":null,"mel_norm":"none","mel_scale":"kaldi","mfcc_norm":"ortho","n_fft":512,"n_mels":80,"n_mfcc":20,"offset":0,"pad_mode":"constant","pooling":["mean","p12.5"],"power":2,"pre_emphasis":0.97,"preset":"kaldi","remove_dc":true,"resample_quality":"hq","sample_rate":16000,"win_length":400,"window":"povey"}
+            """#)
+    }
+
+    /// `mfcc_norm: none` is scipy's unnormalised DCT-II: each coefficient is the orthonormal one
+    /// times 2√N (c₀) or √(2N), with N mel bands; the default stays orthonormal.
+    @Test func mfccNormNoneIsTheUnnormalisedDCT() throws {
+        let plain = try decode(#"{"n_mels": 40, "n_mfcc": 13, "mfcc_norm": "none"}"#)
+        #expect(plain.mfccNorm == .none && AudioOptions().mfccNorm == .ortho)
+        #expect(plain.validate().isEmpty)
+        var ortho = plain
+        ortho.mfccNorm = .ortho
+        let (a, b) = (MFCC(options: ortho).basis.storage, MFCC(options: plain).basis.storage)
+        for k in 0..<13 {
+            let ratio = Float(k == 0 ? 2 * 40.0.squareRoot() : (2 * 40.0).squareRoot())
+            for n in 0..<40 { #expect(abs(b[k * 40 + n] - ratio * a[k * 40 + n]) <= 1e-5, "k \(k), n \(n)") }
+        }
+        #expect(throws: DecodingError.self) { try decode(#"{"mfcc_norm": "l2"}"#) }
     }
 
     @Test func unknownValuesAreRejectedWithTheirKey() {

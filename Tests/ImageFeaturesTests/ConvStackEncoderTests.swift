@@ -119,7 +119,7 @@ import Testing
         #expect(options.validate().isEmpty)
         let again = try JSONDecoder().decode(ImageOptions.self, from: JSONEncoder().encode(options))
         #expect(again == options)
-        #expect(ImageOptions.knownKeys.sorted() == ["background", "exif_orientation", "layers", "max_bytes", "max_pixels", "mean",
+        #expect(ImageOptions.keys.names.sorted() == ["background", "exif_orientation", "layers", "max_bytes", "max_pixels", "mean",
                                                      "projection", "reduced_decode", "resize", "size", "std"])
         #expect(ConvLayerSpec.knownKeys == ["conv", "kernel", "stride", "padding", "pool"])
     }

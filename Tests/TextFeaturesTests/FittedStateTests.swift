@@ -102,6 +102,24 @@ import Testing
         #expect(v1.transform(Self.corpus, threads: 2).map { try? $0.get() } == b1.map { try? $0.get() })
     }
 
+    /// Every text model saves its options (FittedText JSON, sorted keys): their bytes must not change.
+    @Test func savedOptionsKeepTheirBytes() throws {
+        var o = TextOptions()
+        o.fields = [.init(name: "title", weight: 2), .init(name: "body")]
+        o.tokenizer.stopWords = .list(["a"])
+        o.tokenizer.ngramRange = 1...2
+        o.vocabulary.maxSize = 50
+        o.hashing = .init(bits: 12)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(TextOptions()), as: UTF8.self) == #"""
+            {"encoder":{"dim":64,"export_sparse":false,"trainable":true},"fields":[{"name":"description","weight":1}],"invalid_utf8":"reject","max_tokens":100000,"norm":"l2","on_too_many_tokens":"truncate","smooth_idf":true,"sublinear_tf":false,"tokenizer":{"cjk":"bigrams","lowercase":true,"ngram_range":[1,1],"normalize":"nfkc","pattern":"(?u)\\b\\w\\w+\\b","stop_words":"none"},"vocabulary":{"max_df":1,"min_df":1,"unknown":false},"weighting":"tfidf"}
+            """#)
+        #expect(String(decoding: try encoder.encode(o), as: UTF8.self) == #"""
+            {"encoder":{"dim":64,"export_sparse":false,"trainable":true},"fields":[{"name":"title","weight":2},{"name":"body","weight":1}],"hashing":{"alternate_sign":true,"bits":12},"invalid_utf8":"reject","max_tokens":100000,"norm":"l2","on_too_many_tokens":"truncate","smooth_idf":true,"sublinear_tf":false,"tokenizer":{"cjk":"bigrams","lowercase":true,"ngram_range":[1,2],"normalize":"nfkc","pattern":"(?u)\\b\\w\\w+\\b","stop_words":["a"]},"vocabulary":{"max_df":1,"max_size":50,"min_df":1,"unknown":false},"weighting":"tfidf"}
+            """#)
+    }
+
     @Test func optionsDecodeFromSnakeCaseWithDefaultsAndRejectUnknownKeys() throws {
         let json = #"""
         {"fields": ["title", {"name": "body", "weight": 0.5}], "tokenizer": {"cjk": "both", "stop_words": ["x"],

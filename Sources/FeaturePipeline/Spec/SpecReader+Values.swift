@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import Yams
 
 /// Typed reads: each takes the key, its default, its allowed values and one line of documentation.
@@ -23,13 +24,15 @@ extension MappingReader {
 
     /// A number that may be switched off: absent → `def`, `null` → nil.
     func optionalDouble(_ key: String, default def: Double?, range: ClosedRange<Double>, doc: String) -> Double? {
+        // A doc line that already says what null means is not told twice.
+        let nullDoc = doc.contains("null:") ? "" : "; null: none"
         if isExplicitNull(key) {
-            record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: def.map(format) ?? "null")
+            record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range))\(nullDoc))", defaultText: def.map(format) ?? "null")
             return nil
         }
-        let value = def.map { d in double(key, default: d, range: range, doc: doc + "; null: none") }
-            ?? (has(key) ? double(key, default: range.lowerBound, range: range, doc: doc + "; null: none") : nil)
-        if value == nil { record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range)); null: none)", defaultText: "null") }
+        let value = def.map { d in double(key, default: d, range: range, doc: doc + nullDoc) }
+            ?? (has(key) ? double(key, default: range.lowerBound, range: range, doc: doc + nullDoc) : nil)
+        if value == nil { record(key, .null, type: "number or null", doc: doc + " (\(rangeText(range))\(nullDoc))", defaultText: "null") }
         return value
     }
 
@@ -213,25 +216,10 @@ func parseBool(_ s: String) -> Bool? {
     }
 }
 
-func rangeText<T: Comparable>(_ r: ClosedRange<T>) -> String {
-    let lo = "\(r.lowerBound)", hi = "\(r.upperBound)"
-    if let d = r.upperBound as? Double, d == .greatestFiniteMagnitude { return "at least \(format(r.lowerBound as! Double))" }
-    if let i = r.upperBound as? Int, i == Int.max { return "at least \(lo)" }
-    if let a = r.lowerBound as? Double, let b = r.upperBound as? Double { return "\(format(a)) to \(format(b))" }
-    return "\(lo) to \(hi)"
-}
-
-func countText(_ r: ClosedRange<Int>) -> String {
-    r.lowerBound == r.upperBound ? "exactly \(r.lowerBound)" : r.upperBound >= 10_000 ? "at least \(r.lowerBound)" : "\(r.lowerBound) to \(r.upperBound)"
-}
-
-/// Shortest round-tripping text of a number (`0.1`, `1e-05`, `30`).
-func format(_ d: Double) -> String {
-    if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
-    // A Float option widened to Double (0.48500001430511475) prints as the Float it is (0.485).
-    if let f = Float(exactly: d) { return "\(f)" }
-    return "\(d)"
-}
+// The spellings of ranges, lengths and numbers are shared with the option tables' messages.
+func rangeText<T: Comparable>(_ r: ClosedRange<T>) -> String { OptionText.range(r) }
+func countText(_ r: ClosedRange<Int>) -> String { OptionText.count(r) }
+func format(_ d: Double) -> String { OptionText.number(d) }
 
 private func article(_ type: String) -> String {
     ["a", "e", "i", "o", "u"].contains(type.prefix(1)) ? "an \(type)" : "a \(type)"
