@@ -15,7 +15,7 @@ extension AudioSpec {
         let field = r.string("field", default: "audio", doc: "Column of the items file holding the sound's path.") ?? "audio"
         var o = AudioOptions()
         OptionTableReader.read(&o, AudioOptions.keys, from: r)
-        let common = ModalityCommon.read(r, modality: "audio", dim: 16)
+        let common = ModalityCommon.read(r, modality: AudioModality.name, dim: 16)
         for problem in o.validate() { r.report("", nil, problem, hint: "see docs/audio.md for the allowed combinations") }
         r.finish()
         return AudioSpec(field: field, options: o, dim: common.dim, onError: common.onError)

@@ -14,7 +14,7 @@ extension TextSpec {
     static func read(_ r: MappingReader) -> TextSpec {
         var o = TextOptions()
         OptionTableReader.read(&o, TextOptions.keys, from: r, custom: ["fields": readFields, "stop_words": readStopWords])
-        let common = ModalityCommon.read(r, modality: "text", dim: 32)
+        let common = ModalityCommon.read(r, modality: TextModality.name, dim: 32)
         for problem in o.problems() { r.report("", nil, problem, hint: "see docs/text.md") }
         r.finish()
         return TextSpec(options: o, dim: common.dim, onError: common.onError)

@@ -60,6 +60,24 @@ extension FusionModel {
         let bias = rankingBias.forward(itemIn.idRows)  // (n, 1)
         let scale = rankingScale.value.storage[0]
         let logits = matmul(w, v, transposeB: true)  // (b, n)
+        let (loss, dLogits, dScale) = Self.softmaxLoss(logits, bias: bias, scale: scale, batch: batch, weight: weight / Float(b))
+        rankingScale.grad.storage[0] += dScale
+        rankingBias.backward(dLogits.sumRows().reshaped([n, 1]))
+        var dDots = dLogits
+        dDots.scale(by: scale)
+        let dw = matmul(dDots, v)  // (b, d)
+        let dv = matmul(dDots, w, transposeA: true)  // (n, d)
+        backwardUserTower(retrievalUserTower.backward(dw))
+        backwardItemTower(retrievalItemTower.backward(dv), itemIn)
+        return loss / Double(b)
+    }
+
+    /// The softmax cross-entropy of each user row over the candidates, logits scale·⟨w, v⟩ + bias −
+    /// log Q: its summed loss, dL/dlogits scaled by `k` (the mean over users times the objective's
+    /// weight) and dL/dscale. One pass per row over unsafe buffers: the hot loop of ranking training.
+    static func softmaxLoss(_ logits: Tensor, bias: Tensor, scale: Float, batch: RankingBatch,
+                            weight k: Float) -> (loss: Double, dLogits: Tensor, dScale: Float) {
+        let b = logits.shape[0], n = logits.shape[1]
         // Column of each target item among the candidates.
         var column = [Int: Int](minimumCapacity: n)
         for (c, item) in batch.candidates.enumerated() { column[item] = c }
@@ -67,7 +85,6 @@ extension FusionModel {
         var dLogits = Tensor(shape: [b, n])
         var dScale: Float = 0
         var probability = [Float](repeating: 0, count: n)
-        let k = weight / Float(b)  // the mean over users, times the objective's weight
         logits.withUnsafeBufferPointer { s in
             dLogits.withUnsafeMutableBufferPointer { g in
                 bias.withUnsafeBufferPointer { c in
@@ -111,15 +128,7 @@ extension FusionModel {
                 }
             }
         }
-        rankingScale.grad.storage[0] += dScale
-        rankingBias.backward(dLogits.sumRows().reshaped([n, 1]))
-        var dDots = dLogits
-        dDots.scale(by: scale)
-        let dw = matmul(dDots, v)  // (b, d)
-        let dv = matmul(dDots, w, transposeA: true)  // (n, d)
-        backwardUserTower(retrievalUserTower.backward(dw))
-        backwardItemTower(retrievalItemTower.backward(dv), itemIn)
-        return loss / Double(b)
+        return (loss, dLogits, dScale)
     }
 
     /// Ranking scores s_ui of every item for each user row of `userVectors` (`Scorer.rankingScores`).

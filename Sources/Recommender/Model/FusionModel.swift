@@ -99,9 +99,16 @@ public final class FusionModel {
         let rankingWidth = options.rankingTowers == .separate ? options.rankingDim ?? d : d
         rankingItemTower = ownItem ? Linear(inFeatures: max(itemWidth, 1), outFeatures: rankingWidth, bias: false, name: "ranking.item.tower", rng: &rankingRNG) : nil
         rankingUserTower = ownUser ? Linear(inFeatures: max(userWidth, 1), outFeatures: rankingWidth, name: "ranking.user.tower", rng: &rankingRNG) : nil
+        (head, dropouts) = Self.makeHead(options: options, seed: seed, rng: &rng)
+        if frozen { precomputeFrozenOutputs() }
+    }
+
+    /// The MLP over [u, v, u ⊙ v]: hidden layers with ReLU (and dropout), then one output that
+    /// starts near zero, so the model starts near μ + biases and the MLP grows in gradually.
+    private static func makeHead(options: ModelOptions, seed: UInt64, rng: inout SeededGenerator) -> (Sequential, [Dropout]) {
         var layers: [any Layer] = []
         var dropouts: [Dropout] = []
-        var width = 3 * d
+        var width = 3 * options.itemDim
         for (k, h) in options.hidden.enumerated() {
             layers.append(Linear(inFeatures: width, outFeatures: h, name: "head.\(k)", rng: &rng))
             layers.append(ReLU())
@@ -113,12 +120,10 @@ public final class FusionModel {
             width = h
         }
         let output = Linear(inFeatures: width, outFeatures: 1, name: "head.out", rng: &rng)
-        output.weight.value.scale(by: 0.1)  // start near μ + biases: the MLP grows in gradually
+        output.weight.value.scale(by: 0.1)
         output.bias?.value.zero()
         layers.append(output)
-        head = Sequential(layers)
-        self.dropouts = dropouts
-        if frozen { precomputeFrozenOutputs() }
+        return (Sequential(layers), dropouts)
     }
 
     /// Starts the user and item biases from a fitted bias baseline (on the model's target scale),

@@ -137,6 +137,7 @@ public final class Trainer {
     /// history.json holds NaN for metrics an objective does not produce.
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]  // same history, same bytes, whatever the process
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
     }()
