@@ -69,13 +69,9 @@ public enum AudioProbe {
             report.frames = audio.frameCount
             report.duration = Double(audio.frameCount) / Double(audio.sampleRate)
             report.rms = audio.rms
-        } catch let error as ItemError {
-            report.format = AudioDecoder.formatName(of: url)
-            report.errorClass = error.failureClass
-            report.message = error.message
         } catch {
-            report.errorClass = .corrupt
-            report.message = "\(url.path): \(error)"
+            if error is ItemError { report.format = AudioDecoder.formatName(of: url) }
+            (report.errorClass, report.message) = ItemError.classify(error, path: url.path)
         }
         return report
     }

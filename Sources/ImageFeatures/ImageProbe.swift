@@ -72,12 +72,8 @@ public enum ImageProbe {
             report.interlaced = info.interlaced
             report.warnings = info.warnings
             report.frames = info.frames
-        } catch let error as ItemError {
-            report.errorClass = error.failureClass
-            report.message = error.message
         } catch {
-            report.errorClass = .corrupt
-            report.message = "\(url.path): \(error)"
+            (report.errorClass, report.message) = ItemError.classify(error, path: url.path)
         }
         return report
     }

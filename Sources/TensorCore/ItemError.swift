@@ -41,3 +41,12 @@ public struct ItemError: Error, Equatable, CustomStringConvertible {
         (a.failureClass, a.source, a.detail, a.hint) == (b.failureClass, b.source, b.detail, b.hint)
     }
 }
+
+extension ItemError {
+    /// The class and message a report gives any error met while reading one item's input: the
+    /// item error's own, or `corrupt` with the error's text for anything unforeseen.
+    public static func classify(_ error: any Error, path: String) -> (failureClass: FailureClass, message: String) {
+        if let item = error as? ItemError { return (item.failureClass, item.message) }
+        return (.corrupt, "\(path): \(error)")
+    }
+}
