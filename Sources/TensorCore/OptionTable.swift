@@ -5,14 +5,23 @@
 /// encoding and decoding, range validation, defaults (the struct's initial values) and the
 /// generated reference all walk that table with an `OptionVisitor`.
 public struct OptionKey<Options>: Sendable {
-    public let info: OptionKeyInfo
-    let visit: @Sendable (inout Options, any OptionVisitor) throws -> Void
+    public private(set) var info: OptionKeyInfo
+    private let body: @Sendable (inout Options, any OptionVisitor, OptionKeyInfo) throws -> Void
 
     init(_ name: String, doc: String, inPipelineFile: Bool = true,
          visit: @escaping @Sendable (inout Options, any OptionVisitor, OptionKeyInfo) throws -> Void) {
-        let info = OptionKeyInfo(name: name, doc: doc, inPipelineFile: inPipelineFile)
-        self.info = info
-        self.visit = { options, visitor in try visit(&options, visitor, info) }
+        info = OptionKeyInfo(name: name, doc: doc, inPipelineFile: inPipelineFile)
+        body = visit
+    }
+
+    func visit(_ options: inout Options, _ visitor: any OptionVisitor) throws { try body(&options, visitor, info) }
+
+    /// The key as the pipeline file places it when that differs from its saved name: a path of
+    /// sections and the key (`"users", "history", "pooling"` for the saved `history_pooling`).
+    public func placed(at yamlPath: String...) -> OptionKey {
+        var copy = self
+        copy.info.yamlPath = yamlPath
+        return copy
     }
 }
 
@@ -24,6 +33,19 @@ public struct OptionKeyInfo: Sendable {
     public let doc: String
     /// False for keys saved with a model but not written in the pipeline file.
     public let inPipelineFile: Bool
+    /// Where the pipeline file holds the key: sections, then its name there (default: `[name]`).
+    public internal(set) var yamlPath: [String]
+
+    init(name: String, doc: String, inPipelineFile: Bool) {
+        (self.name, self.doc, self.inPipelineFile, yamlPath) = (name, doc, inPipelineFile, [name])
+    }
+
+    /// The same key under another name (a visitor that reads it from a section of its own).
+    public func named(_ name: String) -> OptionKeyInfo {
+        var copy = OptionKeyInfo(name: name, doc: doc, inPipelineFile: inPipelineFile)
+        copy.yamlPath = [name]
+        return copy
+    }
 }
 
 /// A problem a key's own value check found: the message and how to fix it.

@@ -4,13 +4,15 @@ import TensorCore
 
 /// What the train stage assembles the model from, and the trained weights, read back.
 extension RunFolder {
-    /// The model's inputs: the data tables, the training split, the extracted features and the
-    /// modalities' states the extract stage fitted (when a modality is configured).
-    func modelAssembly(spec: PipelineSpec) throws -> ModelAssembly {
-        ModelAssembly(spec: spec, catalog: try catalog(), users: try users(), set: try ratings(), split: try trainingSplit(),
-                      features: spec.features.modalities.isEmpty ? nil : try features(),
-                      extractStates: spec.features.modalities.isEmpty ? [:]
-                          : ModalityStates.byModality(try read(.extractStates).states, spec.features.modalities))
+    /// The model's inputs: the data tables, the training split, the extracted features and, for a
+    /// model fitted afresh (`fitting`), the modalities' states the extract stage fitted. A trained
+    /// model brings its states in model.json, so rebuilding one reads no states.json.
+    func modelAssembly(spec: PipelineSpec, fitting: Bool = true) throws -> ModelAssembly {
+        let modalities = spec.features.modalities
+        return ModelAssembly(spec: spec, catalog: try catalog(), users: try users(), set: try ratings(), split: try trainingSplit(),
+                             features: modalities.isEmpty ? nil : try features(),
+                             extractStates: !fitting || modalities.isEmpty ? [:]
+                                 : ModalityStates.byModality(try read(.extractStates).states, modalities))
     }
 
     /// The split as training and evaluation use it: rows of skipped items set aside.

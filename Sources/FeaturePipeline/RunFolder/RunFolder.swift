@@ -118,7 +118,7 @@ final class RunFolder {
     func trainedModel(spec: PipelineSpec) throws -> (FusionModel, ModelDescription) {
         if let model = keptModel { return model }
         let description = try read(.trainModelDescription)
-        let (model, _) = try modelAssembly(spec: spec).build(description)
+        let (model, _) = try modelAssembly(spec: spec, fitting: false).build(description)
         try loadTrainedWeights(into: model)
         keptModel = (model, description)
         return (model, description)

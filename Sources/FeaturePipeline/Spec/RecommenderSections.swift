@@ -43,27 +43,17 @@ extension SplitOptions {
 }
 
 extension ModelOptions {
+    /// The `model:` section, and the user-side keys of `users:` (the table places them there).
     static func read(_ r: MappingReader, users u: MappingReader) -> ModelOptions {
         var o = ModelOptions()
-        o.hidden = r.intList("hidden", default: o.hidden, range: 1...8192, count: 0...8, doc: "Widths of the MLP's hidden layers.")
-        o.dropout = r.double("dropout", default: o.dropout, range: 0...0.9, doc: "Dropout probability after each hidden layer.")
-        o.itemDim = r.int("item_dim", default: o.itemDim, range: 1...4096, doc: "Width of the fused item vector (the exported item embedding).")
-        o.itemIdEmbedding = r.int("item_id_embedding", default: o.itemIdEmbedding, range: 0...4096, doc: "Width of the learned item-id embedding in the item tower (0: off).")
-        o.trainEncoders = r.bool("train_encoders", default: o.trainEncoders, doc: "Train the modality encoders end to end (false: keep their seeded weights).")
-        o.modalityDropout = r.double("modality_dropout", default: o.modalityDropout, range: 0...0.9, doc: "Probability, per batch and item, of replacing a modality by its learned missing vector.")
-        o.itemIdDropout = r.double("item_id_dropout", default: o.itemIdDropout, range: 0...0.9, doc: "Probability, per batch and item, of hiding the item id so the content path learns to stand alone (cold items).")
-        o.warmStart = r.choice("warm_start", default: o.warmStart, doc: "Start from a matrix factorisation of the train ratings fitted first (mf), from user and item biases (bias), from random weights, or auto: bias when items have content, mf when the model sees ids only.")
-        o.rankingTowers = r.choice("ranking_towers", default: o.rankingTowers, doc: "separate: the ranking objective maps the towers' inputs with its own linear layers; shared: it scores with the rating model's user and item vectors; user or item: its own layer on that side only.")
-        let rankingDim = r.int("ranking_dim", default: o.rankingDim ?? 0, range: 0...4096, doc: "Width of the ranking objective's own towers (ranking_towers: separate); 0: item_dim.")
-        o.rankingDim = rankingDim > 0 ? rankingDim : nil
-        o.userIdDropout = r.double("user_id_dropout", default: o.userIdDropout, range: 0...0.9, doc: "The same for user ids (cold users).")
+        let defaultDim = o.rankingDim ?? 0
+        let rankingDim: OptionTableReader.CustomReaders = ["ranking_dim": { r, key in
+            let dim = r.int(key.name, default: defaultDim, range: 0...4096, doc: key.doc)
+            return (dim > 0 ? dim : nil) as Int? as Any
+        }]
+        OptionTableReader.read(&o, ModelOptions.keys, from: r, custom: rankingDim, sections: ["users": u],
+                               sectionDocs: ["users.history": "Pooled vectors of the items the user rated in train."])
         r.finish()
-        o.userEmbedding = u.int("embedding", default: o.userEmbedding, range: 0...4096, doc: "Width of the user-id embedding (0: off).")
-        let h = u.section("history", doc: "Pooled vectors of the items the user rated in train.")
-        o.historyPooling = h.choice("pooling", default: o.historyPooling, doc: "How the history is pooled.")
-        o.historyMaxItems = h.int("max_items", default: o.historyMaxItems, range: 1...100_000, doc: "Most recent train items pooled per user.")
-        h.finish()
-        o.userStatistics = u.bool("statistics", default: o.userStatistics, doc: "Feed the user's rating count (log) and mean rating to the user tower.")
         return o
     }
 }

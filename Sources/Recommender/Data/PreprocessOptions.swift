@@ -1,5 +1,5 @@
 /// How raw interactions are cleaned (pipeline file section `preprocess`).
-public struct PreprocessOptions: Sendable, Equatable, Codable {
+public struct PreprocessOptions: Sendable, Equatable {
     public enum Deduplicate: String, Sendable, Codable, CaseIterable {
         /// Keep the latest rating per (user, item): greatest timestamp, then last row.
         case keepLast = "keep_last"

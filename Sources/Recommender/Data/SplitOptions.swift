@@ -1,5 +1,5 @@
 /// How clean ratings are divided into train, validation and test (pipeline file section `split`).
-public struct SplitOptions: Sendable, Equatable, Codable {
+public struct SplitOptions: Sendable, Equatable {
     public enum Method: String, Sendable, Codable, CaseIterable {
         /// Rows shuffled with the seed, then cut by the shares.
         case random

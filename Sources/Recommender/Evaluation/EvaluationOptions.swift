@@ -1,5 +1,5 @@
 /// What `evaluate` computes (pipeline file section `evaluate`).
-public struct EvaluationOptions: Sendable, Equatable, Codable {
+public struct EvaluationOptions: Sendable, Equatable {
     public enum Baseline: String, Sendable, Codable, CaseIterable {
         case globalMean = "global_mean"
         /// User and item biases, regularised, fitted by alternating least squares (Surprise's BaselineOnly).

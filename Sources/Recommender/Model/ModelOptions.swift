@@ -1,5 +1,5 @@
 /// Shape of the fused rating model (pipeline file sections `model` and `users`).
-public struct ModelOptions: Sendable, Equatable, Codable {
+public struct ModelOptions: Sendable, Equatable {
     public enum HistoryPooling: String, Sendable, Codable, CaseIterable {
         /// Mean of the item vectors of the user's train ratings.
         case mean
@@ -58,32 +58,4 @@ public struct ModelOptions: Sendable, Equatable, Codable {
     public enum WarmStart: String, Sendable, Codable, CaseIterable { case auto, mf, bias, random }
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case hidden, dropout, itemDim = "item_dim", itemIdEmbedding = "item_id_embedding", userEmbedding = "user_embedding"
-        case historyPooling = "history_pooling", historyMaxItems = "history_max_items", userStatistics = "user_statistics"
-        case trainEncoders = "train_encoders", modalityDropout = "modality_dropout", itemIdDropout = "item_id_dropout"
-        case userIdDropout = "user_id_dropout", warmStart = "warm_start", rankingTowers = "ranking_towers", rankingDim = "ranking_dim"
-    }
-
-    /// Keys missing from an older model.json take their defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = ModelOptions()
-        hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? d.hidden
-        dropout = try c.decodeIfPresent(Double.self, forKey: .dropout) ?? d.dropout
-        itemDim = try c.decodeIfPresent(Int.self, forKey: .itemDim) ?? d.itemDim
-        itemIdEmbedding = try c.decodeIfPresent(Int.self, forKey: .itemIdEmbedding) ?? d.itemIdEmbedding
-        userEmbedding = try c.decodeIfPresent(Int.self, forKey: .userEmbedding) ?? d.userEmbedding
-        historyPooling = try c.decodeIfPresent(HistoryPooling.self, forKey: .historyPooling) ?? d.historyPooling
-        historyMaxItems = try c.decodeIfPresent(Int.self, forKey: .historyMaxItems) ?? d.historyMaxItems
-        userStatistics = try c.decodeIfPresent(Bool.self, forKey: .userStatistics) ?? d.userStatistics
-        trainEncoders = try c.decodeIfPresent(Bool.self, forKey: .trainEncoders) ?? d.trainEncoders
-        modalityDropout = try c.decodeIfPresent(Double.self, forKey: .modalityDropout) ?? d.modalityDropout
-        itemIdDropout = try c.decodeIfPresent(Double.self, forKey: .itemIdDropout) ?? d.itemIdDropout
-        userIdDropout = try c.decodeIfPresent(Double.self, forKey: .userIdDropout) ?? d.userIdDropout
-        warmStart = try c.decodeIfPresent(WarmStart.self, forKey: .warmStart) ?? d.warmStart
-        rankingTowers = try c.decodeIfPresent(RankingTowers.self, forKey: .rankingTowers) ?? d.rankingTowers
-        rankingDim = try c.decodeIfPresent(Int.self, forKey: .rankingDim) ?? d.rankingDim
-    }
 }

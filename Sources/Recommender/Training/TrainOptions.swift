@@ -1,5 +1,5 @@
 /// How the fused model is trained (pipeline file section `train`).
-public struct TrainOptions: Sendable, Equatable, Codable {
+public struct TrainOptions: Sendable, Equatable {
     public enum Optimizer: String, Sendable, Codable, CaseIterable { case adam, sgd }
     public enum Schedule: String, Sendable, Codable, CaseIterable { case constant, step, exponential, cosine }
     public enum StoppingMetric: String, Sendable, Codable, CaseIterable {
@@ -10,7 +10,7 @@ public struct TrainOptions: Sendable, Equatable, Codable {
     }
 
     /// Weights of the two training objectives; a weight of 0 turns an objective off.
-    public struct Objectives: Sendable, Equatable, Codable {
+    public struct Objectives: Sendable, Equatable {
         /// Squared error of the predicted rating.
         public var rating: Double = 1
         /// Softmax over the catalog of the user's train items (`FusionModel+Ranking`). Measured
@@ -22,7 +22,7 @@ public struct TrainOptions: Sendable, Equatable, Codable {
     }
 
     /// How the ranking objective is trained.
-    public struct Ranking: Sendable, Equatable, Codable {
+    public struct Ranking: Sendable, Equatable {
         /// Users per ranking batch.
         public var batchSize: Int = 256
         /// Share of a user's history hidden from the user tower in each ranking batch.
@@ -36,10 +36,6 @@ public struct TrainOptions: Sendable, Equatable, Codable {
         /// both NDCG and RMSE (the ranking objective regularises the rating), 0.5 by a little more.
         public var ratio: Double = 0.5
         public init() {}
-
-        enum CodingKeys: String, CodingKey {
-            case batchSize = "batch_size", historyDropout = "history_dropout", negatives, ratio
-        }
     }
 
     /// Decay of the exponential moving average of the weights that validation, early stopping
