@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "pipeline", targets: ["pipeline"]),
         .library(name: "FeaturePipeline", targets: ["FeaturePipeline"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .library(name: "Recommender", targets: ["Recommender"]),
         .library(name: "TextFeatures", targets: ["TextFeatures"]),
         .library(name: "ImageFeatures", targets: ["ImageFeatures"]),
@@ -23,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // `pipeline serve` (Sources/Serving). Hummingbird's default traits bring swift-configuration
+        // in; the server is configured by the command's flags, so none is enabled.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: System libraries (module map + one header each)
@@ -73,10 +79,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimisedInDebug),
+
+        // MARK: Online serving (HTTP over a trained run)
+        .target(
+            name: "Serving",
+            dependencies: [
+                "FeaturePipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "pipeline",
             dependencies: [
-                "FeaturePipeline", "CatalogGenerator", "TensorCore", "CMalloc",
+                "FeaturePipeline", "Serving", "CatalogGenerator", "TensorCore", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -100,6 +117,7 @@ let package = Package(
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport"]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html; FeaturePipeline: reading run folders
     ]

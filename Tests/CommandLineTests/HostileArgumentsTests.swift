@@ -64,6 +64,8 @@ import Testing
             (["generate", p.folder, "--users", "0"], 64), (["generate", p.folder, "--ratings", "0"], 64),
             (["generate", p.folder, "--items", "99999999999"], 64), (["generate", p.folder, "--seed", "-1"], 64),
             (["generate", p.folder, "--seed", "abc"], 64),
+            (["serve", ""], 64), (["serve", p.missing, "--port", "0"], 1), (["serve", p.folder, "--port", "0"], 1),
+            (["serve", run, "--port", "70000"], 64), (["serve", run, "--port", "-1"], 64), (["serve", run, "--host", ""], 64),
         ]
     }
 
@@ -83,7 +85,8 @@ import Testing
             }
             covered.insert(arguments[0])
         }
-        let subcommands: Set = ["run", "validate", "config", "predict", "recommend", "similar", "extract", "probe", "report", "inspect", "generate"]
+        let subcommands: Set = ["run", "validate", "config", "predict", "recommend", "similar", "serve", "extract", "probe", "report", "inspect",
+                                "generate"]
         #expect(subcommands.isSubset(of: covered))
     }
 

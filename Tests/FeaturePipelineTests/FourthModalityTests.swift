@@ -50,17 +50,7 @@ struct LengthModality: ItemModality {
 
     /// 40 items with titles of varied length, 30 users, 12 ratings each.
     static func writeData(_ dir: URL) throws {
-        var items = "item_id,title\n"
-        for i in 0..<40 { items += "i\(i),\(String(repeating: "ab", count: 1 + i % 7))\n" }
-        var ratings = "user_id,item_id,rating\n"
-        for u in 0..<30 {
-            for k in 0..<12 {
-                let i = (u * 7 + k * 3) % 40
-                ratings += "u\(u),i\(i),\(1 + (i % 7 + u % 3) % 5)\n"
-            }
-        }
-        try items.write(to: dir.appendingPathComponent("items.csv"), atomically: true, encoding: .utf8)
-        try ratings.write(to: dir.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
+        try TinyCatalog.write(to: dir, itemColumns: "title") { String(repeating: "ab", count: 1 + $0 % 7) }
         try """
             name: fourth
             data:

@@ -9,8 +9,10 @@ extension RunFolder {
     }
 
     /// The document; an error naming the file when it is missing or does not decode.
-    func read<T>(_ document: Document<T>) throws -> T {
-        let data = try bytes(document.path)
+    func read<T>(_ document: Document<T>) throws -> T { try decode(document, from: bytes(document.path)) }
+
+    /// The document from bytes already read (the caller also hashes them, say).
+    func decode<T>(_ document: Document<T>, from data: Data) throws -> T {
         do {
             return try StableJSON.decode(T.self, from: data, userInfo: [.modalities: modalities])
         } catch {

@@ -24,7 +24,9 @@ public final class TrainedRun {
         self.directory = directory
         folder = RunFolder(root: directory, modalities: modalities)
         let state = folder.stateDescription
-        guard let manifest = try? folder.read(.manifest) else {
+        // Read once, so that the hash names the very manifest the model was read through.
+        let manifestBytes = try? folder.bytes(RunFolder.Path.manifest)
+        guard let manifestBytes, let manifest = try? folder.decode(.manifest, from: manifestBytes) else {
             if let state {
                 throw PipelineError(what: "\(directory.path) has no finished run yet: its run is \(state)",
                                     hint: "predictions need a run that reached its export stage once")
@@ -32,6 +34,8 @@ public final class TrainedRun {
             throw PipelineError(what: "\(directory.path) is not a finished run (no readable manifest.json)",
                                 hint: "give the outputs.dir of a pipeline that `pipeline run` completed")
         }
+        pipelineName = manifest.pipeline
+        manifestSHA256 = ContentHash.hex(manifestBytes)
         spec = try folder.resolvedSpec(manifest)
         do {
             (model, description) = try folder.trainedModel(spec: spec)
@@ -57,6 +61,11 @@ public final class TrainedRun {
         }
         stateNote = state.map { "serving the last complete model; the folder's latest run is \($0)" }
     }
+
+    /// The `name:` of the pipeline the run came from (manifest.json `pipeline`).
+    public let pipelineName: String
+    /// SHA-256 of the manifest.json the model was read through: which export this is.
+    public let manifestSHA256: String
 
     /// Set when the folder's latest run did not complete: what the user should be told.
     public private(set) var stateNote: String?

@@ -1,0 +1,91 @@
+import FeaturePipeline
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `pipeline serve`: an HTTP server over one trained run (docs/serving.md).
+///
+/// It listens first and loads the model beside it: /health/live answers at once, /health/ready
+/// and the /v1 routes answer 503 until the model is in its slot, and a run that cannot be read
+/// stops the server with that error.
+public struct ModelServer: Sendable {
+    public let runFolder: URL
+    public let configuration: ServeConfiguration
+    let logger: Logger
+    let slot = ModelSlot()
+    let tally = RequestTally()
+    /// How the model is read (tests hold it back to see the server before it is ready).
+    var loadModel: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel = ModelLoader.readRun
+
+    public init(runFolder: URL, configuration: ServeConfiguration = ServeConfiguration(), logger: Logger) {
+        self.runFolder = runFolder
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops taking connections, finishes the requests in
+    /// flight and returns.
+    public func run() async throws {
+        try await withListeningErrors { try await services(onListening: { _ in }, handlingSignals: true).run() }
+        logger.info("stopped after \(tally.summary)")
+    }
+
+    /// Starts the server, calls `body` with the port it listens on once it does, then shuts it
+    /// down gracefully (tests, and programs that embed the server).
+    public func withRunning<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = services(onListening: { continuation.yield($0) }, handlingSignals: false)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { continuation.finish() }
+                try await withListeningErrors { try await group.run() }
+            }
+            guard let port = await ports.first(where: { _ in true }) else {
+                try await tasks.waitForAll()  // rethrows why the server stopped before it listened
+                throw CancellationError()
+            }
+            do {
+                let result = try await body(port)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    /// The HTTP server and the model loader beside it; `onListening` gets the bound port. A
+    /// loader that fails shuts the server down gracefully (a cancelled server logs errors of its
+    /// own) and the group then throws the loader's error.
+    func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool) -> ServiceGroup {
+        let routes = Routes(slot: slot, limits: configuration)
+        let application = Application(
+            router: routes.router(logger: logger, tally: tally),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let loader = ModelLoader(folder: runFolder, path: runFolder.path, slot: slot, logger: logger, load: loadModel)
+        return ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: application),
+                       .init(service: loader, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+    }
+
+    /// A failure to listen (address in use, unknown host) as one line naming the address.
+    private func withListeningErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as IOError {
+            throw PipelineError(what: "cannot listen on \(configuration.host):\(configuration.port): \(error.description)",
+                                hint: "another process may hold the port; choose another with --port")
+        } catch let error as SocketAddressError {
+            throw PipelineError(what: "cannot listen on \(configuration.host):\(configuration.port): \(error)",
+                                hint: "--host takes an IP address or a name this machine resolves, such as 127.0.0.1")
+        }
+    }
+}

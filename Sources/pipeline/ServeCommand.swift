@@ -1,0 +1,66 @@
+import ArgumentParser
+import Dispatch
+import FeaturePipeline
+import Foundation
+import Logging
+import Serving
+import Synchronization
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer predictions, recommendations and similar items over HTTP (JSON).",
+        discussion: """
+            Listens on --host:--port and loads the run beside it: GET /health/ready
+            answers 200 once it is loaded. POST /v1/predict, /v1/recommend and
+            /v1/similar answer with what `predict`, `recommend` and `similar` print for
+            the same input. Every error is JSON: {"error": {"code", "message", "hint"}}.
+            SIGTERM or Ctrl-C stops taking connections, finishes the requests in flight
+            and exits 0. The server has no authentication: it listens on loopback
+            unless --host names another address. docs/serving.md has each endpoint.
+
+            Examples:
+              pipeline serve runs/demo
+              pipeline serve runs/demo --port 9000 --verbose
+            """)
+
+    @Argument(help: ArgumentHelp("The run folder (outputs.dir of a finished `pipeline run`).", valueName: "run"))
+    var runFolder: String
+    @Option(help: "The address to listen on (another than loopback makes the server reachable from other machines).")
+    var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0: any free port, logged).") var port = 8080
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        try ArgumentChecks.path(runFolder, "run folder")
+        try ArgumentChecks.path(host, "--host address")
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is out of range (hint: 1 to 65535, or 0 for any free port)") }
+    }
+
+    func run() throws {
+        common.bootstrap()
+        let logger = Logger(label: "pipeline.serve")
+        if !ServeConfiguration.isLoopback(host) {
+            logger.warning("listening on \(host): other machines can reach this server, which has no authentication")
+        }
+        let server = ModelServer(runFolder: URL(fileURLWithPath: runFolder),
+                                 configuration: ServeConfiguration(host: host, port: port), logger: logger)
+        try reportingErrors { try waitFor { try await server.run() } }
+    }
+}
+
+/// Runs `body` to its end and waits for it here: the tool's commands are synchronous, the
+/// server is not. (The calling thread only waits; the server runs on Swift's and NIO's threads.)
+private func waitFor(_ body: @escaping @Sendable () async throws -> Void) throws {
+    final class Outcome: Sendable {
+        let result = Mutex<Result<Void, any Error>>(.success(()))
+        let done = DispatchSemaphore(value: 0)
+    }
+    let outcome = Outcome()
+    Task {
+        do { try await body() } catch { outcome.result.withLock { $0 = .failure(error) } }
+        outcome.done.signal()
+    }
+    outcome.done.wait()
+    try outcome.result.withLock { $0 }.get()
+}
