@@ -55,10 +55,26 @@ enum ServedRun {
                               _ body: (TestClient) async throws -> T) async throws -> T {
         var server = ModelServer(runFolder: try folder(), configuration: ServeConfiguration(port: 0), logger: logger)
         configure(&server)
-        return try await server.withRunning { port in
-            let client = TestClient(port: port)
-            if waitForModel { try await client.waitUntilReady() }
-            return try await body(client)
+        // The server's tasks run on threads of their own: the whole suite's synchronous tests
+        // can hold every thread of the shared cooperative pool for minutes, and a server
+        // waiting for one would time its clients out.
+        return try await withTaskExecutorPreference(ServerThreads.shared) {
+            try await server.withRunning { port in
+                let client = TestClient(port: port)
+                if waitForModel { try await client.waitUntilReady() }
+                return try await body(client)
+            }
         }
+    }
+}
+
+/// A task executor on a dispatch queue of its own, outside Swift's cooperative pool.
+final class ServerThreads: TaskExecutor, @unchecked Sendable {  // only the queue, which is thread-safe
+    static let shared = ServerThreads()
+    private let queue = DispatchQueue(label: "serving-tests.server", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
