@@ -41,10 +41,5 @@ enum JSONBody {
         return response
     }
 
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
+    private static var encoder: JSONEncoder { StableJSON.encoder(pretty: false) }
 }

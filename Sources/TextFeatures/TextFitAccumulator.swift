@@ -59,6 +59,12 @@ public struct TextFitAccumulator {
     /// The fitted vectorizer.
     public func vectorizer() throws -> TextVectorizer {
         guard let choice else { preconditionFailure("vectorizer before chooseVocabulary") }
-        return try TextVectorizer(checked: choice.state(unknownDF: unknownDF), vocabulary: choice.vocabulary)
+        return try TextVectorizer(checked: fitted(), vocabulary: choice.vocabulary)
+    }
+
+    /// The fitted state alone, for a caller that builds its vectorizer later (`TextVectorizer(fitted:)`).
+    public func fitted() -> FittedText {
+        guard let choice else { preconditionFailure("fitted before chooseVocabulary") }
+        return choice.state(unknownDF: unknownDF)
     }
 }

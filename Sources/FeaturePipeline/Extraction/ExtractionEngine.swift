@@ -33,6 +33,7 @@ struct ExtractionEngine {
         while first || !fitters.isEmpty {
             try source.pass { chunk, offset in
                 if first { try firstPass(chunk, offset) }
+                guard !fitters.isEmpty else { return }
                 let rows = (0..<chunk.count).filter { fit(offset + $0) }
                 for k in fitters.indices { try fitters[k].1.add(chunk, fit: rows, itemsFile: context.itemsFile) }
             }
@@ -50,17 +51,20 @@ struct ExtractionEngine {
     }
 
     /// Extracts, in a pass of their own, the modalities whose encoder state is fitted on their
-    /// features (unless given), fits those states on every item, and spills the outputs.
+    /// features (unless given), fits those states on every item, and spills the outputs to a
+    /// hidden file in `output`; nil (and no pass) when no modality needs it.
     func fitOnFeatures(_ source: inout some ItemChunkSource, items: Int, given: [String: any ModalityState],
-                       spill: FeatureSpill) throws -> [String: any ModalityState] {
+                       spillingTo output: URL) throws -> (states: [String: any ModalityState], spill: FeatureSpill)? {
         let pending = modalities.filter { $0.makeFeatureFitter() != nil && given[$0.name] == nil }
-        guard !pending.isEmpty else { return [:] }
+        guard !pending.isEmpty else { return nil }
+        let spill = try FeatureSpill(output: output)
         var context = self.context
         for m in pending { context.tasks[m.name] = context.progress.task("extract \(m.name)", total: items) }
+        let prepared = try pending.map { try $0.prepare(nil) }
         var summaries: [String: ModalitySummary] = [:]
         try source.pass { chunk, _ in
-            for m in pending {
-                let output = try m.extract(chunk, prepared: try m.prepare(nil), context)
+            for (m, p) in zip(pending, prepared) {
+                let output = try m.extract(chunk, prepared: p, context)
                 try spill.append(output, of: m)
                 summaries[m.name, default: ModalitySummary()].add(output.summary)
             }
@@ -70,7 +74,7 @@ struct ExtractionEngine {
             context.tasks[m.name]?.finish((summaries[m.name] ?? ModalitySummary()).progressLine)
             states[m.name] = spill.state(of: m.name)
         }
-        return states
+        return (states, spill)
     }
 
     /// Extracts every chunk with `states` (modalities in `spill` are read back from it) and hands

@@ -21,8 +21,11 @@ struct AudioModality: ItemModality {
     var requiredTensors: [String] { ["features", "present"] }
     func makeFeatureFitter() -> (any FeatureFitter)? { ScalerFitter() }
 
+    /// The extractor (mel filters, FFT plans), built once for every chunk.
+    func prepare(_ state: (any ModalityState)?) throws -> (any Sendable)? { try AudioFeatureExtractor(options: spec.options) }
+
     func extract(_ chunk: Catalog, prepared: (any Sendable)?, _ context: ExtractionContext) throws -> ModalityOutput {
-        let extractor = try AudioFeatureExtractor(options: spec.options)
+        let extractor = prepared as! AudioFeatureExtractor
         let result = MediaExtraction(modality: Self.name, column: spec.field, maxBytes: spec.options.maxBytes, context)
             .run(chunk) { bytes, name in FloatBytes.encode(try extractor.extract(bytes: bytes, name: name)) }
         let width = extractor.outputDimension

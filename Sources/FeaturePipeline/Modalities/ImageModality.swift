@@ -18,8 +18,11 @@ struct ImageModality: ItemModality {
     var mediaColumn: String? { spec.field }
     var requiredTensors: [String] { ["pixels", "present"] }
 
+    /// The decoder and resampler settings, built once for every chunk.
+    func prepare(_ state: (any ModalityState)?) throws -> (any Sendable)? { ImagePreprocessor(options: spec.options) }
+
     func extract(_ chunk: Catalog, prepared: (any Sendable)?, _ context: ExtractionContext) throws -> ModalityOutput {
-        let preprocessor = ImagePreprocessor(options: spec.options)
+        let preprocessor = prepared as! ImagePreprocessor
         let result = MediaExtraction(modality: Self.name, column: spec.field, maxBytes: spec.options.maxBytes, context)
             .run(chunk) { bytes, name in Data(try preprocessor.resizedImage([UInt8](bytes), source: name).pixels) }
         let (height, width) = (spec.options.height, spec.options.width)

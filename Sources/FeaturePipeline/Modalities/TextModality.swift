@@ -95,5 +95,5 @@ struct TextFitter: ModalityFitter {
         return secondPass
     }
 
-    func state() throws -> any ModalityState { try accumulator.vectorizer().fitted }
+    func state() throws -> any ModalityState { accumulator.fitted() }
 }

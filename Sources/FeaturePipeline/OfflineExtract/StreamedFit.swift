@@ -27,9 +27,8 @@ struct StreamedFit {
         }
         ids = chunks.ids
         if let fields { fitted.itemFields = fields.state() }
-        if features.modalities.contains(where: { $0.makeFeatureFitter() != nil && given.states[$0.name] == nil }) {
-            let spill = try FeatureSpill(output: output)
-            fitted.states.merge(try engine.fitOnFeatures(&chunks, items: ids.count, given: given.states, spill: spill)) { a, _ in a }
+        if let (states, spill) = try engine.fitOnFeatures(&chunks, items: ids.count, given: given.states, spillingTo: output) {
+            fitted.states.merge(states) { a, _ in a }
             self.spill = spill
         }
     }

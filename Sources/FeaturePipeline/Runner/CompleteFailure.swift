@@ -42,6 +42,6 @@ extension PipelineRunner {
     }
 
     private func inputNoun(_ modality: String) -> String {
-        spec.features.modalities.first { $0.name == modality }?.inputNoun ?? "a \(modality)"
+        spec.features.modality(named: modality)?.inputNoun ?? "a \(modality)"
     }
 }

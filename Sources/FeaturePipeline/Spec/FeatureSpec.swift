@@ -14,6 +14,9 @@ public struct FeatureSpec: Sendable {
 
     func modality<M: ItemModality>(_ type: M.Type) -> M? { modalities.lazy.compactMap { $0 as? M }.first }
 
+    /// The configured modality called `name` (as summaries and errors.jsonl name it).
+    func modality(named name: String) -> (any ItemModality)? { modalities.first { $0.name == name } }
+
     public var text: TextSpec? { modality(TextModality.self)?.spec }
     public var image: ImageSpec? { modality(ImageModality.self)?.spec }
     public var audio: AudioSpec? { modality(AudioModality.self)?.spec }

@@ -38,7 +38,7 @@ extension PipelineRunner {
         let s = try folder.read(.extractSummary)
         return s.modalities.keys.sorted().map { name in
             let m = s.modalities[name]!
-            var text = spec.features.modalities.first { $0.name == name }?.note(m) ?? "\(name): \(m.extracted) extracted"
+            var text = spec.features.modality(named: name)?.note(m) ?? "\(name): \(m.extracted) extracted"
             if m.failed > 0 { text += ", \(m.failed) failed (" + m.failuresByClass.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")" }
             if m.absent > 0 { text += ", \(m.absent) without" }
             return text

@@ -22,7 +22,7 @@ extension TrainedRun {
     {
         let encoders = try foreignEncoders(of: catalog, data: data)
         let rows = idRows(ofItems: catalog.ids)
-        let u = set.userIds.firstIndex(of: user)
+        let u = userPositions[user]
         let seen = Set(u.map { seenItems(ofUser: $0, seenRows) }?.map { set.itemIds[Int($0)] } ?? [])
         let ratings = foreignRatings(userIndex: u, encoders: encoders, idRows: rows)
         let rankingScores: [Float]

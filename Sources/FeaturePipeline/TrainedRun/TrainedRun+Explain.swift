@@ -31,7 +31,7 @@ extension TrainedRun {
     /// pair, and the `neighbours` items the user rated whose vectors lie nearest the item's.
     public func explain(user: String, item: String, neighbours: Int = 3) throws -> Explanation {
         let i = try itemIndex(item)
-        let u = set.userIds.firstIndex(of: user)
+        let u = userPositions[user]
         let full = scores(userIndex: u, items: [i])[0]
         let effects = model.itemEncoders.enumerated().filter { model.isModality[$0.offset] }.map { _, encoder in
             let masked = scores(userIndex: u, items: [i], itemVectors: model.itemVectors(masked: [encoder.name]))[0]

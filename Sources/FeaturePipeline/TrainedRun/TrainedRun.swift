@@ -16,6 +16,8 @@ public final class TrainedRun {
     lazy var itemVectors: Tensor = model.itemVectors()
     /// The run's item ids → their index (first occurrence).
     lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    /// The run's user ids → their index (first occurrence).
+    lazy var userPositions = Dictionary(set.userIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
 
     public convenience init(directory: URL) throws { try self.init(directory: directory, modalities: .standard) }
 
@@ -85,7 +87,7 @@ public final class TrainedRun {
 
     public func predict(user: String, item: String) throws -> Prediction {
         let i = try itemIndex(item)
-        let u = set.userIds.firstIndex(of: user)
+        let u = userPositions[user]
         let raw = scores(userIndex: u, items: [i])[0]
         return Prediction(user: user, item: item, prediction: raw,
                           userKnown: u.map { model.behavior.knownUsers[$0] } ?? false,
@@ -101,7 +103,7 @@ public final class TrainedRun {
         guard let i = catalog.ids.firstIndex(of: item) else {
             throw PipelineError(what: "no item '\(item)' in \(spec.data.items.path.path)", hint: "ids come from the column data.items.id")
         }
-        let u = set.userIds.firstIndex(of: user)
+        let u = userPositions[user]
         let encoders = try foreignEncoders(of: catalog, data: spec.data)
         let value = clipped(foreignRatings(userIndex: u, encoders: encoders, idRows: idRows(ofItems: catalog.ids))[i])
         let known = set.itemIds.firstIndex(of: item).map { model.behavior.knownItems[$0] } ?? false
@@ -149,7 +151,7 @@ public final class TrainedRun {
     /// rows `seenRows` names (all of the run's data by default); equal scores are ordered by train popularity, then item id (`TieBreak`). An
     /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
     public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all) throws -> (known: Bool, items: [Recommendation]) {
-        let u = set.userIds.firstIndex(of: user)
+        let u = userPositions[user]
         let seen = u.map { seenItems(ofUser: $0, seenRows) } ?? []
         let ranker = u == nil
             ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
