@@ -20,6 +20,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Approximate number of ratings (at least 5 per user; about 2 % dirty rows are added).") var ratings = 10_000
     @Option(help: "Seed of the synthetic world.") var seed: UInt64 = 7
     @Flag(inversion: .prefixedNo, help: "Write an image and a sound per item.") var media = true
+    @Flag(inversion: .prefixedNo, help: "With media, write a sound per item too (--no-audio: images only).") var audio = true
 
     var options: CatalogGenerator.Options {
         var options = CatalogGenerator.Options()
@@ -28,6 +29,7 @@ struct GenerateCommand: ParsableCommand {
         options.ratings = ratings
         options.seed = seed
         options.media = media
+        options.audio = audio
         return options
     }
 
