@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),  // pipeline merge's k-way merge
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimisedInDebug),

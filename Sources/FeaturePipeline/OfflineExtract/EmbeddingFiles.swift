@@ -20,11 +20,16 @@ final class EmbeddingFiles {
     private var errors: [(modality: String, spill: AtomicFileWriter)] = []
     private(set) var dimension: Int?
     private(set) var rows = 0
+    /// The encoders' blocks in the order of the first chunk (their tensors follow item_embeddings).
+    private(set) var blockNames: [String] = []
+
+    static let names = (embeddings: "item_embeddings.npy", ids: "item_ids.txt", safetensors: "item_embeddings.safetensors",
+                        errors: "errors.jsonl")
 
     init(output: URL) throws {
         self.output = output
-        embeddings = try AtomicFileWriter(output.appendingPathComponent("item_embeddings.npy"))
-        idsFile = try AtomicFileWriter(output.appendingPathComponent("item_ids.txt"))
+        embeddings = try AtomicFileWriter(output.appendingPathComponent(Self.names.embeddings))
+        idsFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.ids))
     }
 
     /// Appends a chunk's items: ids, fused vectors (rows, dimension), each block (name, rows ×
@@ -38,6 +43,7 @@ final class EmbeddingFiles {
             for (name, block, _) in blocks {
                 try addTensor(name, .float32, width: block.shape[1])
                 try addTensor("\(name).present", .uint8, width: nil)
+                blockNames.append(name)
             }
             for modality in modalities {
                 errors.append((modality, try AtomicFileWriter(output.appendingPathComponent("errors.jsonl.\(modality)"))))
@@ -76,11 +82,11 @@ final class EmbeddingFiles {
         try idsFile.commit()
         let layouts = tensors.map { Safetensors.Layout(name: $0.name, dtype: $0.dtype, shape: $0.width.map { [rows, $0] } ?? [rows]) }
         let (bytes, order) = Safetensors.header(layouts, metadata: metadata)
-        let file = try AtomicFileWriter(output.appendingPathComponent("item_embeddings.safetensors"))
+        let file = try AtomicFileWriter(output.appendingPathComponent(Self.names.safetensors))
         try file.append(bytes)
         for k in order { try file.append(contentsOf: tensors[k].spill) }
         try file.commit()
-        let errorFile = try AtomicFileWriter(output.appendingPathComponent("errors.jsonl"))
+        let errorFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.errors))
         for (_, spill) in errors { try errorFile.append(contentsOf: spill) }
         try errorFile.commit()
     }
