@@ -120,6 +120,9 @@ let package = Package(
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport"]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html; FeaturePipeline: reading run folders
+        .testTarget(
+            name: "CommandLineTests",
+            // CPNG: screenshots of report.html; FeaturePipeline: reading run folders; Yams: the deploy/ files
+            dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -21,7 +21,7 @@ struct ExtractCommand: ParsableCommand {
             Example:
               pipeline extract pipelines/catalog.yaml --model runs/demo
               pipeline extract pipelines/catalog.yaml --output /tmp/embeddings
-              pipeline extract pipelines/catalog.yaml --fit /tmp/fit --shard 2/8 --output /tmp/parts
+              pipeline extract catalog.yaml --fit fit --shard 2/8 --output parts
             """)
 
     @Argument(help: "The pipeline file (its data and features sections are used).") var file: String

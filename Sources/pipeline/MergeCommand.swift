@@ -14,8 +14,8 @@ struct MergeCommand: ParsableCommand {
             folder that holds them. See docs/scale-out.md.
 
             Example:
-              pipeline merge /shared/parts --output /shared/embeddings
-              pipeline merge parts/part-00000-of-00002 parts/part-00001-of-00002 --output embeddings
+              pipeline merge parts --output embeddings
+              pipeline merge parts/part-0000[0-3]-of-00004 --output embeddings
             """)
 
     @Argument(help: "Part folders (part-I-of-N), or folders holding them.") var parts: [String]
