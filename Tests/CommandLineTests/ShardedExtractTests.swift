@@ -43,6 +43,26 @@ import Testing
         #expect(errors.contains("\"modality\":\"image\"") && errors.contains("\"modality\":\"audio\""), "\(errors)")
     }
 
+    /// With --model, the trained item tower embeds each item; its products run on whole chunks too.
+    @Test func trainedModelShardsMergeToTheUnshardedBytes() throws {
+        let run = catalog.root.appendingPathComponent("runs")  // the pipeline's outputs.dir
+        if !FileManager.default.fileExists(atPath: run.appendingPathComponent("model.json").path) {
+            try catalog.run(["run", catalog.pipeline.path])
+        }
+        let unsharded = dir.appendingPathComponent("model-unsharded")
+        try catalog.run(["extract", catalog.pipeline.path, "--model", run.path, "--output", unsharded.path, "--threads", "2"])
+        for count in [3, 7] {
+            let parts = dir.appendingPathComponent("model-parts-\(count)")
+            for index in 0..<count {
+                try catalog.run(["extract", catalog.pipeline.path, "--model", run.path, "--shard", "\(index)/\(count)",
+                                 "--output", parts.path, "--threads", "2"])
+            }
+            let merged = dir.appendingPathComponent("model-merged-\(count)")
+            #expect(try merge([parts], into: merged).status == 0)
+            #expect(try ShardedCatalog.bytes(merged) == ShardedCatalog.bytes(unsharded), "\(count) shards")
+        }
+    }
+
     @Test func aMissingDuplicatedOrForeignPartIsRefusedByName() throws {
         let parts = dir.appendingPathComponent("parts")
         for index in 0..<3 { try extract(index, of: 3, into: parts) }

@@ -99,7 +99,8 @@ public struct OfflineExtraction {
         let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
         let vectors: Tensor
         if let trained = source.trained {
-            vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: trained.idRows(ofItems: chunk.ids))
+            let fixedSize = encoders.encoders.map { $0 is any PartitionedInference ? $0 : FullBatchEncoder($0, batch: ItemsFileChunks.defaultSize) }
+            vectors = trained.model.itemVectors(encoders: fixedSize, idRows: trained.idRows(ofItems: chunk.ids), fullBatch: true)
         } else {
             vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
         }
@@ -108,10 +109,8 @@ public struct OfflineExtraction {
     }
 
     /// Each encoder's output for every entity (zeros where absent) and its presence. A cheap
-    /// encoder always infers `batch` rows (the present ones, then the last repeated): OpenBLAS
-    /// picks its kernels by the product's size, and its small-matrix kernels round differently, so
-    /// a fixed size makes an item's vector independent of which items share its chunk; shards
-    /// then embed each item as the unsharded extract does (docs/scale-out.md). A costly
+    /// encoder infers at least `batch` rows (`FullBatchEncoder`), so an item's vector does not
+    /// depend on which items share its chunk or shard (docs/scale-out.md). A costly
     /// encoder (`PartitionedInference`: the conv stack) runs on `threads` contiguous parts of the
     /// rows at once; each part holds an even number of rows, so the stack's groups of two are
     /// those of one pass.
@@ -127,12 +126,10 @@ public struct OfflineExtraction {
                 let frozen = costly.frozen()  // a Sendable snapshot the threads share
                 let outputs = parallelMap(count: parts.count, threads: threads) { frozen.infer(parts[$0]) }
                 encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
-            } else if encoder is any PartitionedInference || rows.isEmpty || rows.count >= batch {
+            } else if encoder is any PartitionedInference {
                 encoded = encoder.infer(rows)
             } else {
-                let padded = encoder.infer(rows + Array(repeating: rows[rows.count - 1], count: batch - rows.count))
-                encoded = Tensor(shape: [rows.count, encoder.outputDimension],
-                                 storage: Array(padded.storage.prefix(rows.count * encoder.outputDimension)))
+                encoded = FullBatchEncoder(encoder, batch: batch).infer(rows)
             }
             let width = encoder.outputDimension
             var block = Tensor(shape: [count, width])
