@@ -24,28 +24,25 @@ struct ExtractCommand: ParsableCommand {
               pipeline extract catalog.yaml --fit fit --shard 2/8 --output parts
             """)
 
-    @Argument(help: "The pipeline file (its data and features sections are used).") var file: String
+    @OptionGroup var catalog: CatalogFileArguments
     @Option(help: "A finished run whose trained model embeds the items.") var model: String?
     @Option(help: "A fit folder (`pipeline fit`) whose states are used instead of fitting on the catalog.") var fit: String?
     @Option(help: "Output folder (with a shard: the folder the part folder is written in).") var output: String?
     @Option(help: "Extract only shard I of N (I from 0), e.g. 2/8.") var shard: String?
     @Option(help: "The number of shards, when the index comes from the environment.") var shardCount: Int?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        try ArgumentChecks.path(file, "pipeline file")
         try ArgumentChecks.path(model, "--model run folder")
         try ArgumentChecks.path(fit, "--fit folder")
         try ArgumentChecks.path(output, "--output folder")
-        try ArgumentChecks.threads(threads)
     }
 
     func run() throws {
         common.bootstrap()
         ProcessSetup.returnLargeBuffersToSystem()
         try reportingErrors {
-            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+            let spec = try catalog.spec()
             let selected = try ShardSelection.resolve(shardFlag: shard, countFlag: shardCount,
                                                       environment: ProcessInfo.processInfo.environment)
             let defaultOutput = selected == nil ? "extract" : "extract-parts"
@@ -54,7 +51,7 @@ struct ExtractCommand: ParsableCommand {
             extraction.fit = fit.map { URL(fileURLWithPath: $0) }
             extraction.shard = selected
             extraction.quiet = common.quiet
-            if let threads { extraction.threads = threads }
+            if let threads = catalog.threads { extraction.threads = threads }
             let summary = try extraction.execute()
             if !common.quiet {
                 let place = selected.map { "shard \($0) " } ?? ""

@@ -17,26 +17,21 @@ struct FitCommand: ParsableCommand {
               pipeline fit pipelines/catalog.yaml --output /shared/fit
             """)
 
-    @Argument(help: "The pipeline file (its data and features sections are used).") var file: String
+    @OptionGroup var catalog: CatalogFileArguments
     @Option(help: "Output folder.") var output: String?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        try ArgumentChecks.path(file, "pipeline file")
-        try ArgumentChecks.path(output, "--output folder")
-        try ArgumentChecks.threads(threads)
-    }
+    func validate() throws { try ArgumentChecks.path(output, "--output folder") }
 
     func run() throws {
         common.bootstrap()
         ProcessSetup.returnLargeBuffersToSystem()
         try reportingErrors {
-            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+            let spec = try catalog.spec()
             let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("fit")
             var fit = CatalogFit(spec: spec, output: out)
             fit.quiet = common.quiet
-            if let threads { fit.threads = threads }
+            if let threads = catalog.threads { fit.threads = threads }
             let summary = try fit.execute()
             if !common.quiet {
                 let what = summary.fitted.isEmpty ? "nothing to fit" : summary.fitted.joined(separator: ", ")
