@@ -111,6 +111,32 @@ import Testing
                           "item_ids.txt", "item_rows.txt", "part.json"])
     }
 
+    /// With nothing fitted on the catalog (images alone: the conv stack's weights come from the
+    /// seed), shards need no fit and still merge to the unsharded bytes.
+    @Test func frozenImagesAloneNeedNoFit() throws {
+        let yaml = try String(contentsOf: catalog.pipeline, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var kept: [Substring] = []
+        var skipping = false
+        for line in yaml {
+            if line.hasPrefix("  text:") || line.hasPrefix("  audio:") || line.hasPrefix("  fields:") { skipping = true; continue }
+            if skipping && (line.hasPrefix("    ") || line.hasPrefix("          ")) { continue }
+            skipping = false
+            kept.append(line)
+        }
+        let pipeline = catalog.root.appendingPathComponent("images-\(UUID().uuidString.prefix(6)).yaml")
+        try kept.joined(separator: "\n").write(to: pipeline, atomically: true, encoding: .utf8)
+        let unsharded = dir.appendingPathComponent("images-unsharded")
+        try catalog.run(["extract", pipeline.path, "--output", unsharded.path])
+        let parts = dir.appendingPathComponent("images-parts")
+        for index in 0..<3 { try catalog.run(["extract", pipeline.path, "--shard", "\(index)/3", "--output", parts.path]) }
+        let merged = dir.appendingPathComponent("images-merged")
+        #expect(try merge([parts], into: merged).status == 0)
+        #expect(try ShardedCatalog.bytes(merged) == ShardedCatalog.bytes(unsharded))
+        let names = try Set(String(contentsOf: merged.appendingPathComponent("errors.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { $0.contains("\"modality\":\"image\"") })
+        #expect(names == [true])
+    }
+
     /// Without --fit, a shard cannot fit the text vocabulary or the scalers alone.
     @Test func aShardWithoutAFitAsksForOne() throws {
         let result = try PipelineProcess.run(["extract", catalog.pipeline.path, "--shard", "0/2", "--output", dir.path])
