@@ -26,8 +26,14 @@ final class EmbeddingFiles {
     static let names = (embeddings: "item_embeddings.npy", ids: "item_ids.txt", safetensors: "item_embeddings.safetensors",
                         errors: "errors.jsonl")
 
-    init(output: URL) throws {
+    /// Set when the ids go into the safetensors metadata as they arrive (`pipeline merge`).
+    private let streamedIds: StreamedIdsMetadata?
+
+    /// `idsInHeader`: the safetensors metadata lists the ids (`item_ids`) without their being
+    /// passed to `commit`.
+    init(output: URL, idsInHeader: Bool = false) throws {
         self.output = output
+        streamedIds = idsInHeader ? try StreamedIdsMetadata(output: output) : nil
         embeddings = try AtomicFileWriter(output.appendingPathComponent(Self.names.embeddings))
         idsFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.ids))
     }
@@ -51,6 +57,7 @@ final class EmbeddingFiles {
         }
         try vectors.storage.withUnsafeBytes { try embeddings.append($0) }
         try idsFile.append(ids.map { $0 + "\n" }.joined())
+        try streamedIds?.append(ids)
         var k = 0
         func next(_ bytes: UnsafeRawBufferPointer) throws {
             try tensors[k].spill.append(bytes)
@@ -81,9 +88,15 @@ final class EmbeddingFiles {
         try embeddings.commit()
         try idsFile.commit()
         let layouts = tensors.map { Safetensors.Layout(name: $0.name, dtype: $0.dtype, shape: $0.width.map { [rows, $0] } ?? [rows]) }
-        let (bytes, order) = Safetensors.header(layouts, metadata: metadata)
         let file = try AtomicFileWriter(output.appendingPathComponent(Self.names.safetensors))
-        try file.append(bytes)
+        let order: [Int]
+        if let streamedIds {
+            order = try streamedIds.writeHeader(layouts, metadata: metadata, to: file)
+        } else {
+            let header = Safetensors.header(layouts, metadata: metadata)
+            try file.append(header.bytes)
+            order = header.order
+        }
         for k in order { try file.append(contentsOf: tensors[k].spill) }
         try file.commit()
         let errorFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.errors))

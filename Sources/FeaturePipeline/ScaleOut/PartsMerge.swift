@@ -8,8 +8,8 @@ import TensorCore
 /// The parts are checked first (`PartSet`). Each part lists its items in catalog order with their
 /// catalog-wide rows, so a k-way merge on the row (a heap of one cursor per part) restores the
 /// catalog's order; rows are read in blocks and written through `EmbeddingFiles` in batches of
-/// `batchSize`, so memory holds a batch and a block per part and tensor, not the catalog (the ids,
-/// which the safetensors header lists, excepted). A row held twice or by no part is refused.
+/// `batchSize` (the ids for the safetensors header spilled as they pass), so memory holds a batch
+/// and a block per part and tensor, not the catalog. A row held twice or by no part is refused.
 public struct PartsMerge {
     public var parts: [URL]
     public var output: URL
@@ -39,32 +39,30 @@ public struct PartsMerge {
         let reference = set.parts[0].manifest
         let layout = set.parts.map(\.manifest).first { $0.items > 0 } ?? reference
         let tensors = ["item_embeddings"] + layout.blocks.flatMap { [$0, "\($0).present"] }
-        let files = try EmbeddingFiles(output: output)
+        let files = try EmbeddingFiles(output: output, idsInHeader: true)
         var heap = Heap(readers.indices.compactMap { p in readers[p].nextRow.map { Next(row: $0, part: p) } })
-        var ids: [String] = []
+        var merged = 0  // rows written or in the batch: the row the next item must have
         var batch: [(id: String, rows: [[UInt8]])] = []
         var failures = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            failures += try write(batch, from: readers, first: ids.count - batch.count, layout: layout, to: files)
+            failures += try write(batch, from: readers, first: merged - batch.count, layout: layout, to: files)
             batch.removeAll(keepingCapacity: true)
         }
         while let next = heap.popMin() {
-            guard next.row == ids.count else { throw misplaced(next, readers, expected: ids.count) }
-            let item = try readers[next.part].take(tensors)
-            ids.append(item.id)
-            batch.append(item)
+            guard next.row == merged else { throw misplaced(next, readers, expected: merged) }
+            batch.append(try readers[next.part].take(tensors))
+            merged += 1
             if let row = readers[next.part].nextRow { heap.insert(Next(row: row, part: next.part)) }
             if batch.count == batchSize { try flush() }
         }
         try flush()
-        guard ids.count == reference.catalogItems else {
-            throw PipelineError(what: "rows \(ids.count)..<\(reference.catalogItems) of the catalog are in no part",
+        guard merged == reference.catalogItems else {
+            throw PipelineError(what: "rows \(merged)..<\(reference.catalogItems) of the catalog are in no part",
                                 hint: "rerun the shards with the same items file")
         }
-        try files.commit(metadata: ["item_ids": try StageCodecs.jsonText(ids), "format": "pipeline-embeddings-1",
-                                    "source": reference.source])
-        return Summary(parts: readers.count, items: ids.count, dimension: files.dimension ?? 0, failures: failures)
+        try files.commit(metadata: ["format": "pipeline-embeddings-1", "source": reference.source])
+        return Summary(parts: readers.count, items: merged, dimension: files.dimension ?? 0, failures: failures)
     }
 
     private func misplaced(_ next: Next, _ readers: [PartReader], expected: Int) -> PipelineError {
