@@ -51,8 +51,9 @@ public struct OfflineExtraction {
         if shard != nil { try? FileManager.default.removeItem(at: target.appendingPathComponent(PartManifest.file)) }
         let fit = try StreamedFit(spec: featureSpec, given: source.given, engine: engine, chunks: &chunks, output: target)
         // Media read by the fit's own pass (audio's scaler) are read back, not extracted again.
+        let items = shard.map { s in fit.ids.lazy.filter { s.holds($0) }.count } ?? fit.ids.count
         for m in featureSpec.features.modalities where m.mediaColumn != nil && fit.spill?.holds(m.name) != true {
-            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: fit.ids.count)
+            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: items)
         }
         let files = try EmbeddingFiles(output: target)
         var counts: [String: ModalitySummary] = [:]
@@ -64,6 +65,8 @@ public struct OfflineExtraction {
         }
         var metadata = ["format": "pipeline-embeddings-1", "source": source.kind]
         if let shard {
+            // A shard's states are given or need no catalog, so nothing was spilled by chunk index.
+            precondition(fit.spill == nil, "a shard fitted on features")
             let rows = try PartRows(folder: target)
             var shardChunks = ShardChunks(base: chunks, shard: shard, size: chunkSize)
             let rowLog = shardChunks.rows
