@@ -76,6 +76,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),  // pipeline merge's k-way merge
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: optimisedInDebug),
@@ -119,6 +120,9 @@ let package = Package(
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html; FeaturePipeline: reading run folders
+        .testTarget(
+            name: "CommandLineTests",
+            // CPNG: screenshots of report.html; FeaturePipeline: reading run folders; Yams: the deploy/ files
+            dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -155,8 +155,8 @@ public enum Safetensors {
         }
     }
 
-    /// A JSON string literal (RFC 8259 escapes).
-    static func jsonString(_ s: String) -> String {
+    /// A JSON string literal (RFC 8259 escapes), as the header writes its names and metadata.
+    public static func jsonString(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -70,3 +70,17 @@ func openTrainedRun(_ path: String) throws -> TrainedRun {
     if let note = trained.stateNote { Terminal.writeError("note: \(note)\n") }
     return trained
 }
+
+/// The pipeline file and worker threads of the commands that stream a catalog (`extract`, `fit`).
+struct CatalogFileArguments: ParsableArguments {
+    @Argument(help: "The pipeline file (its data and features sections are used).") var file: String
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+
+    func validate() throws {
+        try ArgumentChecks.path(file, "pipeline file")
+        try ArgumentChecks.threads(threads)
+    }
+
+    /// The pipeline file, read and validated.
+    func spec() throws -> PipelineSpec { try PipelineSpec.load(URL(fileURLWithPath: file)) }
+}

@@ -12,37 +12,52 @@ struct ExtractCommand: ParsableCommand {
             frozen weights. Writes item_embeddings.npy, item_ids.txt, item_embeddings.safetensors
             and errors.jsonl to --output (default: <outputs.dir>/extract).
 
+            With --shard I/N (or a scheduler's JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or
+            OMPI_COMM_WORLD_RANK), only the items whose id hashes to shard I are embedded, into the
+            part folder --output/part-I-of-N; `pipeline merge` joins the N parts into the files an
+            unsharded extract writes. Shards need --fit (from `pipeline fit`) or --model unless no
+            extractor fits on the catalog. See docs/scale-out.md.
+
             Example:
               pipeline extract pipelines/catalog.yaml --model runs/demo
               pipeline extract pipelines/catalog.yaml --output /tmp/embeddings
+              pipeline extract catalog.yaml --fit fit --shard 2/8 --output parts
             """)
 
-    @Argument(help: "The pipeline file (its data and features sections are used).") var file: String
+    @OptionGroup var catalog: CatalogFileArguments
     @Option(help: "A finished run whose trained model embeds the items.") var model: String?
-    @Option(help: "Output folder.") var output: String?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(help: "A fit folder (`pipeline fit`) whose states are used instead of fitting on the catalog.") var fit: String?
+    @Option(help: "Output folder (with a shard: the folder the part folder is written in).") var output: String?
+    @Option(help: "Extract only shard I of N (I from 0), e.g. 2/8.") var shard: String?
+    @Option(help: "The number of shards, when the index comes from the environment.") var shardCount: Int?
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        try ArgumentChecks.path(file, "pipeline file")
         try ArgumentChecks.path(model, "--model run folder")
+        try ArgumentChecks.path(fit, "--fit folder")
         try ArgumentChecks.path(output, "--output folder")
-        try ArgumentChecks.threads(threads)
     }
 
     func run() throws {
         common.bootstrap()
         ProcessSetup.returnLargeBuffersToSystem()
         try reportingErrors {
-            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
-            let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent("extract")
+            let spec = try catalog.spec()
+            let selected = try ShardSelection.resolve(shardFlag: shard, countFlag: shardCount,
+                                                      environment: ProcessInfo.processInfo.environment)
+            let defaultOutput = selected == nil ? "extract" : "extract-parts"
+            let out = output.map { URL(fileURLWithPath: $0) } ?? spec.outputs.directory.appendingPathComponent(defaultOutput)
             var extraction = OfflineExtraction(spec: spec, run: model.map { URL(fileURLWithPath: $0) }, output: out)
+            extraction.fit = fit.map { URL(fileURLWithPath: $0) }
+            extraction.shard = selected
             extraction.quiet = common.quiet
-            if let threads { extraction.threads = threads }
+            if let threads = catalog.threads { extraction.threads = threads }
             let summary = try extraction.execute()
             if !common.quiet {
-                Terminal.writeError("extract: \(summary.items) items × \(summary.dimension) dimensions "
-                    + "(\(summary.usedModel ? "trained model" : "frozen extractors")), \(summary.failures) rejected inputs; written to \(out.path)\n")
+                let place = selected.map { "shard \($0) " } ?? ""
+                let folder = selected.map { out.appendingPathComponent($0.folderName) } ?? out
+                Terminal.writeError("extract: \(place)\(summary.items) items × \(summary.dimension) dimensions "
+                    + "(\(summary.usedModel ? "trained model" : "frozen extractors")), \(summary.failures) rejected inputs; written to \(folder.path)\n")
             }
         }
     }

@@ -21,7 +21,7 @@ struct PipelineCommand: ParsableCommand {
         version: ToolVersion.current,
         subcommands: [
             RunCommand.self, ValidateCommand.self, ConfigCommand.self, PredictCommand.self, RecommendCommand.self,
-            SimilarCommand.self, ServeCommand.self, ExtractCommand.self, ProbeCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
+            SimilarCommand.self, ServeCommand.self, ExtractCommand.self, FitCommand.self, MergeCommand.self, ProbeCommand.self, ReportCommand.self, InspectCommand.self, GenerateCommand.self,
         ])
 
     static func main() {

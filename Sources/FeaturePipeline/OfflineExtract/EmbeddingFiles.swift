@@ -20,11 +20,22 @@ final class EmbeddingFiles {
     private var errors: [(modality: String, spill: AtomicFileWriter)] = []
     private(set) var dimension: Int?
     private(set) var rows = 0
+    /// The encoders' blocks in the order of the first chunk (their tensors follow item_embeddings).
+    private(set) var blockNames: [String] = []
 
-    init(output: URL) throws {
+    static let names = (embeddings: "item_embeddings.npy", ids: "item_ids.txt", safetensors: "item_embeddings.safetensors",
+                        errors: "errors.jsonl")
+
+    /// Set when the ids go into the safetensors metadata as they arrive (`pipeline merge`).
+    private let streamedIds: StreamedIdsMetadata?
+
+    /// `idsInHeader`: the safetensors metadata lists the ids (`item_ids`) without their being
+    /// passed to `commit`.
+    init(output: URL, idsInHeader: Bool = false) throws {
         self.output = output
-        embeddings = try AtomicFileWriter(output.appendingPathComponent("item_embeddings.npy"))
-        idsFile = try AtomicFileWriter(output.appendingPathComponent("item_ids.txt"))
+        streamedIds = idsInHeader ? try StreamedIdsMetadata(output: output) : nil
+        embeddings = try AtomicFileWriter(output.appendingPathComponent(Self.names.embeddings))
+        idsFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.ids))
     }
 
     /// Appends a chunk's items: ids, fused vectors (rows, dimension), each block (name, rows ×
@@ -38,6 +49,7 @@ final class EmbeddingFiles {
             for (name, block, _) in blocks {
                 try addTensor(name, .float32, width: block.shape[1])
                 try addTensor("\(name).present", .uint8, width: nil)
+                blockNames.append(name)
             }
             for modality in modalities {
                 errors.append((modality, try AtomicFileWriter(output.appendingPathComponent("errors.jsonl.\(modality)"))))
@@ -45,6 +57,7 @@ final class EmbeddingFiles {
         }
         try vectors.storage.withUnsafeBytes { try embeddings.append($0) }
         try idsFile.append(ids.map { $0 + "\n" }.joined())
+        try streamedIds?.append(ids)
         var k = 0
         func next(_ bytes: UnsafeRawBufferPointer) throws {
             try tensors[k].spill.append(bytes)
@@ -75,12 +88,18 @@ final class EmbeddingFiles {
         try embeddings.commit()
         try idsFile.commit()
         let layouts = tensors.map { Safetensors.Layout(name: $0.name, dtype: $0.dtype, shape: $0.width.map { [rows, $0] } ?? [rows]) }
-        let (bytes, order) = Safetensors.header(layouts, metadata: metadata)
-        let file = try AtomicFileWriter(output.appendingPathComponent("item_embeddings.safetensors"))
-        try file.append(bytes)
+        let file = try AtomicFileWriter(output.appendingPathComponent(Self.names.safetensors))
+        let order: [Int]
+        if let streamedIds {
+            order = try streamedIds.writeHeader(layouts, metadata: metadata, to: file)
+        } else {
+            let header = Safetensors.header(layouts, metadata: metadata)
+            try file.append(header.bytes)
+            order = header.order
+        }
         for k in order { try file.append(contentsOf: tensors[k].spill) }
         try file.commit()
-        let errorFile = try AtomicFileWriter(output.appendingPathComponent("errors.jsonl"))
+        let errorFile = try AtomicFileWriter(output.appendingPathComponent(Self.names.errors))
         for (_, spill) in errors { try errorFile.append(contentsOf: spill) }
         try errorFile.commit()
     }

@@ -18,6 +18,10 @@ public struct OfflineExtraction {
     public var spec: PipelineSpec
     public var run: URL?
     public var output: URL
+    /// A fit folder (`pipeline fit`) whose states are used instead of fitting on the catalog.
+    public var fit: URL?
+    /// The one shard to extract, written as a part folder (`part-I-of-N`) inside `output`.
+    public var shard: Shard?
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var quiet = false
     /// Items per chunk; a multiple of the fused model's inference batch (2048) keeps its batches.
@@ -38,66 +42,83 @@ public struct OfflineExtraction {
 
     public func execute() throws -> Summary {
         let progress = ProgressReporter.automatic(quiet: quiet)
-        let trained: TrainedRun?
-        do {
-            trained = try run.map { try TrainedRun(directory: $0, modalities: spec.features.registry) }
-        } catch {
-            try ItemsFileChunks(data: spec.data).forEach { _, _ in }  // a broken catalog is reported first
-            throw error
-        }
-        if let note = trained?.stateNote { Terminal.writeError("note: \(note)\n") }
-        var featureSpec = spec
-        var given = ItemEncoderSet.Fitted()
-        if let trained {
-            featureSpec = trained.spec
-            featureSpec.data = spec.data  // the run's features and model, this file's catalog
-            given = trained.description.fitted(featureSpec)
-        }
+        let source = try ExtractionSource(spec: spec, run: run, fit: fit, shard: shard)
+        let featureSpec = source.spec
         var engine = ExtractionEngine(spec: featureSpec, context: ExtractionContext(
             spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")), progress: progress))
         var chunks = ItemsFileChunks(data: spec.data, size: chunkSize)
-        let fit = try StreamedFit(spec: featureSpec, given: given, engine: engine, chunks: &chunks, output: output)
+        let target = shard.map { output.appendingPathComponent($0.folderName) } ?? output
+        if shard != nil { try? FileManager.default.removeItem(at: target.appendingPathComponent(PartManifest.file)) }
+        let fit = try StreamedFit(spec: featureSpec, given: source.given, engine: engine, chunks: &chunks, output: target)
         // Media read by the fit's own pass (audio's scaler) are read back, not extracted again.
+        let items = shard.map { s in fit.ids.lazy.filter { s.holds($0) }.count } ?? fit.ids.count
         for m in featureSpec.features.modalities where m.mediaColumn != nil && fit.spill?.holds(m.name) != true {
-            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: fit.ids.count)
+            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: items)
         }
-
-        let files = try EmbeddingFiles(output: output)
-        let rng = SeededGenerator(seed: spec.seed, stream: "extract")
+        let files = try EmbeddingFiles(output: target)
         var counts: [String: ModalitySummary] = [:]
         var failureCount = 0
-        try engine.extract(&chunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
-            var chunkRng = rng  // every chunk's frozen encoders get the same seeded weights
-            let encoders = try ItemEncoderSet(spec: featureSpec, catalog: chunk, features: features.file, fitItems: [],
-                                              fitted: fit.fitted, rng: &chunkRng)
-            if let trained { try encoders.load(from: trained.model) }
-            let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
-            let vectors: Tensor
-            if let trained {
-                vectors = trained.model.itemVectors(encoders: encoders.encoders, idRows: trained.idRows(ofItems: chunk.ids))
-            } else {
-                vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
-            }
-            try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures,
-                             modalities: featureSpec.features.modalityNames)
+        let embed = { (chunk: Catalog, features: ItemFeatureSet) throws in
+            try embedChunk(chunk, features, source: source, fit: fit, files: files)
             for (modality, s) in features.modalities { counts[modality, default: ModalitySummary()].add(s) }
             failureCount += features.failures.count
+        }
+        var metadata = ["format": "pipeline-embeddings-1", "source": source.kind]
+        if let shard {
+            // A shard's states are given or need no catalog, so nothing was spilled by chunk index.
+            precondition(fit.spill == nil, "a shard fitted on features")
+            let rows = try PartRows(folder: target)
+            var shardChunks = ShardChunks(base: chunks, shard: shard, size: chunkSize)
+            let rowLog = shardChunks.rows
+            try engine.extract(&shardChunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
+                try embed(chunk, features)
+                try rows.append(rows: rowLog.current, ids: chunk.ids, failures: features.failures)
+            }
+            try files.commit(metadata: metadata)
+            try rows.commit()
+            try PartManifest(shard: shard, source: source, spec: spec, catalogItems: fit.ids.count, files: files)
+                .write(to: target)
+        } else {
+            try engine.extract(&chunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
+                try embed(chunk, features)
+            }
+            metadata["item_ids"] = try StageCodecs.jsonText(fit.ids)
+            try files.commit(metadata: metadata)
         }
         for m in featureSpec.features.modalities {
             engine.context.tasks[m.name]?.finish((counts[m.name] ?? ModalitySummary()).progressLine)
         }
-        try files.commit(metadata: [
-            "item_ids": try StageCodecs.jsonText(fit.ids), "format": "pipeline-embeddings-1",
-            "source": run == nil ? "frozen-extractors" : "trained-model"])
-        return Summary(items: fit.ids.count, dimension: trained?.model.dimension ?? files.dimension ?? 0,
+        return Summary(items: files.rows, dimension: source.trained?.model.dimension ?? files.dimension ?? 0,
                        failures: failureCount, usedModel: run != nil)
     }
 
-    /// Each encoder's output for every entity (zeros where absent) and its presence. A costly
+    /// Encodes one chunk's features into its items' vectors and appends them to `files`.
+    private func embedChunk(_ chunk: Catalog, _ features: ItemFeatureSet, source: ExtractionSource, fit: StreamedFit,
+                            files: EmbeddingFiles) throws {
+        var chunkRng = SeededGenerator(seed: spec.seed, stream: "extract")  // every chunk's frozen encoders get the same weights
+        let encoders = try ItemEncoderSet(spec: source.spec, catalog: chunk, features: features.file, fitItems: [],
+                                          fitted: fit.fitted, rng: &chunkRng)
+        if let trained = source.trained { try encoders.load(from: trained.model) }
+        let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
+        let vectors: Tensor
+        if let trained = source.trained {
+            let fixedSize = encoders.encoders.map { $0 is any PartitionedInference ? $0 : FullBatchEncoder($0, batch: ItemsFileChunks.defaultSize) }
+            vectors = trained.model.itemVectors(encoders: fixedSize, idRows: trained.idRows(ofItems: chunk.ids), fullBatch: true)
+        } else {
+            vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
+        }
+        try files.append(ids: chunk.ids, vectors: vectors, blocks: blocks, failures: features.failures,
+                         modalities: source.spec.features.modalityNames)
+    }
+
+    /// Each encoder's output for every entity (zeros where absent) and its presence. A cheap
+    /// encoder infers at least `batch` rows (`FullBatchEncoder`), so an item's vector does not
+    /// depend on which items share its chunk or shard (docs/scale-out.md). A costly
     /// encoder (`PartitionedInference`: the conv stack) runs on `threads` contiguous parts of the
     /// rows at once; each part holds an even number of rows, so the stack's groups of two are
     /// those of one pass.
-    static func blocks(_ set: ItemEncoderSet, count: Int, threads: Int = 1) -> [(String, Tensor, [Bool])] {
+    static func blocks(_ set: ItemEncoderSet, count: Int, threads: Int = 1,
+                       batch: Int = ItemsFileChunks.defaultSize) -> [(String, Tensor, [Bool])] {
         set.encoders.map { encoder in
             let present = (0..<count).map { encoder.isPresent($0) }
             let rows = present.indices.filter { present[$0] }
@@ -108,8 +129,10 @@ public struct OfflineExtraction {
                 let frozen = costly.frozen()  // a Sendable snapshot the threads share
                 let outputs = parallelMap(count: parts.count, threads: threads) { frozen.infer(parts[$0]) }
                 encoded = Tensor(shape: [rows.count, encoder.outputDimension], storage: outputs.flatMap(\.storage))
-            } else {
+            } else if encoder is any PartitionedInference {
                 encoded = encoder.infer(rows)
+            } else {
+                encoded = FullBatchEncoder(encoder, batch: batch).infer(rows)
             }
             let width = encoder.outputDimension
             var block = Tensor(shape: [count, width])

@@ -25,8 +25,11 @@ extension FusionModel {
     /// Fused item vectors of another catalog's items, (count, itemDim): `encoders` mirror
     /// `itemEncoders` (same names and widths, this model's trained weights) but encode that
     /// catalog; `idRows[i]` is item i's row in the id embedding (`unknownItemRow` for items this
-    /// model never saw). Used by `pipeline extract --model`.
-    public func itemVectors(encoders: [any FeatureEncoder], idRows: [Int], forRanking: Bool = false) -> Tensor {
+    /// model never saw). Used by `pipeline extract --model`, with `fullBatch`: every product of
+    /// the item tower then runs on a whole chunk of rows (short ones padded with their last item,
+    /// encoders wrapped in `FullBatchEncoder`), so an item's vector does not depend on its chunk.
+    public func itemVectors(encoders: [any FeatureEncoder], idRows: [Int], forRanking: Bool = false,
+                            fullBatch: Bool = false) -> Tensor {
         precondition(encoders.map(\.name) == itemEncoders.map(\.name), "itemVectors: encoders \(encoders.map(\.name)) do not mirror \(itemEncoders.map(\.name))")
         let count = idRows.count
         let tower = forRanking ? retrievalItemTower : itemTower
@@ -36,8 +39,10 @@ extension FusionModel {
         let foreign = ForeignItems(encoders: encoders, idRows: idRows)
         for start in stride(from: 0, to: count, by: Self.chunk) {
             let items = Array(start..<min(count, start + Self.chunk))
-            let v = tower.infer(itemInputs(items, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
-            out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
+            let padded = fullBatch ? items + Array(repeating: items[items.count - 1], count: Self.chunk - items.count) : items
+            let v = tower.infer(itemInputs(padded, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
+            out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension),
+                                        with: v.storage[0..<(items.count * dimension)])
         }
         return out
     }
