@@ -18,6 +18,9 @@ public struct ModelServer: Sendable {
     let slot = ModelSlot()
     let tally = RequestTally()
     let metrics = ServerMetrics()
+    /// The bounded queue of /v1 requests; nil: made from `configuration` when the server starts
+    /// (tests give one whose turns they hold).
+    var gate: AdmissionGate?
     /// How the model is read (tests hold it back to see the server before it is ready).
     var loadModel: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel = ModelLoader.readRun
 
@@ -71,7 +74,7 @@ public struct ModelServer: Sendable {
     /// own) and the group then throws the loader's error.
     func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool, eventLoops: EventLoopGroupProvider) -> ServiceGroup {
         let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: loadModel)
-        let gate = AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
+        let gate = gate ?? AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
         let routes = Routes(slot: slot, limits: configuration)
         let application = Application(
             router: routes.router(logger: logger, tally: tally, operations: AdminRoutes(reloader: reloader, metrics: metrics, gate: gate)),
@@ -88,7 +91,6 @@ public struct ModelServer: Sendable {
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownDeadline * 0.8
-        group.maximumCancellationDuration = configuration.shutdownDeadline * 0.1
         return ServiceGroup(configuration: group)
     }
 

@@ -54,30 +54,29 @@ import Testing
         }
     }
 
-    /// One request held in flight by a client that has sent half its body fills a server that
-    /// answers one at a time with no queue: the next gets 503 `overloaded` with Retry-After.
+    /// A server that answers one request at a time with no queue, its one turn held: the next
+    /// request gets 503 `overloaded` with Retry-After, and is answered once the turn is free.
     @Test func overloadIsAnsweredWith503AndRetryAfter() async throws {
-        let configure: (inout ModelServer) -> Void = {
-            $0.configuration.maxConcurrent = 1
-            $0.configuration.maxQueued = 0
-        }
-        try await ServedRun.withServer(configure) { client in
-            let body = #"{"user": "u3", "items": ["i5"]}"#
-            let slow = try RawHTTPConnection(port: client.port)
-            slow.send(RawHTTPConnection.postHead("/v1/predict", bodyBytes: body.utf8.count) + body.prefix(5))
-            var refused: TestClient.Answer?
-            for _ in 0..<500 {  // until the held request has its turn (10 s at most)
-                let answer = try await client.post("/v1/predict", body: Data(body.utf8))
-                if answer.status == 503 { refused = answer; break }
-                try await Task.sleep(for: .milliseconds(20))
+        let gate = AdmissionGate(concurrent: 1, queued: 0)
+        let (release, releaser) = AsyncStream.makeStream(of: Void.self)
+        let held = Atomic(false)
+        let holder = Task {
+            await gate.withTurn {
+                held.store(true, ordering: .relaxed)
+                for await _ in release { break }
             }
-            let answer = try #require(refused)
+        }
+        while !held.load(ordering: .relaxed) { await Task.yield() }
+        try await ServedRun.withServer({ $0.gate = gate }) { client in
+            let body = Data(#"{"user": "u3", "items": ["i5"]}"#.utf8)
+            let answer = try await client.post("/v1/predict", body: body)
+            #expect(answer.status == 503)
             #expect(answer.header("Retry-After") == "1")
             #expect(try (answer.object["error"] as? [String: Any])?["code"] as? String == "overloaded")
             #expect(try await client.get("/health/ready").status == 200, "health is not queued")
-            slow.send(String(body.dropFirst(5)))
-            #expect(RawHTTPConnection.status(of: slow.readAnswer()) == 200)
-            #expect(try await client.post("/v1/predict", body: Data(body.utf8)).status == 200)
+            releaser.yield()
+            _ = await holder.value
+            #expect(try await client.post("/v1/predict", body: body).status == 200)
             let metrics = try Self.samples(String(decoding: try await client.get("/metrics").body, as: UTF8.self))
             #expect(metrics["pipeline_serve_rejected_requests_total"] == 1)
         }
