@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
-        .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport"]),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(name: "CommandLineTests", dependencies: ["pipeline", "FeaturePipeline", "TestSupport", "CPNG"]),  // CPNG: screenshots of report.html; FeaturePipeline: reading run folders
     ]

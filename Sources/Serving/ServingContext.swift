@@ -12,9 +12,13 @@ struct ServingContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// Whether the peer connected over loopback (127.0.0.0/8 or ::1).
-    var peerIsLoopback: Bool {
-        guard let address = remoteAddress?.ipAddress else { return false }
-        return ServeConfiguration.isLoopback(address)
+    var peerIsLoopback: Bool { Self.isLoopback(remoteAddress) }
+
+    /// Whether a peer is on this machine: 127.0.0.0/8, ::1, or 127.x seen through an IPv6
+    /// socket (::ffff:127.x). Unknown peers are not.
+    static func isLoopback(_ peer: SocketAddress?) -> Bool {
+        guard var address = peer?.ipAddress else { return false }
+        if address.hasPrefix("::ffff:") { address.removeFirst("::ffff:".count) }
+        return address == "::1" || address.hasPrefix("127.")
     }
 }

@@ -1,5 +1,6 @@
 import FeaturePipeline
 import Foundation
+import NIOCore
 @testable import Serving
 import Synchronization
 import TestSupport
@@ -109,6 +110,18 @@ import Testing
         #expect(await first == 1)
         #expect(await second == 2)
         #expect(await gate.withTurn { 4 } == 4)
+    }
+
+    /// /admin/reload answers only peers on this machine (the server's tests all are: the
+    /// refusal is checked on the addresses themselves).
+    @Test func onlyLoopbackPeersMayReload() throws {
+        for peer in ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"] {
+            #expect(ServingContext.isLoopback(try SocketAddress(ipAddress: peer, port: 5000)), "\(peer)")
+        }
+        for peer in ["10.0.0.1", "192.168.1.7", "::ffff:10.0.0.1", "fe80::1"] {
+            #expect(!ServingContext.isLoopback(try SocketAddress(ipAddress: peer, port: 5000)), "\(peer)")
+        }
+        #expect(!ServingContext.isLoopback(nil))
     }
 
     @Test func prometheusTextEscapesAndSpellsNumbers() {
