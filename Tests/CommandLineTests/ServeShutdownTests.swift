@@ -5,7 +5,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// SIGTERM to the real binary while a slow client is mid-request: the request still gets its
+/// SIGHUP to the real binary reloads its run; SIGTERM while a slow client is mid-request: the request still gets its
 /// answer, and the process exits 0 well within 10 s. (The server closes idle connections at
 /// once, so readiness turning 503 is checked in process, OperationsTests.)
 @Suite struct ServeShutdownTests {
@@ -14,6 +14,10 @@ import Testing
         let (process, stderr) = try ServeCommandTests.start(["serve", run, "--port", "0", "--threads", "1", "--watch-interval", "0"])
         defer { if process.isRunning { process.interrupt(); process.waitUntilExit() } }
         let port = try await ServeCommandTests.readyPort(in: stderr)
+
+        // SIGHUP reloads the run (verified, swapped in) and the server keeps serving.
+        kill(process.processIdentifier, SIGHUP)
+        #expect(try await ServeCommandTests.waitFor(in: stderr) { $0.contains("reloaded (SIGHUP): now serving manifest") ? true : nil })
 
         // A request whose body is half sent: in flight until the rest arrives.
         let body = #"{"user": "u0001", "k": 3}"#
