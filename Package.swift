@@ -89,6 +89,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -118,7 +121,10 @@ let package = Package(
         .testTarget(name: "AudioFeaturesTests", dependencies: ["AudioFeatures", "TestSupport"]),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "TestSupport"]),
         .testTarget(name: "FeaturePipelineTests", dependencies: ["FeaturePipeline", "TestSupport", "FuzzHarness"]),
-        .testTarget(name: "ServingTests", dependencies: ["Serving", "FeaturePipeline", "TestSupport", .product(name: "Yams", package: "Yams")]),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: ["Serving", "FeaturePipeline", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "Yams", package: "Yams")]),  // Yams: docs/openapi.yaml
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(
             name: "CommandLineTests",

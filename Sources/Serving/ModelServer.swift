@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// `pipeline serve`: an HTTP server over one trained run (docs/serving.md).
@@ -12,10 +13,14 @@ import ServiceLifecycle
 /// stops the server with that error.
 public struct ModelServer: Sendable {
     public let runFolder: URL
-    public let configuration: ServeConfiguration
+    public var configuration: ServeConfiguration
     let logger: Logger
     let slot = ModelSlot()
     let tally = RequestTally()
+    let metrics = ServerMetrics()
+    /// The bounded queue of /v1 requests; nil: made from `configuration` when the server starts
+    /// (tests give one whose turns they hold).
+    var gate: AdmissionGate?
     /// How the model is read (tests hold it back to see the server before it is ready).
     var loadModel: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel = ModelLoader.readRun
 
@@ -28,7 +33,13 @@ public struct ModelServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops taking connections, finishes the requests in
     /// flight and returns.
     public func run() async throws {
-        try await withListeningErrors { try await services(onListening: { _ in }, handlingSignals: true).run() }
+        let deadline = ShutdownDeadline(after: configuration.shutdownDeadline, slot: slot, logger: logger)
+        try await withEventLoops { eventLoops in
+            try await withListeningErrors {
+                try await services(onListening: { _ in }, handlingSignals: true, eventLoops: eventLoops).run()
+            }
+        }
+        deadline.cancel()
         logger.info("stopped after \(tally.summary)")
     }
 
@@ -36,7 +47,7 @@ public struct ModelServer: Sendable {
     /// down gracefully (tests, and programs that embed the server).
     public func withRunning<T>(_ body: (Int) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = services(onListening: { continuation.yield($0) }, handlingSignals: false)
+        let group = services(onListening: { continuation.yield($0) }, handlingSignals: false, eventLoops: .singleton)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 defer { continuation.finish() }
@@ -61,19 +72,40 @@ public struct ModelServer: Sendable {
     /// The HTTP server and the model loader beside it; `onListening` gets the bound port. A
     /// loader that fails shuts the server down gracefully (a cancelled server logs errors of its
     /// own) and the group then throws the loader's error.
-    func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool) -> ServiceGroup {
+    func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool, eventLoops: EventLoopGroupProvider) -> ServiceGroup {
+        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: loadModel)
+        let gate = gate ?? AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
         let routes = Routes(slot: slot, limits: configuration)
         let application = Application(
-            router: routes.router(logger: logger, tally: tally),
+            router: routes.router(logger: logger, tally: tally, operations: AdminRoutes(reloader: reloader, metrics: metrics, gate: gate)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: eventLoops,
             logger: logger)
-        let loader = ModelLoader(folder: runFolder, path: runFolder.path, slot: slot, logger: logger, load: loadModel)
-        return ServiceGroup(configuration: ServiceGroupConfiguration(
+        let loader = ModelLoader(reloader: reloader, watchInterval: configuration.watchInterval, handlingSignals: handlingSignals)
+        var group = ServiceGroupConfiguration(
+            // Shut down last first: readiness turns 503, then the loader stops, then the server drains.
             services: [.init(service: application),
-                       .init(service: loader, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)],
+                       .init(service: loader, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
+                       .init(service: Readiness(slot: slot), successTerminationBehavior: .ignore)],
             gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+            logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownDeadline * 0.8
+        return ServiceGroup(configuration: group)
+    }
+
+    /// `--threads N`: an event-loop group of N threads for this server, closed after it;
+    /// otherwise NIO's shared group (a thread per core).
+    private func withEventLoops(_ body: (EventLoopGroupProvider) async throws -> Void) async throws {
+        guard let threads = configuration.threads else { return try await body(.singleton) }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        do {
+            try await body(.shared(group))
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
     }
 
     /// A failure to listen (address in use, unknown host) as one line naming the address.

@@ -1,52 +1,43 @@
-import Dispatch
 import Foundation
-import Logging
-import ServiceLifecycle
 import Synchronization
 
-/// The model the server answers with: none while it loads, then the loaded one. Every request
-/// reads the slot once and keeps the model it got for its whole answer. (Reloading will put
-/// a new model here beside the old; a request in flight keeps the one it read.)
+/// The model the server answers with: none while it loads, then the loaded one, then each
+/// model a reload swaps in.
+///
+/// A request reads the slot once (`ModelPinMiddleware` pins what it read for the request's
+/// task) and keeps that model for its whole answer, so a swap never mixes two models in one
+/// response. The old model lives on until the last request that pinned it has answered.
 final class ModelSlot: Sendable {
     private let model = Mutex<ServedModel?>(nil)
 
-    /// The loaded model; `APIError.notReady` (503) before it is loaded.
+    /// The model pinned for the request running in this task, if any.
+    @TaskLocal static var pinned: ServedModel?
+
+    /// The request's pinned model, else the loaded one; `APIError.notReady` (503) before any
+    /// model is loaded.
     func current() throws -> ServedModel {
+        if let pinned = Self.pinned { return pinned }
         guard let model = model.withLock({ $0 }) else { throw APIError.notReady }
         return model
     }
 
-    var isReady: Bool { model.withLock { $0 != nil } }
+    private let draining = Atomic(false)
 
+    /// Ready: a model is loaded and the server is not shutting down.
+    var isReady: Bool { !isDraining && model.withLock { $0 != nil } }
+
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// From now on /health/ready answers 503 (shutdown has begun); requests are still answered.
+    func drain() { draining.store(true, ordering: .relaxed) }
+
+    /// Puts `loaded` in the slot at once; requests that already read the slot keep theirs.
     func fill(_ loaded: ServedModel) { model.withLock { $0 = loaded } }
-}
 
-/// The service that loads the run into the slot beside the server, and ends. A run that
-/// cannot be read stops the server with that error.
-struct ModelLoader: Service {
-    let folder: URL
-    let path: String
-    let slot: ModelSlot
-    let logger: Logger
-    let load: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel
-
-    func run() async throws {
-        logger.info("loading the model in \(path)")
-        let started = ContinuousClock.now
-        let model = try await load(folder, path)
-        slot.fill(model)
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
-        logger.info("ready: pipeline \(model.info.pipeline), manifest \(model.info.manifestSHA256.prefix(12)), loaded in \(String(format: "%.2f", seconds)) s")
-        if let note = model.info.note { logger.notice("note: \(note)") }
-    }
-
-    /// Reading a run is seconds of CPU: it runs on a dispatch thread, not on the cooperative
-    /// pool that answers /health while it loads.
-    static func readRun(folder: URL, path: String) async throws -> ServedModel {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ServedModel(folder: folder, path: path) })
-            }
-        }
+    /// Runs `body` with the slot's model pinned for every `current()` it calls; without a
+    /// model, `body` runs unpinned (and its `current()` answers 503).
+    func withPinnedModel<T>(_ body: (ServedModel?) async throws -> T) async rethrows -> T {
+        let model = self.model.withLock { $0 }
+        return try await Self.$pinned.withValue(model) { try await body(model) }
     }
 }

@@ -9,17 +9,21 @@ struct Routes {
     let slot: ModelSlot
     let limits: ServeConfiguration
 
-    func router(logger: Logger, tally: RequestTally) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        // Middleware applies to the routes added after it.
-        router.add(middleware: RequestLogMiddleware<BasicRequestContext>(logger: logger, tally: tally))
-        router.add(middleware: JSONErrorMiddleware<BasicRequestContext>(logger: logger))
+    func router(logger: Logger, tally: RequestTally, operations: AdminRoutes) -> Router<ServingContext> {
+        let router = Router(context: ServingContext.self)
+        // Middleware applies to the routes added after it, the first added outermost.
+        router.add(middleware: MetricsMiddleware<ServingContext>(metrics: operations.metrics))
+        router.add(middleware: RequestLogMiddleware<ServingContext>(logger: logger, tally: tally))
+        router.add(middleware: AdmissionMiddleware<ServingContext>(gate: operations.gate, metrics: operations.metrics))
+        router.add(middleware: ModelPinMiddleware<ServingContext>(slot: slot))
+        router.add(middleware: JSONErrorMiddleware<ServingContext>(logger: logger))
+        operations.add(to: router)
         router.get("/health/live") { request, context in
             try JSONBody.response(HealthResponse(status: "live"), request: request, context: context)
         }
         router.get("/health/ready") { [slot] request, context in
             let ready = slot.isReady
-            return try JSONBody.response(HealthResponse(status: ready ? "ready" : "loading"), status: ready ? .ok : .serviceUnavailable,
+            return try JSONBody.response(HealthResponse(status: ready ? "ready" : slot.isDraining ? "stopping" : "loading"), status: ready ? .ok : .serviceUnavailable,
                                          request: request, context: context)
         }
         router.get("/v1/model") { [slot] request, context in

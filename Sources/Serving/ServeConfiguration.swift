@@ -14,6 +14,16 @@ public struct ServeConfiguration: Sendable {
     /// The largest `k` of `recommend` and `similar`.
     public var maxK: Int
 
+    /// NIO event-loop threads; nil: one per core (NIO's shared group).
+    public var threads: Int?
+    /// /v1 requests answered at once, and how many more may wait; past both, 503 `overloaded`.
+    public var maxConcurrent = 64
+    public var maxQueued = 256
+    /// How often manifest.json is checked for a new export; zero turns the watch off.
+    public var watchInterval: Duration = .seconds(2)
+    /// After SIGTERM: how long in-flight requests may take before the process exits anyway.
+    public var shutdownDeadline: Duration = .seconds(10)
+
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, maxItems: Int = 1000, maxK: Int = 1000) {
         self.host = host
         self.port = port

@@ -18,18 +18,9 @@ import Testing
 
     @Test func servesTheRunAndStopsOnSIGTERM() async throws {
         let run = try FixtureRun.directory().path
-        let process = PipelineProcess.start(["serve", run, "--port", "0"])
-        let err = Pipe(), stderr = Output()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        err.fileHandleForReading.readabilityHandler = { stderr.append($0.availableData) }
-        try process.run()
+        let (process, stderr) = try Self.start(["serve", run, "--port", "0"])
         defer { if process.isRunning { process.interrupt(); process.waitUntilExit() } }
-
-        let port = try await Self.waitFor(in: stderr) { text -> Int? in
-            guard text.contains("ready: pipeline demo"), let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
-            return Int(text[range.upperBound...].prefix { $0.isNumber })
-        }
+        let port = try await Self.readyPort(in: stderr)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/recommend")!)
         request.httpMethod = "POST"
         request.httpBody = Data(#"{"user": "u0001", "k": 5}"#.utf8)
@@ -49,6 +40,25 @@ import Testing
         for _ in 0..<500 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!process.isRunning && process.terminationStatus == 0, "\(stderr.text)")
         #expect(!stderr.text.contains("error:"), "\(stderr.text)")
+    }
+
+    /// `pipeline ARGS` started, its stderr collected as it arrives.
+    static func start(_ arguments: [String]) throws -> (Process, Output) {
+        let process = PipelineProcess.start(arguments)
+        let err = Pipe(), stderr = Output()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { stderr.append($0.availableData) }
+        try process.run()
+        return (process, stderr)
+    }
+
+    /// The port the server says it listens on, once it says the demo model is ready.
+    static func readyPort(in stderr: Output) async throws -> Int {
+        try await waitFor(in: stderr) { text -> Int? in
+            guard text.contains("ready: pipeline demo"), let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
+            return Int(text[range.upperBound...].prefix { $0.isNumber })
+        }
     }
 
     /// Polls `output` until `found` returns a value (20 s at most).

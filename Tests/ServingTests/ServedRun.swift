@@ -8,10 +8,14 @@ import Testing
 /// A tiny run trained once per test process (`TinyCatalog` with a title and a genre per item,
 /// two epochs: about a second), and a server over it on a free loopback port.
 enum ServedRun {
-    private static let trained: Result<URL, any Error> = Result {
+    private static let trained: Result<URL, any Error> = Result { try train(seed: 3) }
+    /// The same data and pipeline trained with another seed: other answers (reload tests).
+    private static let retrained: Result<URL, any Error> = Result { try train(seed: 4) }
+
+    private static func train(seed: Int) throws -> URL {
         let dir = Repository.temporaryDirectory("served-run")
         atexit { ServedRun.remove() }
-        try writeData(dir)
+        try writeData(dir, seed: seed)
         var options = RunOptions()
         options.quiet = true
         options.threads = 1
@@ -19,20 +23,25 @@ enum ServedRun {
         return dir.appendingPathComponent("run")
     }
 
-    /// Removes the run's temporary folder when the test process exits.
+    /// Removes the runs' temporary folders when the test process exits.
     private static func remove() {
-        if let run = try? trained.get() { try? FileManager.default.removeItem(at: run.deletingLastPathComponent()) }
+        for run in [trained, retrained] {
+            if let run = try? run.get() { try? FileManager.default.removeItem(at: run.deletingLastPathComponent()) }
+        }
     }
 
     /// The run folder (trained on first use).
     static func folder() throws -> URL { try trained.get() }
 
-    static func writeData(_ dir: URL) throws {
+    /// The run trained with seed 4 (on first use).
+    static func otherFolder() throws -> URL { try retrained.get() }
+
+    static func writeData(_ dir: URL, seed: Int = 3) throws {
         let genres = ["drama", "comedy", "jazz", "noir"]
         try TinyCatalog.write(to: dir, itemColumns: "title,genre") { "tone\($0 % 5) shade\($0 % 7) beat\($0 % 3),\(genres[$0 % 4])" }
         try """
             name: served
-            seed: 3
+            seed: \(seed)
             data:
               items: {path: items.csv, id: item_id}
               interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}
@@ -52,8 +61,8 @@ enum ServedRun {
 
     /// A server over the run on a port the system picks; `body` gets a client once the model is loaded.
     static func withServer<T>(_ configure: (inout ModelServer) -> Void = { _ in }, waitForModel: Bool = true,
-                              _ body: (TestClient) async throws -> T) async throws -> T {
-        var server = ModelServer(runFolder: try folder(), configuration: ServeConfiguration(port: 0), logger: logger)
+                              over runFolder: URL? = nil, _ body: (TestClient) async throws -> T) async throws -> T {
+        var server = ModelServer(runFolder: try runFolder ?? folder(), configuration: ServeConfiguration(port: 0), logger: logger)
         configure(&server)
         // The server's tasks run on threads of their own: the whole suite's synchronous tests
         // can hold every thread of the shared cooperative pool for minutes, and a server

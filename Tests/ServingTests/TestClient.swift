@@ -13,6 +13,10 @@ struct TestClient {
         var status: Int
         var contentType: String?
         var body: Data
+        var headers: [String: String] = [:]
+
+        /// A response header by name, any case.
+        func header(_ name: String) -> String? { headers.first { $0.key.lowercased() == name.lowercased() }?.value }
 
         func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T { try JSONDecoder().decode(T.self, from: body) }
 
@@ -37,7 +41,8 @@ struct TestClient {
         if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
-        return Answer(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
+        let headers = http.allHeaderFields.reduce(into: [String: String]()) { $0["\($1.key)"] = "\($1.value)" }
+        return Answer(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data, headers: headers)
     }
 
     /// Polls /health/ready until it answers 200 (10 s at most).
