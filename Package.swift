@@ -18,6 +18,12 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "TensorCore", targets: ["TensorCore"]),
     ],
+    // MPI: data-parallel training over Open MPI (`swift build --traits MPI`; docs/scale-out-training.md).
+    // Off by default, so building, installing and running on one machine needs no MPI at all.
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over Open MPI (needs libopenmpi-dev)"),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -40,7 +46,9 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
-        .systemLibrary(name: "CMalloc"),  // glibc's mallopt (malloc.h is not in the Glibc module)
+        .systemLibrary(name: "CMalloc"),
+        // Only reached through the MPI trait; its header wraps MPI's macros (handles, types, ops) in functions.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),  // glibc's mallopt (malloc.h is not in the Glibc module)
         // libpng and libjpeg error exits longjmp; setjmp cannot be called from Swift (docs/images.md).
         .target(name: "CImageCodecs", dependencies: ["CPNG"], linkerSettings: [.linkedLibrary("jpeg")]),
 
@@ -81,6 +89,12 @@ let package = Package(
             ],
             swiftSettings: optimisedInDebug),
 
+        // MARK: Data-parallel training (MPI trait; without it these targets compile to nothing)
+        .target(
+            name: "MPITraining",
+            dependencies: ["NeuralNet", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+        .executableTarget(name: "MPICheck", dependencies: ["MPITraining", "NeuralNet"]),
+
         // MARK: Online serving (HTTP over a trained run)
         .target(
             name: "Serving",
@@ -97,7 +111,8 @@ let package = Package(
         .executableTarget(
             name: "pipeline",
             dependencies: [
-                "FeaturePipeline", "Serving", "CatalogGenerator", "TensorCore", "CMalloc",
+                "FeaturePipeline", "Serving", "CatalogGenerator", "TensorCore", "NeuralNet", "CMalloc",
+                .target(name: "MPITraining", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -125,6 +140,9 @@ let package = Package(
             name: "ServingTests",
             dependencies: ["Serving", "FeaturePipeline", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "Yams", package: "Yams")]),  // Yams: docs/openapi.yaml
+        .testTarget(
+            name: "ScaleOutTests",
+            dependencies: ["TestSupport", "FeaturePipeline", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CatalogGeneratorTests", dependencies: ["CatalogGenerator", "TestSupport"]),
         .testTarget(
             name: "CommandLineTests",

@@ -27,20 +27,27 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         common.bootstrap()
-        try reportingErrors {
-            let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
-            var options = RunOptions()
-            options.quiet = common.quiet
-            options.force = force
-            if let threads { options.threads = threads }
-            let interrupts = InterruptHandler(runFolder: spec.outputs.directory, pipelineFile: file)
-            defer { withExtendedLifetime(interrupts) {} }
-            let summary = try PipelineRunner(spec: spec, options: options).run()
-            if !common.quiet { Terminal.writeError(summary.text() + "\n") }
-            if let failures = summary.failures {
-                for line in failures { Terminal.reportError(line) }
-                throw ExitCode(ExitStatus.partialFailure)
-            }
+        let job = try reportingErrors { try TrainingJob.join() }
+        try job.run { try reportingErrors { try run(in: job) } }
+    }
+
+    /// The run as rank 0 (or alone) does it; other ranks of a training job only train with it.
+    private func run(in job: TrainingJob) throws {
+        let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
+        var options = RunOptions()
+        options.quiet = common.quiet || !job.leads
+        options.force = force
+        if let threads { options.threads = threads }
+        let runner = PipelineRunner(spec: spec, options: options)
+        runner.group = job.group
+        guard job.leads else { return try runner.followTraining() }
+        let interrupts = InterruptHandler(runFolder: spec.outputs.directory, pipelineFile: file)
+        defer { withExtendedLifetime(interrupts) {} }
+        let summary = try runner.run()
+        if !common.quiet { Terminal.writeError(summary.text() + "\n") }
+        if let failures = summary.failures {
+            for line in failures { Terminal.reportError(line) }
+            throw ExitCode(ExitStatus.partialFailure)
         }
     }
 }

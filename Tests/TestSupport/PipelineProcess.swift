@@ -22,7 +22,12 @@ public enum PipelineProcess {
     /// Runs `pipeline args…` to completion.
     @discardableResult
     public static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
-        let process = start(args, environment: environment, directory: directory)
+        try collect(start(args, environment: environment, directory: directory))
+    }
+
+    /// Runs a configured `process` to completion, capturing both outputs; `whileRunning` runs after
+    /// it started (to send it signals, say).
+    public static func collect(_ process: Process, whileRunning: () throws -> Void = {}) throws -> Result {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -32,10 +37,16 @@ public enum PipelineProcess {
         let errData = Drained()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = Drained()
+        DispatchQueue.global().async(group: group) { outData.data = out.fileHandleForReading.readDataToEndOfFile() }
+        do { try whileRunning() } catch {
+            process.terminate()  // neither the process nor its readers are left behind
+            group.wait()
+            throw error
+        }
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
                       stderr: String(decoding: errData.data, as: UTF8.self))
     }
 

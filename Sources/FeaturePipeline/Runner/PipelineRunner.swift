@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NeuralNet
 import Recommender
 import TensorCore
 
@@ -26,6 +27,11 @@ public final class PipelineRunner {
     let logger = Logger(label: "pipeline")
     let progress: ProgressReporter
     var reports: [StageReport] = []
+    /// The processes training together (`mpirun`; `TrainStage+Group`); nil: this process alone.
+    /// Only rank 0 calls `run()`; the others call `followTraining()`.
+    public var group: (any Collectives)?
+    /// Whether rank 0 has told the other ranks to train or to stop.
+    var followersReleased = false
 
     public init(spec: PipelineSpec, options: RunOptions) {
         self.spec = spec
@@ -67,6 +73,7 @@ public final class PipelineRunner {
         let extract = try extractStage(load, split)
         try stopWhenNothingIsLeftToTrainOn()
         let train = try trainStage([load, preprocess, split, extract])
+        releaseFollowers()
         let evaluate = try evaluateStage([train, preprocess, split])
         _ = try exportStage([train, evaluate, extract])
         let failures = try completeFailures()

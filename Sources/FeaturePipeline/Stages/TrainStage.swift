@@ -12,16 +12,11 @@ extension PipelineRunner {
         for (k, record) in inputs.enumerated() { key.add("input\(k)", record) }
         let stageKey = key.finalize()
         return try stage("train", key: stageKey, notes: { try trainNotes() }) {
-            let checkpointDirectory = store.url(RunFolder.Path.trainCheckpoint)
-            try FileSystemProblem.createFolder(checkpointDirectory.path)
-            let assembly = try folder.modelAssembly(spec: spec)
-            var (model, description) = try assembly.build()
-            let threshold = Evaluator.threshold(set: assembly.set, split: assembly.split, options: spec.evaluate)
-            let trainOptions = try effectiveTrainOptions(implicit: assembly.set.implicit)
-            let trainer = Trainer(model: model, normalizer: description.normalizer, set: assembly.set, split: assembly.split,
-                                  options: trainOptions, seed: spec.seed, checkpoint: (checkpointDirectory, stageKey))
-            trainer.relevanceThreshold = threshold
-            trainer.threads = options.threads
+            try FileSystemProblem.createFolder(store.url(RunFolder.Path.trainCheckpoint).path)
+            announceTraining(key: stageKey)
+            let (trainer, built, trainOptions, threshold) = try makeTrainer(key: stageKey)
+            var description = built
+            let model = trainer.model
             let task = progress.task("train", total: spec.train.epochs, unit: "epochs")
             trainer.onEpoch = { record, _ in
                 task.advance()

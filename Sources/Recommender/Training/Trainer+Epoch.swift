@@ -17,6 +17,8 @@ extension Trainer {
         let ratingWeight: Float, rankingWeight: Float
         let ranking: RankingBatches?
         let ratingSteps: Int, rankingSteps: Int
+        /// Sums gradients across the training group (nil: one process).
+        let exchange: GradientExchange?
 
         var stepsPerEpoch: Int { (ratingWeight > 0 ? ratingSteps : 0) + rankingSteps }
     }
@@ -52,7 +54,8 @@ extension Trainer {
             parameters: parameters, dense: parameters.filter { !$0.isRowSparse }, optimizer: optimizer, trainRows: trainRows,
             targets: trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }, schedule: schedule,
             ratingWeight: ratingWeight, rankingWeight: rankingWeight, ranking: ranking,
-            ratingSteps: ratingSteps, rankingSteps: rankingSteps)
+            ratingSteps: ratingSteps, rankingSteps: rankingSteps,
+            exchange: group.flatMap { $0.size > 1 ? GradientExchange(group: $0) : nil })
     }
 
     /// The running average of the weights, when train.weight_average asks for one.
@@ -76,11 +79,14 @@ extension Trainer {
         var (nextRating, nextRanking) = (0, 0)
         for step in 0..<steps {
             plan.optimizer.zeroGrad()
-            var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
+            var rng = SeededGenerator(seed: seed, stream: batchStream(epoch: epoch, step: step))
             if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
                 model.prepareStep(for: .ranking)
-                losses.ranking += model.rankingStep(rankingBatches[nextRanking], historyKeep: Float(1 - options.ranking.historyDropout),
-                                                    weight: plan.rankingWeight, rng: &rng)
+                let (batch, share) = localPart(of: rankingBatches[nextRanking])
+                if !batch.users.isEmpty {
+                    losses.ranking += share * model.rankingStep(batch, historyKeep: Float(1 - options.ranking.historyDropout),
+                                                                weight: plan.rankingWeight * Float(share), rng: &rng)
+                }
                 nextRanking += 1
             } else {
                 let start = ratingBatches[nextRating]
@@ -89,6 +95,7 @@ extension Trainer {
             }
             finishStep(plan)
         }
+        if let group, group.size > 1 { losses = sumAcrossGroup(losses, group) }
         let valid = averaged(plan.parameters) { validation.run() }
         let rows = Double(max(ratingBatches.isEmpty ? 0 : order.count, 1))
         var record = EpochRecord(
@@ -111,15 +118,18 @@ extension Trainer {
     }
 
     /// One rating batch (positions in the train rows): forward, the squared error's gradient
-    /// scaled by the rating weight, backward; adds the batch's errors to `losses`.
-    private func ratingStep(_ batch: ArraySlice<Int>, _ plan: Plan, _ losses: inout EpochLosses,
+    /// scaled by the rating weight, backward; adds the batch's errors to `losses`. In a training
+    /// group this member takes its part of the batch, and the mean is over the whole batch.
+    private func ratingStep(_ globalBatch: ArraySlice<Int>, _ plan: Plan, _ losses: inout EpochLosses,
                             rng: inout SeededGenerator) {
         model.prepareStep(for: .rating)
+        let batch = localPart(of: globalBatch)
+        guard !batch.isEmpty else { return skipForward() }
         let rows = batch.map { plan.trainRows[$0] }
         let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
         let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
         var gradient = [Float](repeating: 0, count: rows.count)
-        let scale = 2 * plan.ratingWeight / Float(rows.count)
+        let scale = 2 * plan.ratingWeight / Float(globalBatch.count)
         for k in 0..<rows.count {
             let e = predictions[k] - plan.targets[batch[batch.startIndex + k]]
             gradient[k] = scale * e
@@ -132,6 +142,7 @@ extension Trainer {
 
     /// After a batch's backward pass: regularisation, clipping, the optimizer's step, the average.
     private func finishStep(_ plan: Plan) {
+        plan.exchange?.sum(plan.parameters)  // before regularisation: that applies once, to the summed rows
         model.regularizeTouchedRows(Float(options.embeddingRegularization))
         if options.weightDecay > 0 {
             for p in plan.dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
@@ -139,6 +150,7 @@ extension Trainer {
         if options.clipNorm > 0 { _ = clipGradientNorm(plan.parameters, maxNorm: Float(options.clipNorm)) }
         plan.optimizer.step()
         average?.update(plan.parameters)
+        plan.exchange?.group.stepFinished(plan.parameters)
         FaultInjection.pause()
     }
 }

@@ -23,6 +23,10 @@ public final class Trainer {
     public var threads = 1
     /// The running average of the weights (train.weight_average).
     var average: WeightAverage?
+    /// The processes training this model together (data parallelism, `Trainer+Group`); nil: this one alone.
+    public var group: (any Collectives)?
+    /// Whether this process writes the checkpoint (in a group, member 0 alone; all members read it to resume).
+    public var writesCheckpoints = true
     /// Called after each epoch (for progress lines).
     public var onEpoch: ((EpochRecord, _ total: Int) -> Void)?
 
@@ -82,6 +86,7 @@ public final class Trainer {
             let metric = stoppingValue(initial, trainLoss: .nan)
             if metric.isFinite { progress.best = metric }
         }
+        try agreeOnStart(progress.epoch)  // and no member writes before all have read the checkpoint
         if progress.epoch == 0 { try saveInitialBest(parameters) }
         return progress
     }
@@ -150,7 +155,7 @@ public final class Trainer {
     /// Writes the checkpoint files; key.txt is emptied first and written last, so a kill in
     /// between leaves a checkpoint that does not count (training then restarts, deterministically).
     private func save(_ progress: Progress, parameters: [Parameter], optimizer: any Optimizer) throws {
-        guard let checkpoint else { return }
+        guard let checkpoint, writesCheckpoints else { return }
         try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
         if progress.history.bestEpoch == progress.epoch {  // this epoch improved
             try averaged(parameters) {
@@ -170,7 +175,7 @@ public final class Trainer {
 
     /// Until an epoch beats it, the starting point is the best checkpoint.
     private func saveInitialBest(_ parameters: [Parameter]) throws {
-        guard let checkpoint else { return }
+        guard let checkpoint, writesCheckpoints else { return }
         try AtomicFile.write(Data(), to: checkpoint.directory.appendingPathComponent("key.txt"))
         try Checkpoint.save(to: checkpoint.directory.appendingPathComponent("best.safetensors"), parameters: parameters)
     }

@@ -1,0 +1,31 @@
+#if MPI
+    import MPITraining
+    import NeuralNet
+
+    /// The shim's collectives against results known exactly (small integers, exact in Float).
+    struct CollectiveChecks {
+        let group: MPIGroup
+
+        func run() -> [String] {
+            var failures: [String] = []
+            let n = group.size, rank = group.rank
+            var values = (0..<1003).map { Float(rank + 1) * Float($0 % 5) }
+            group.allReduceSum(&values)
+            let ranksSum = Float(n * (n + 1) / 2)
+            if let i = values.indices.first(where: { values[$0] != ranksSum * Float($0 % 5) }) {
+                failures.append("allReduceSum: element \(i) is \(values[i]), expected \(ranksSum * Float(i % 5))")
+            }
+            let gathered = group.allGather([UInt8](repeating: UInt8(rank), count: rank + 1))
+            if gathered != (0..<n).map({ [UInt8](repeating: UInt8($0), count: $0 + 1) }) {
+                failures.append("allGather: got lengths \(gathered.map(\.count)), expected 1...\(n)")
+            }
+            if group.allGather([UInt8]()) != [[UInt8]](repeating: [], count: n) { failures.append("allGather of nothing") }
+            let last = n - 1
+            let message = group.broadcast(rank == last ? Array("from rank \(last)".utf8) : [], from: last)
+            if String(decoding: message, as: UTF8.self) != "from rank \(last)" { failures.append("broadcast: got \(message)") }
+            let total = group.sumInRankOrder([Double(rank) + 0.5])[0]
+            if total != Double(n * (n - 1) / 2) + 0.5 * Double(n) { failures.append("sumInRankOrder: \(total)") }
+            return failures
+        }
+    }
+#endif

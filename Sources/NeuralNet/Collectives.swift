@@ -1,0 +1,43 @@
+/// The collective operations data-parallel training needs from a group of processes (MPI's world
+/// communicator in `MPITraining`; nothing in a one-process build). Every member calls the same
+/// operations in the same order; each returns the same result on every member.
+public protocol Collectives: AnyObject {
+    /// This process's place in the group, from 0.
+    var rank: Int { get }
+    /// Processes in the group.
+    var size: Int { get }
+    /// Sums `values` element-wise across the group, in place (MPI_Allreduce). The reduction order
+    /// is fixed by the group's size and the length, not by timing, so every member gets the same bits.
+    func allReduceSum(_ values: inout [Float])
+    /// Every member's `bytes` (lengths may differ), in rank order.
+    func allGather(_ bytes: [UInt8]) -> [[UInt8]]
+    /// Rank `root`'s `bytes` on every member (the others' arguments are ignored). Waiting members sleep.
+    func broadcast(_ bytes: [UInt8], from root: Int) -> [UInt8]
+    /// Called after every optimizer step with the parameters; a group may check that all members
+    /// hold the same values (a test mode of `MPITraining`).
+    func stepFinished(_ parameters: [Parameter])
+}
+
+extension Collectives {
+    /// Every member's `values`, in rank order.
+    public func allGather<T: BitwiseCopyable>(_ values: [T]) -> [[T]] {
+        let bytes = values.withUnsafeBytes { Array($0) }
+        return allGather(bytes).map { member in
+            member.withUnsafeBytes { raw in
+                [T](unsafeUninitializedCapacity: member.count / MemoryLayout<T>.stride) { buffer, count in
+                    count = buffer.count
+                    if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw) }
+                }
+            }
+        }
+    }
+
+    /// `values` summed across the group in rank order (the same bits on every member, whatever the timing).
+    public func sumInRankOrder(_ values: [Double]) -> [Double] {
+        allGather(values).reduce(into: [Double](repeating: 0, count: values.count)) { total, member in
+            for k in total.indices { total[k] += member[k] }
+        }
+    }
+
+    public func stepFinished(_ parameters: [Parameter]) {}
+}

@@ -1,0 +1,116 @@
+/// Sums the gradients of data-parallel training across a group, so that every member then takes
+/// the same optimizer step: each member ran forward and backward on its slice of the same global
+/// batch, with the loss scaled by the global batch size, so the sum is the global batch's gradient.
+///
+/// Dense parameters are summed with one `allReduceSum` of all of them. An embedding table (a
+/// row-sparse parameter) is summed as (row, gradient) pairs: every member's touched rows are
+/// gathered, then each member adds the members' rows in rank order, 0 + g₀ + g₁ + …, so the bits do
+/// not depend on timing, and marks the union of the rows touched (the lazy optimizers update those
+/// rows only, as in one process). A table whose union covers more than half its rows goes into the
+/// dense sum instead (whole table), where pairs would cost more than the table.
+/// Parameters marked idle for the step are left out (idle on every member alike).
+public struct GradientExchange {
+    public let group: any Collectives
+
+    public init(group: any Collectives) {
+        self.group = group
+    }
+
+    public func sum(_ parameters: [Parameter]) {
+        guard group.size > 1 else { return }
+        let active = parameters.filter { !$0.isIdle }
+        let tables = active.filter(\.isRowSparse)
+        let rows = touchedRows(of: tables)  // [table][member] → rows
+        let unions = rows.map(Self.unionInRankOrder)
+        let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
+        sumDense(active.filter { !$0.isRowSparse } + zip(tables, isWhole).filter(\.1).map(\.0))
+        let pairTables = tables.indices.filter { !isWhole[$0] }
+        let gathered = group.allGather(pairTables.flatMap { touchedGradients(tables[$0]) })
+        var offsets = [Int](repeating: 0, count: group.size)
+        for k in tables.indices {
+            if isWhole[k] {
+                markTouched(tables[k], unions[k], keepingGradient: true)
+            } else {
+                markTouched(tables[k], unions[k], keepingGradient: false)
+                addPairs(tables[k], rows[k], gathered, &offsets)
+            }
+        }
+    }
+
+    /// Each table's touched rows on each member (one gather of all tables' lists).
+    private func touchedRows(of tables: [Parameter]) -> [[[Int]]] {
+        var mine: [Int64] = []
+        for t in tables { mine.append(Int64(t.touchedRows.count)); mine += t.touchedRows.map { Int64($0) } }
+        let members = group.allGather(mine)
+        var result = [[[Int]]](repeating: [], count: tables.count)
+        for list in members {
+            var at = 0
+            for k in tables.indices {
+                let n = Int(list[at])
+                result[k].append(list[(at + 1)..<(at + 1 + n)].map { Int($0) })
+                at += 1 + n
+            }
+        }
+        return result
+    }
+
+    /// The rows any member touched, in rank order of first touch.
+    public static func unionInRankOrder(_ lists: [[Int]]) -> [Int] {
+        var seen = Set<Int>(), union: [Int] = []
+        for list in lists { for r in list where seen.insert(r).inserted { union.append(r) } }
+        return union
+    }
+
+    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked.
+    private func sumDense(_ parameters: [Parameter]) {
+        guard !parameters.isEmpty else { return }
+        var buffer: [Float] = []
+        buffer.reserveCapacity(parameters.reduce(0) { $0 + $1.elementCount })
+        for p in parameters { buffer += p.grad.storage }
+        group.allReduceSum(&buffer)
+        var at = 0
+        for p in parameters {
+            p.grad.withUnsafeMutableBufferPointer { g in
+                for j in 0..<p.elementCount { g[j] = buffer[at + j] }
+            }
+            at += p.elementCount
+        }
+    }
+
+    /// A table's touched rows' gradients, row after row in touch order.
+    private func touchedGradients(_ table: Parameter) -> [Float] {
+        let width = table.rowWidth
+        var values: [Float] = []
+        values.reserveCapacity(table.touchedRows.count * width)
+        table.grad.withUnsafeBufferPointer { g in
+            for r in table.touchedRows { values += g[(r * width)..<((r + 1) * width)] }
+        }
+        return values
+    }
+
+    /// Makes `union` the table's touched rows; their gradient is zeroed first unless kept (a table
+    /// summed whole already holds the sum, and zeros in rows nobody touched).
+    private func markTouched(_ table: Parameter, _ union: [Int], keepingGradient: Bool) {
+        let kept = keepingGradient ? table.grad : nil
+        table.zeroGrad()
+        if let kept { table.grad = kept }
+        table.markTouched(rows: union)
+    }
+
+    /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read
+    /// position in the gathered gradients (tables follow each other in the same order).
+    private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [[Float]], _ offsets: inout [Int]) {
+        let width = table.rowWidth
+        table.grad.withUnsafeMutableBufferPointer { g in
+            for member in 0..<group.size {
+                let values = gathered[member]
+                var at = offsets[member]
+                for r in rows[member] {
+                    for j in 0..<width { g[r * width + j] += values[at + j] }
+                    at += width
+                }
+                offsets[member] = at
+            }
+        }
+    }
+}
