@@ -32,11 +32,13 @@ struct OpenAPIDocument {
         }
     }
 
-    /// The schema of the JSON answer with `status`, nil when the operation does not list it.
-    func responseSchema(_ operation: Operation, status: Int) -> JSONValue? {
+    /// The media type and schema of the answer with `status`, nil when the operation does not list it.
+    func response(_ operation: Operation, status: Int) -> (mediaType: String, schema: JSONValue)? {
         guard var response = operation.value["responses"]?["\(status)"] else { return nil }
         if let ref = response["$ref"], let resolved = resolve(ref) { response = resolved }
-        return response["content"]?["application/json"]?["schema"]
+        guard case .object(let content)? = response["content"], let (type, media) = content.first,
+              let schema = media["schema"] else { return nil }
+        return (type, schema)
     }
 
     /// Where `value` breaks `schema` (empty when it conforms), each as "path: what".
