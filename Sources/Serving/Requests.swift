@@ -26,8 +26,10 @@ struct RecommendRequest: Decodable {
     var excludeSeen: TrainedRun.SeenItems?
     /// Item columns to return beside each id (`TrainedRun.show`).
     var fields: [String]?
+    /// Item ids never returned; ids the model does not know are ignored.
+    var exclude: [String]?
 
-    enum CodingKeys: String, CodingKey { case user, history, k, excludeSeen = "exclude_seen", fields }
+    enum CodingKeys: String, CodingKey { case user, history, k, excludeSeen = "exclude_seen", fields, exclude }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +37,7 @@ struct RecommendRequest: Decodable {
         history = try c.decodeIfPresent([Rated].self, forKey: .history)
         k = try c.decodeIfPresent(Int.self, forKey: .k)
         fields = try c.decodeIfPresent([String].self, forKey: .fields)
+        exclude = try c.decodeIfPresent([String].self, forKey: .exclude)
         if let flag = try? c.decodeIfPresent(Bool.self, forKey: .excludeSeen) {
             excludeSeen = flag ? .all : TrainedRun.SeenItems.none
         } else if let name = try c.decodeIfPresent(String.self, forKey: .excludeSeen) {

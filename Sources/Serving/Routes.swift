@@ -50,12 +50,14 @@ struct Routes {
     private func recommend(_ body: RecommendRequest) async throws -> RecommendResponse {
         let k = try checkedK(body.k)
         let model = try slot.current()
+        let never = body.exclude ?? []
+        try checkCount("exclude", never.count, limit: limits.maxItems)
         switch (body.user, body.history) {
         case (let user?, nil):
-            return try await model.recommend(user: user, k: k, excluding: body.excludeSeen ?? .all, fields: body.fields ?? [])
+            return try await model.recommend(user: user, k: k, excluding: body.excludeSeen ?? .all, never: never, fields: body.fields ?? [])
         case (nil, let history?):
             try checkCount("history", history.count, limit: limits.maxItems)
-            return try await model.recommend(history: history.map { ($0.item, $0.rating) }, k: k, fields: body.fields ?? [])
+            return try await model.recommend(history: history.map { ($0.item, $0.rating) }, k: k, never: never, fields: body.fields ?? [])
         default:
             throw APIError.badRequest("bad_request", "give \"user\" or \"history\", one of them",
                                       hint: "{\"user\": \"u1\", \"k\": 10} or {\"history\": [{\"item\": \"i1\", \"rating\": 5}], \"k\": 10}")

@@ -30,19 +30,19 @@ actor ServedModel {
         return PredictResponse(user: request.user, predictions: predictions)
     }
 
-    func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, fields: [String]) throws -> RecommendResponse {
+    func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String]) throws -> RecommendResponse {
         try requireUser(user)
         try requireColumns(fields)
-        let (known, list) = try run.recommend(user: user, k: k, excluding: seen)
+        let (known, list) = try run.recommend(user: user, k: k, excluding: seen, never: never)
         return RecommendResponse(user: user, userKnown: known, items: try listed(list, fields: fields))
     }
 
     /// A visitor the model never saw, by their ratings: `TrainedRun.recommend(history:k:)`.
-    func recommend(history: [(item: String, rating: Float)], k: Int, fields: [String]) throws -> RecommendResponse {
+    func recommend(history: [(item: String, rating: Float)], k: Int, never: [String], fields: [String]) throws -> RecommendResponse {
         try requireColumns(fields)
         let list: [TrainedRun.Recommendation], unknown: [String]
         do {
-            (list, unknown) = try run.recommend(history: history, k: k)
+            (list, unknown) = try run.recommend(history: history, k: k, never: never)
         } catch let error as PipelineError {  // the model cannot pool a history (normalised ratings)
             throw APIError.badRequest("history_unsupported", error.what, hint: error.hint ?? "recommend by user")
         }

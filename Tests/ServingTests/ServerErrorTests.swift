@@ -33,6 +33,7 @@ import Testing
         .init(path: "/v1/recommend", body: #"{"user": "u1", "k": 1001}"#, status: 400, code: "over_limit", words: ["k", "1000"]),
         .init(path: "/v1/recommend", body: #"{"user": "u1", "k": 0}"#, status: 400, code: "bad_request", words: ["k is 0"]),
         .init(path: "/v1/recommend", body: #"{"history": [\#(longHistory)]}"#, status: 400, code: "over_limit", words: ["history", "1000"]),
+        .init(path: "/v1/recommend", body: #"{"user": "u1", "exclude": [\#(many)]}"#, status: 400, code: "over_limit", words: ["exclude", "1000"]),
         .init(path: "/v1/recommend", body: #"{"user": "u1", "history": [], "k": 3}"#, status: 400, code: "bad_request", words: ["one of them"]),
         .init(path: "/v1/recommend", body: #"{"k": 3}"#, status: 400, code: "bad_request", words: ["one of them"]),
         .init(path: "/v1/recommend", body: #"{"user": "u1", "exclude_seen": "some"}"#, status: 400, code: "bad_request", words: ["'some'"]),

@@ -33,8 +33,8 @@ extension TrainedRun {
 
     /// Top-k items for someone described by `history` (their ratings of the run's items), by the
     /// run's ranking score: the towers see the history and its statistics, no id (as for a
-    /// new user); the rated items are left out. Returns the ids of the history not in the run.
-    public func recommend(history: [(item: String, rating: Float)], k: Int) throws -> (items: [Recommendation], unknown: [String]) {
+    /// new user); the rated items and those in `never` are left out. Returns the ids of the history not in the run.
+    public func recommend(history: [(item: String, rating: Float)], k: Int, never: [String] = []) throws -> (items: [Recommendation], unknown: [String]) {
         guard description.normalizer.method == .none else {
             throw PipelineError(what: "--history needs a run trained on raw ratings (this one used preprocess.normalize: \(description.normalizer.method.rawValue))",
                                 hint: "recommend by --user, or train with preprocess.normalize: none")
@@ -44,7 +44,7 @@ extension TrainedRun {
         let items = known.map { itemPositions[$0.item]! }
         let ranker = FusedRanker(historyOf: model, items: items, ratings: known.map(\.rating),
                                  normalizer: description.normalizer, score: scoring.score)
-        let list = recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)), k: k)
+        let list = recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)).union(itemRows(never)), k: k)
         return (list, unknown)
     }
 }

@@ -150,9 +150,10 @@ public final class TrainedRun {
     /// Top-k items for `user` by the run's ranking score, excluding what the user rated in the
     /// rows `seenRows` names (all of the run's data by default); equal scores are ordered by train popularity, then item id (`TieBreak`). An
     /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
-    public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all) throws -> (known: Bool, items: [Recommendation]) {
+    /// `never`: item ids left out as well (`serve`'s `exclude` list); ids not in the run are ignored.
+    public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all, never: [String] = []) throws -> (known: Bool, items: [Recommendation]) {
         let u = userPositions[user]
-        let seen = u.map { seenItems(ofUser: $0, seenRows) } ?? []
+        let seen = (u.map { seenItems(ofUser: $0, seenRows) } ?? []).union(itemRows(never))
         let ranker = u == nil
             ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
             : FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
@@ -170,6 +171,9 @@ public final class TrainedRun {
 
     /// A predicted rating clipped to the run's rating range (what predictions report).
     func clipped(_ rating: Float) -> Float { min(max(rating, description.ratingRange[0]), description.ratingRange[1]) }
+
+    /// The rows of the ids in the run; others are skipped.
+    func itemRows(_ ids: [String]) -> Set<Int32> { Set(ids.compactMap { itemPositions[$0].map(Int32.init) }) }
 
     lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
 
