@@ -45,8 +45,8 @@ extension TrainedRun {
     func seenItems(ofUser u: Int, _ seen: SeenItems) -> Set<Int32> {
         var items = Set<Int32>()
         guard seen != .none else { return items }
-        for r in 0..<set.count where Int(set.users[r]) == u && (seen == .all || split.parts[r] == .train) {
-            items.insert(set.items[r])
+        for r in rowsByUser[u] where seen == .all || split.parts[Int(r)] == .train {
+            items.insert(set.items[Int(r)])
         }
         return items
     }

@@ -11,13 +11,16 @@ extension TrainedRun {
     /// Whether `id` is one of the run's items.
     public func hasItem(_ id: String) -> Bool { itemPositions[id] != nil }
 
-    /// Computes the user and item vectors, the id tables and the tie order now; afterwards
-    /// predict, recommend and similar only read them.
+    /// Computes the user and item vectors, the rankers, the id tables, each user's rows and the
+    /// tie order now; afterwards predict, recommend and similar only read them.
     public func warm() {
         _ = userVectors
         _ = itemVectors
         _ = itemPositions
         _ = userPositions
         _ = ties
+        _ = ranker
+        _ = coldUserRanker
+        _ = rowsByUser
     }
 }

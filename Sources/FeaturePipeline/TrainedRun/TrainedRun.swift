@@ -154,10 +154,7 @@ public final class TrainedRun {
     public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all, never: [String] = []) throws -> (known: Bool, items: [Recommendation]) {
         let u = userPositions[user]
         let seen = (u.map { seenItems(ofUser: $0, seenRows) } ?? []).union(itemRows(never))
-        let ranker = u == nil
-            ? FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
-            : FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
-                          userVectors: userVectors, itemVectors: itemVectors)
+        let ranker = u == nil ? coldUserRanker : self.ranker
         return (u.map { model.behavior.knownUsers[$0] } ?? false, recommendations(ranker, row: u ?? 0, excluded: seen, k: k))
     }
 
@@ -177,6 +174,19 @@ public final class TrainedRun {
 
     lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
 
+    /// The ranker of the run's users: its user and item vectors for both heads, computed once
+    /// (the ranking head's are the towers over every user and item: seconds for a large catalog).
+    lazy var ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
+                                  userVectors: userVectors, itemVectors: itemVectors)
+    /// The ranker of a user the run never saw, sharing `ranker`'s item vectors.
+    lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score, itemsOf: ranker)
+    /// Each user's rows of the run's data, so a user's seen items are found without a scan.
+    lazy var rowsByUser: [[Int32]] = {
+        var rows = [[Int32]](repeating: [], count: set.userIds.count)
+        for r in 0..<set.count { rows[Int(set.users[r])].append(Int32(r)) }
+        return rows
+    }()
+
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
     /// `itemVectors`: others than the run's (a modality masked).
     func scores(userIndex: Int?, items: [Int], itemVectors other: Tensor? = nil) -> [Float] {
@@ -187,7 +197,7 @@ public final class TrainedRun {
     }
 
     func itemIndex(_ id: String) throws -> Int {
-        if let i = set.itemIds.firstIndex(of: id) { return i }
+        if let i = itemPositions[id] { return i }
         let near = set.itemIds.lazy.filter { $0.hasPrefix(String(id.prefix(2))) }.prefix(3)
         throw PipelineError(what: "no item '\(id)' in this run's catalog",
                             hint: near.isEmpty ? "item ids come from the items file's id column" : "ids look like \(near.joined(separator: ", "))")

@@ -52,21 +52,24 @@ public struct FusedRanker: Ranker {
     }
 
     /// Ranks for a user the model never saw (user index 0 of `topItems`): no id, no history.
-    public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score) {
-        self.init(historyOf: model, items: [], ratings: [], normalizer: normalizer, score: score)
+    public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score, itemsOf other: FusedRanker? = nil) {
+        self.init(historyOf: model, items: [], ratings: [], normalizer: normalizer, score: score, itemsOf: other)
     }
 
     /// Ranks for one user the model never saw but who is described by ratings (`userVector` of
     /// the model: history and statistics from them, no id, the unknown-user bias).
-    public init(historyOf model: FusionModel, items: [Int], ratings: [Float], normalizer: RatingNormalizer, score: Score) {
+    /// `itemsOf`: a ranker of the same model whose item vectors are reused (they do not depend on
+    /// the user; computing them is the item tower over the whole catalog).
+    public init(historyOf model: FusionModel, items: [Int], ratings: [Float], normalizer: RatingNormalizer, score: Score,
+                itemsOf other: FusedRanker? = nil) {
         name = "fused"
         self.score = score
-        scorer = model.scorer()
+        scorer = other?.scorer ?? model.scorer()
         self.normalizer = normalizer
         userVectors = model.userVector(history: items, ratings: ratings)
-        itemVectors = model.itemVectors()
+        itemVectors = other?.itemVectors ?? model.itemVectors()
         rankingUserVectors = model.userVector(history: items, ratings: ratings, forRanking: true)
-        rankingItemVectors = model.itemVectors(forRanking: true)
+        rankingItemVectors = other?.rankingItemVectors ?? model.itemVectors(forRanking: true)
         coldUser = true
     }
 
