@@ -16,6 +16,18 @@ import TensorCore
         }
     }
 
+    @Test(arguments: [(1, 1), (7, 3), (1000, 32), (5, 0)])
+    func matvecAgreesWithNaive(shape: (Int, Int)) {
+        let (m, k) = shape
+        var rng = SeededGenerator(seed: UInt64(m + k))
+        let a = Tensor.normal(shape: [m, k], using: &rng), x = Tensor.normal(shape: [1, k], using: &rng)
+        let fast = matvec(a, x)
+        let slow = matmulNaive(x, a, transposeB: true)
+        #expect(fast.shape == [m])
+        #expect(fast.storage.count == slow.storage.count)
+        #expect(zip(fast.storage, slow.storage).allSatisfy { abs($0 - $1) <= 1e-4 * Float(max(k, 1)) })
+    }
+
     @Test func knownProduct() {
         let a = Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [3, 2], storage: [7, 8, 9, 10, 11, 12])

@@ -58,8 +58,9 @@ extension FusionModel {
 
         /// Ranking scores s_ui of every item for each user row of `userVectors`, (users, itemCount).
         public func rankingScores(userVectors w: Tensor, itemVectors v: Tensor) -> Tensor {
-            var s = matmul(w, v, transposeB: true)
             let n = v.shape[0], scale = rankingScale
+            // One user (recommend, serve): sgemv, not sgemm, which would pack all of v per call.
+            var s = w.shape[0] == 1 ? matvec(v, w).reshaped([1, n]) : matmul(w, v, transposeB: true)
             let c = (0..<n).map { rankingBias.storage[behavior.itemRow($0)] }
             s.withUnsafeMutableBufferPointer { p in
                 for r in 0..<w.shape[0] {
