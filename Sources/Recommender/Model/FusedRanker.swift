@@ -111,10 +111,12 @@ public struct FusedRanker: Ranker {
         case .rating:
             return ratings(user: user, items: items)
         case .retrieval, .combined:
-            let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, [user]), itemVectors: rankingItemVectors)
-            guard case .combined(let threshold, let sigma) = score else { return items.map { s.storage[$0] } }
-            return zip(items, ratings(user: user, items: items)).map { i, r in
-                s.storage[i] + Self.logNormalCDF((r - threshold) / sigma)
+            // The listed items' scores only: a pass over every item's vector here doubled the
+            // cost of a recommend over a large catalog.
+            let s = scorer.rankingScores(user: user, of: rankingUserVectors, itemVectors: rankingItemVectors, items: items)
+            guard case .combined(let threshold, let sigma) = score else { return s }
+            return zip(s, ratings(user: user, items: items)).map { si, r in
+                si + Self.logNormalCDF((r - threshold) / sigma)
             }
         }
     }

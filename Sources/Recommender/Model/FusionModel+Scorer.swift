@@ -56,6 +56,21 @@ extension FusionModel {
             return (0..<n).map { globalMean + bu + ib.storage[idRows[$0]] + dot[$0] + mlp.storage[$0] }
         }
 
+        /// Ranking scores s_ui of one user row `user` of `userVectors` for `items` only: a dot
+        /// product each, instead of a pass over every item's vector (what a top-k list reports).
+        public func rankingScores(user: Int, of w: Tensor, itemVectors v: Tensor, items: [Int]) -> [Float] {
+            let d = w.shape[1], scale = rankingScale
+            return w.withUnsafeBufferPointer { pw in
+                v.withUnsafeBufferPointer { pv in
+                    items.map { i in
+                        var sum: Float = 0
+                        for j in 0..<d { sum += pw[user * d + j] * pv[i * d + j] }
+                        return scale * sum + rankingBias.storage[behavior.itemRow(i)]
+                    }
+                }
+            }
+        }
+
         /// Ranking scores s_ui of every item for each user row of `userVectors`, (users, itemCount).
         public func rankingScores(userVectors w: Tensor, itemVectors v: Tensor) -> Tensor {
             let n = v.shape[0], scale = rankingScale
