@@ -23,7 +23,9 @@ import Testing
         let body = #"{"user": "u0001", "k": 3}"#
         let slow = try RawHTTPConnection(port: port)
         slow.send(RawHTTPConnection.postHead("/v1/recommend", bodyBytes: body.utf8.count) + body.prefix(8))
-        try await Task.sleep(for: .milliseconds(200))
+        // SIGTERM only once the server counts it in flight (a loaded machine may take a while to
+        // read the head; signalled before that, the server rightly has nothing to drain).
+        try await Self.waitUntilInFlight(port: port, count: 2)  // the slow request and the /metrics request asking
 
         let signalled = ContinuousClock.now
         process.terminate()  // SIGTERM
@@ -38,5 +40,17 @@ import Testing
         #expect(!process.isRunning && process.terminationStatus == 0, "\(stderr.text)")
         #expect(ContinuousClock.now - signalled < .seconds(10))
         #expect(stderr.text.contains("stopped after"))
+    }
+
+    /// Polls /metrics until `pipeline_serve_requests_in_flight` reaches `count` (10 s at most).
+    static func waitUntilInFlight(port: Int, count: Double) async throws {
+        let url = URL(string: "http://127.0.0.1:\(port)/metrics")!
+        for _ in 0..<500 {
+            let text = String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+            let line = text.split(separator: "\n").first { $0.hasPrefix("pipeline_serve_requests_in_flight ") }
+            if let value = line.flatMap({ Double($0.split(separator: " ")[1]) }), value >= count { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the server never counted the slow request in flight")
     }
 }
