@@ -43,7 +43,7 @@ extension TrainedRun {
         let unknown = history.filter { itemPositions[$0.item] == nil }.map(\.item)
         let items = known.map { itemPositions[$0.item]! }
         let ranker = FusedRanker(historyOf: model, items: items, ratings: known.map(\.rating),
-                                 normalizer: description.normalizer, score: scoring.score, itemsOf: ranker)
+                                 normalizer: description.normalizer, score: scoring.score, itemsOf: coldUserRanker)
         let list = recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)).union(itemRows(never)), k: k)
         return (list, unknown)
     }

@@ -178,8 +178,9 @@ public final class TrainedRun {
     /// (the ranking head's are the towers over every user and item: seconds for a large catalog).
     lazy var ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
                                   userVectors: userVectors, itemVectors: itemVectors)
-    /// The ranker of a user the run never saw, sharing `ranker`'s item vectors.
-    lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score, itemsOf: ranker)
+    /// The ranker of a user the run never saw. It does not borrow `ranker`'s item vectors: that
+    /// would run the user towers over every user for a one-off `recommend --history`.
+    lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
     /// Each user's rows of the run's data, so a user's seen items are found without a scan.
     lazy var rowsByUser: [[Int32]] = {
         var rows = [[Int32]](repeating: [], count: set.userIds.count)
