@@ -14,6 +14,9 @@ struct ModelLoader: Service {
         try await reloader.loadFirst()
         // Signals and polls stop with the server; a reload under way is cancelled with them.
         _ = await cancelWhenGracefulShutdown { await watch() }
+        // With nothing to watch, the loader still ends only at its turn of the shutdown: a
+        // service that ends while the group shuts another one down fails the whole group.
+        try? await gracefulShutdown()
     }
 
     private func watch() async {

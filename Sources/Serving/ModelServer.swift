@@ -40,7 +40,7 @@ public struct ModelServer: Sendable {
             }
         }
         deadline.cancel()
-        logger.info("stopped after \(tally.summary)")
+        logger.info("stopped after \(tally.summary)\(deadline.drainTime)")
     }
 
     /// Starts the server, calls `body` with the port it listens on once it does, then shuts it
