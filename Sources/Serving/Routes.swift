@@ -32,7 +32,7 @@ struct Routes {
         router.post("/v1/predict") { request, context in
             let body = try await JSONBody.decode(PredictRequest.self, from: request, limit: limits.maxBodyBytes)
             try checkCount("items", body.items.count, limit: limits.maxItems)
-            return try JSONBody.response(try await slot.current().predict(body), request: request, context: context)
+            return try JSONBody.response(try slot.current().predict(body), request: request, context: context)
         }
         router.post("/v1/recommend") { request, context in
             let body = try await JSONBody.decode(RecommendRequest.self, from: request, limit: limits.maxBodyBytes)

@@ -3,14 +3,15 @@ import Foundation
 
 /// One loaded model and the only way requests reach it.
 ///
-/// `TrainedRun` is a class that is not `Sendable`, and it is not safe to share even read-only:
-/// its user and item vectors, id table and tie order are `lazy var`s, written on first use.
-/// An actor owns it, so requests run on it one at a time and no two threads ever touch it at
-/// once. On a 2-core machine one model call at a time costs little; the fast path (a
-/// read-only, Sendable snapshot of the precomputed item side, scored in parallel) replaces it.
-/// `warm()` at load fills the lazy tables, so the first request does not pay for them.
+/// Predictions and recommendations for the run's users go through `queries`, a read-only
+/// `Sendable` value with every vector and table computed at load: requests score it on all
+/// threads at once. The rest (a history pooled through the user towers, similar items, item
+/// columns) needs the `TrainedRun`, a class that is not safe to share even read-only (its
+/// tables are `lazy var`s and its model keeps state): the actor owns it and runs those requests
+/// one at a time.
 actor ServedModel {
     private let run: TrainedRun
+    nonisolated let queries: RunQueries
     nonisolated let info: ModelInfo
 
     /// Reads and warms the run in `folder` (seconds for a large catalog: call it off the event loop).
@@ -19,22 +20,24 @@ actor ServedModel {
         run.warm()
         info = ModelInfo(run: path, pipeline: run.pipelineName, manifestSHA256: run.manifestSHA256,
                          loadedAt: Date().formatted(.iso8601), note: run.stateNote)
+        queries = run.queries
         self.run = run
     }
 
-    func predict(_ request: PredictRequest) throws -> PredictResponse {
+    nonisolated func predict(_ request: PredictRequest) throws -> PredictResponse {
         try requireUser(request.user)
         // Every id is checked before any is scored: one unknown item fails the whole request.
         for item in request.items { try requireItem(item) }
-        let predictions = try request.items.map { try run.predict(user: request.user, item: $0) }
+        let predictions = try request.items.map { try queries.predict(user: request.user, item: $0) }
         return PredictResponse(user: request.user, predictions: predictions)
     }
 
-    func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String]) throws -> RecommendResponse {
+    nonisolated func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String]) async throws -> RecommendResponse {
         try requireUser(user)
-        try requireColumns(fields)
-        let (known, list) = try run.recommend(user: user, k: k, excluding: seen, never: never)
-        return RecommendResponse(user: user, userKnown: known, items: try listed(list, fields: fields))
+        if !fields.isEmpty { try await requireColumns(fields) }
+        let (known, list) = queries.recommend(user: user, k: k, excluding: seen, never: never)
+        let shown = fields.isEmpty ? list.map { _ in nil } : try await show(fields, items: list.map(\.item))
+        return RecommendResponse(user: user, userKnown: known, items: zip(list, shown).map { ListedItem($0, fields: $1) })
     }
 
     /// A visitor the model never saw, by their ratings: `TrainedRun.recommend(history:k:)`.
@@ -67,12 +70,12 @@ actor ServedModel {
         fields.isEmpty ? items.map { _ in nil } : try run.show(fields, items: items)
     }
 
-    private func requireUser(_ id: String) throws {
-        guard run.hasUser(id) else { throw APIError.unknownUser(id) }
+    private nonisolated func requireUser(_ id: String) throws {
+        guard queries.tables.hasUser(id) else { throw APIError.unknownUser(id) }
     }
 
-    private func requireItem(_ id: String) throws {
-        guard run.hasItem(id) else { throw APIError.unknownItem(id) }
+    private nonisolated func requireItem(_ id: String) throws {
+        guard queries.tables.hasItem(id) else { throw APIError.unknownItem(id) }
     }
 
     private func requireColumns(_ fields: [String]) throws {

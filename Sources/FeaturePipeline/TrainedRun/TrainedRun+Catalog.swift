@@ -23,7 +23,7 @@ extension TrainedRun {
         let encoders = try foreignEncoders(of: catalog, data: data)
         let rows = idRows(ofItems: catalog.ids)
         let u = userPositions[user]
-        let seen = Set(u.map { seenItems(ofUser: $0, seenRows) }?.map { set.itemIds[Int($0)] } ?? [])
+        let seen = Set(u.map { tables.seenItems(ofUser: $0, seenRows) }?.map { set.itemIds[Int($0)] } ?? [])
         let ratings = foreignRatings(userIndex: u, encoders: encoders, idRows: rows)
         let rankingScores: [Float]
         switch scoring.score {

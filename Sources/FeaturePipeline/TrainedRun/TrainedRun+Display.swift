@@ -41,13 +41,4 @@ extension TrainedRun {
         case none
     }
 
-    /// The items `user` (an index of the run's users) rated in the rows `seen` names.
-    func seenItems(ofUser u: Int, _ seen: SeenItems) -> Set<Int32> {
-        var items = Set<Int32>()
-        guard seen != .none else { return items }
-        for r in rowsByUser[u] where seen == .all || split.parts[Int(r)] == .train {
-            items.insert(set.items[Int(r)])
-        }
-        return items
-    }
 }

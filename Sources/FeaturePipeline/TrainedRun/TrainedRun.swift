@@ -14,10 +14,10 @@ public final class TrainedRun {
     let split: DataSplit
     lazy var userVectors: Tensor = model.userVectors()
     lazy var itemVectors: Tensor = model.itemVectors()
-    /// The run's item ids → their index (first occurrence).
-    lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-    /// The run's user ids → their index (first occurrence).
-    lazy var userPositions = Dictionary(set.userIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    /// The id indexes, each user's rows and the tie order (`RunTables`).
+    public private(set) lazy var tables = RunTables(set: set, split: split, description: description, behavior: model.behavior)
+    var itemPositions: [String: Int] { tables.itemPositions }
+    var userPositions: [String: Int] { tables.userPositions }
 
     public convenience init(directory: URL) throws { try self.init(directory: directory, modalities: .standard) }
 
@@ -148,31 +148,15 @@ public final class TrainedRun {
     var scoring: RankingScoring { description.scoring ?? RankingScoring(kind: .rating) }
 
     /// Top-k items for `user` by the run's ranking score, excluding what the user rated in the
-    /// rows `seenRows` names (all of the run's data by default); equal scores are ordered by train popularity, then item id (`TieBreak`). An
-    /// unknown user gets the cold-user path (the unknown-user row: no id, no history).
-    /// `never`: item ids left out as well (`serve`'s `exclude` list); ids not in the run are ignored.
+    /// rows `seenRows` names (all of the run's data by default); equal scores are ordered by train
+    /// popularity, then item id (`TieBreak`). An unknown user gets the cold-user path (the
+    /// unknown-user row: no id, no history). `never`: item ids left out as well (`serve`'s
+    /// `exclude` list); ids not in the run are ignored.
     public func recommend(user: String, k: Int, excluding seenRows: SeenItems = .all, never: [String] = []) throws -> (known: Bool, items: [Recommendation]) {
-        let u = userPositions[user]
-        let seen = (u.map { seenItems(ofUser: $0, seenRows) } ?? []).union(itemRows(never))
-        let ranker = u == nil ? coldUserRanker : self.ranker
-        return (u.map { model.behavior.knownUsers[$0] } ?? false, recommendations(ranker, row: u ?? 0, excluded: seen, k: k))
+        tables.recommend(user: user, k: k, excluding: seenRows, never: never) { $0 ? coldUserRanker : ranker }
     }
 
-    /// The first `k` items `ranker` ranks for its user `row`, with their scores and clipped ratings.
-    func recommendations(_ ranker: FusedRanker, row: Int, excluded: Set<Int32>, k: Int) -> [Recommendation] {
-        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, set.itemIds.count), ties: ties)[0].map(Int.init)
-        let scores = ranker.scores(user: row, items: top)
-        let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map(clipped)
-        return top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
-    }
-
-    /// A predicted rating clipped to the run's rating range (what predictions report).
-    func clipped(_ rating: Float) -> Float { min(max(rating, description.ratingRange[0]), description.ratingRange[1]) }
-
-    /// The rows of the ids in the run; others are skipped.
-    func itemRows(_ ids: [String]) -> Set<Int32> { Set(ids.compactMap { itemPositions[$0].map(Int32.init) }) }
-
-    lazy var ties = TieBreak(set: set, trainRows: split.rows(in: .train))
+    func clipped(_ rating: Float) -> Float { tables.clipped(rating) }
 
     /// The ranker of the run's users: its user and item vectors for both heads, computed once
     /// (the ranking head's are the towers over every user and item: seconds for a large catalog).
@@ -181,12 +165,9 @@ public final class TrainedRun {
     /// The ranker of a user the run never saw. It does not borrow `ranker`'s item vectors: that
     /// would run the user towers over every user for a one-off `recommend --history`.
     lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
-    /// Each user's rows of the run's data, so a user's seen items are found without a scan.
-    lazy var rowsByUser: [[Int32]] = {
-        var rows = [[Int32]](repeating: [], count: set.userIds.count)
-        for r in 0..<set.count { rows[Int(set.users[r])].append(Int32(r)) }
-        return rows
-    }()
+    /// Predict and recommend for the run's users with every vector computed, for threads to
+    /// share (`pipeline serve`).
+    public var queries: RunQueries { RunQueries(tables: tables, ranker: ranker, coldUserRanker: coldUserRanker) }
 
     /// Denormalised, clipped predictions; `userIndex` nil = a user the run never saw.
     /// `itemVectors`: others than the run's (a modality masked).
@@ -197,10 +178,5 @@ public final class TrainedRun {
         return raw.map { clipped(description.normalizer.denormalize($0, user: userIndex ?? -1)) }
     }
 
-    func itemIndex(_ id: String) throws -> Int {
-        if let i = itemPositions[id] { return i }
-        let near = set.itemIds.lazy.filter { $0.hasPrefix(String(id.prefix(2))) }.prefix(3)
-        throw PipelineError(what: "no item '\(id)' in this run's catalog",
-                            hint: near.isEmpty ? "item ids come from the items file's id column" : "ids look like \(near.joined(separator: ", "))")
-    }
+    func itemIndex(_ id: String) throws -> Int { try tables.itemIndex(id) }
 }
