@@ -38,8 +38,8 @@ struct ModelLoader: Service {
 
     /// Reading a run is seconds of CPU: it runs on a dispatch thread, not on the cooperative
     /// pool that answers /health while it loads.
-    static func readRun(folder: URL, path: String) async throws -> ServedModel {
-        try await ModelReloader.offPool { try ServedModel(folder: folder, path: path) }
+    static func readRun(folder: URL, path: String, candidates: Int? = nil) async throws -> ServedModel {
+        try await ModelReloader.offPool { try ServedModel(folder: folder, path: path, candidates: candidates) }
     }
 }
 

@@ -21,8 +21,9 @@ public struct ModelServer: Sendable {
     /// The bounded queue of /v1 requests; nil: made from `configuration` when the server starts
     /// (tests give one whose turns they hold).
     var gate: AdmissionGate?
-    /// How the model is read (tests hold it back to see the server before it is ready).
-    var loadModel: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel = ModelLoader.readRun
+    /// How the model is read (tests hold it back to see the server before it is ready); nil:
+    /// `ModelLoader.readRun` with the configuration's candidates.
+    var loadModel: (@Sendable (_ folder: URL, _ path: String) async throws -> ServedModel)?
 
     public init(runFolder: URL, configuration: ServeConfiguration = ServeConfiguration(), logger: Logger) {
         self.runFolder = runFolder
@@ -73,7 +74,9 @@ public struct ModelServer: Sendable {
     /// loader that fails shuts the server down gracefully (a cancelled server logs errors of its
     /// own) and the group then throws the loader's error.
     func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool, eventLoops: EventLoopGroupProvider) -> ServiceGroup {
-        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: loadModel)
+        let candidates = configuration.candidates
+        let load = loadModel ?? { try await ModelLoader.readRun(folder: $0, path: $1, candidates: candidates) }
+        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: load)
         let gate = gate ?? AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
         let routes = Routes(slot: slot, limits: configuration)
         let application = Application(

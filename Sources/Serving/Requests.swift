@@ -28,8 +28,10 @@ struct RecommendRequest: Decodable {
     var fields: [String]?
     /// Item ids never returned; ids the model does not know are ignored.
     var exclude: [String]?
+    /// For a run that ranks by the rating: the candidates the full model re-ranks (0: every item).
+    var candidates: Int?
 
-    enum CodingKeys: String, CodingKey { case user, history, k, excludeSeen = "exclude_seen", fields, exclude }
+    enum CodingKeys: String, CodingKey { case user, history, k, excludeSeen = "exclude_seen", fields, exclude, candidates }
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -38,6 +40,7 @@ struct RecommendRequest: Decodable {
         k = try c.decodeIfPresent(Int.self, forKey: .k)
         fields = try c.decodeIfPresent([String].self, forKey: .fields)
         exclude = try c.decodeIfPresent([String].self, forKey: .exclude)
+        candidates = try c.decodeIfPresent(Int.self, forKey: .candidates)
         if let flag = try? c.decodeIfPresent(Bool.self, forKey: .excludeSeen) {
             excludeSeen = flag ? .all : TrainedRun.SeenItems.none
         } else if let name = try c.decodeIfPresent(String.self, forKey: .excludeSeen) {

@@ -54,7 +54,11 @@ struct Routes {
         try checkCount("exclude", never.count, limit: limits.maxItems)
         switch (body.user, body.history) {
         case (let user?, nil):
-            return try await model.recommend(user: user, k: k, excluding: body.excludeSeen ?? .all, never: never, fields: body.fields ?? [])
+            if let candidates = body.candidates, candidates < 0 {
+                throw APIError.badRequest("bad_request", "candidates is \(candidates)", hint: "candidates counts items: 0 (every item) or more")
+            }
+            return try await model.recommend(user: user, k: k, excluding: body.excludeSeen ?? .all, never: never, fields: body.fields ?? [],
+                                             candidates: body.candidates)
         case (nil, let history?):
             try checkCount("history", history.count, limit: limits.maxItems)
             return try await model.recommend(history: history.map { ($0.item, $0.rating) }, k: k, never: never, fields: body.fields ?? [])

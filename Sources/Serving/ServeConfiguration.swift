@@ -21,6 +21,9 @@ public struct ServeConfiguration: Sendable {
     public var maxQueued = 256
     /// How often manifest.json is checked for a new export; zero turns the watch off.
     public var watchInterval: Duration = .seconds(2)
+    /// A run ranking by the rating: the candidates its full model re-ranks per recommendation
+    /// (`TrainedRun.candidates`: 0 every item; nil every item up to 100 000 items, 2 000 above).
+    public var candidates: Int?
     /// After SIGTERM: how long in-flight requests may take before the process exits anyway.
     public var shutdownDeadline: Duration = .seconds(10)
 

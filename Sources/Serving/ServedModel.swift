@@ -15,8 +15,10 @@ actor ServedModel {
     nonisolated let info: ModelInfo
 
     /// Reads and warms the run in `folder` (seconds for a large catalog: call it off the event loop).
-    init(folder: URL, path: String) throws {
+    /// `candidates`: `TrainedRun.candidates` (`serve --candidates`).
+    init(folder: URL, path: String, candidates: Int? = nil) throws {
         let run = try TrainedRun(directory: folder)
+        run.candidates = candidates
         run.warm()
         info = ModelInfo(run: path, pipeline: run.pipelineName, manifestSHA256: run.manifestSHA256,
                          loadedAt: Date().formatted(.iso8601), note: run.stateNote)
@@ -32,10 +34,11 @@ actor ServedModel {
         return PredictResponse(user: request.user, predictions: predictions)
     }
 
-    nonisolated func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String]) async throws -> RecommendResponse {
+    nonisolated func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String],
+                               candidates: Int? = nil) async throws -> RecommendResponse {
         try requireUser(user)
         if !fields.isEmpty { try await requireColumns(fields) }
-        let (known, list) = queries.recommend(user: user, k: k, excluding: seen, never: never)
+        let (known, list) = queries.recommend(user: user, k: k, excluding: seen, never: never, candidates: candidates)
         let shown = fields.isEmpty ? list.map { _ in nil } : try await show(fields, items: list.map(\.item))
         return RecommendResponse(user: user, userKnown: known, items: zip(list, shown).map { ListedItem($0, fields: $1) })
     }

@@ -38,6 +38,10 @@ struct RecommendCommand: ParsableCommand {
     var catalog: String?
     @Option(help: "Rated items left out: all (train, validation and test rows), train (train rows only) or none.")
     var excludeSeen: TrainedRun.SeenItems = .all
+    @Option(name: .customLong("candidates"),
+            help: ArgumentHelp("A run ranking by the rating: candidates (best dot-product part) the full model re-ranks; 0 scores every item (default: every item up to 100 000 items, 2 000 above).",
+                               valueName: "n"))
+    var candidateCount: Int?
     @OptionGroup var list: ItemListOptions
 
     func validate() throws {
@@ -46,11 +50,13 @@ struct RecommendCommand: ParsableCommand {
         try ArgumentChecks.path(catalog, "--catalog pipeline file")
         guard (user == nil) != (history == nil) else { throw ValidationError("give --user or --history (one of them)") }
         if catalog != nil && history != nil { throw ValidationError("--catalog works with --user, not with --history") }
+        if let candidateCount, candidateCount < 0 { throw ValidationError("--candidates \(candidateCount) is out of range (hint: 0 for every item, or a count)") }
     }
 
     func run() throws {
         try reportingErrors {
             let trained = try openTrainedRun(runFolder)
+            trained.candidates = candidateCount
             let known: Bool, items: [TrainedRun.Recommendation]
             // The other catalog is read once: for the ranking and for the --show columns.
             let candidates = try catalog.map { file -> (catalog: Catalog, data: DataSpec) in

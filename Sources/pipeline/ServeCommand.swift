@@ -36,10 +36,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Requests answered at once; more wait in the queue.") var maxConcurrent = 64
     @Option(help: "Requests that may wait for a turn; past that, 503 overloaded with Retry-After.") var maxQueue = 256
     @Option(help: "Seconds between checks of manifest.json for a new export to reload (0: no watch).") var watchInterval = 2.0
+    @Option(help: ArgumentHelp("A run ranking by the rating: candidates (best dot-product part) the full model re-ranks per list; 0 scores every item (default: every item up to 100 000 items, 2 000 above).",
+                               valueName: "n"))
+    var candidates: Int?
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         try ArgumentChecks.path(runFolder, "run folder")
+        if let candidates, candidates < 0 { throw ValidationError("--candidates \(candidates) is out of range (hint: 0 for every item, or a count)") }
         try ArgumentChecks.path(host, "--host address")
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is out of range (hint: 1 to 65535, or 0 for any free port)") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads \(threads) is out of range (hint: 1 to 256)") }
@@ -59,6 +63,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxConcurrent = maxConcurrent
         configuration.maxQueued = maxQueue
         configuration.watchInterval = .milliseconds(Int(watchInterval * 1000))
+        configuration.candidates = candidates
         let server = ModelServer(runFolder: URL(fileURLWithPath: runFolder), configuration: configuration, logger: logger)
         try reportingErrors { try waitFor { try await server.run() } }
     }

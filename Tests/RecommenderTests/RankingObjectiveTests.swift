@@ -1,6 +1,6 @@
 import Foundation
 import NeuralNet
-import Recommender
+@testable import Recommender
 import TensorCore
 import TestSupport
 import Testing
@@ -66,14 +66,18 @@ import Testing
         }
     }
 
-    @Test func theCombinedScoreTopKEqualsScoringEveryItem() throws {
+    /// The golden fusion model with its train ratings' normaliser and tie order.
+    static func goldenRanking() throws -> (FusionModelParityTests.Golden, FusionModel, RatingNormalizer, TieBreak) {
         let g: FusionModelParityTests.Golden = try Repository.golden("recommender/fusion_model.json")
-        let model = FusionModelParityTests.build(g)
         let set = RatingSet(userIds: (0..<g.users).map { "u\($0)" }, itemIds: (0..<g.items).map { "i\($0)" },
                             users: g.train.map { Int32($0[0]) }, items: g.train.map { Int32($0[1]) },
                             ratings: g.train.map { Float($0[2]) }, timestamps: g.train.map { $0[3] })
-        let normalizer = RatingNormalizer(method: .none, set: set, trainRows: Array(0..<set.count))
-        let ties = TieBreak(set: set, trainRows: Array(0..<set.count))
+        return (g, FusionModelParityTests.build(g), RatingNormalizer(method: .none, set: set, trainRows: Array(0..<set.count)),
+                TieBreak(set: set, trainRows: Array(0..<set.count)))
+    }
+
+    @Test func theCombinedScoreTopKEqualsScoringEveryItem() throws {
+        let (g, model, normalizer, ties) = try Self.goldenRanking()
         let users = (0..<Int32(g.users)).map { $0 }
         let excluded: [Set<Int32>] = users.map { u in u == 1 ? [0, 2] : [] }
         for (threshold, sigma): (Float, Float) in [(3.5, 0.8), (6, 0.3), (0, 5)] {
@@ -88,6 +92,34 @@ import Testing
                 let combined = zip(items, r).map { i, rating in s.storage[j * g.items + i] + FusedRanker.logNormalCDF((rating - threshold) / sigma) }
                 #expect(top[j] == TopK.select(items: items.map(Int32.init), scores: combined, k: 3, ties: ties),
                         "user \(u), t \(threshold), σ \(sigma)")
+            }
+        }
+    }
+
+    /// `candidates`: a rating ranker scores fully only the items with the best dot-product part
+    /// ⟨w_u, v_i⟩ + b_i, so its list is the exact rating order restricted to that shortlist
+    /// (computed here by brute force), and a shortlist of every item is the exact list.
+    @Test(arguments: [2, 5, 9, 1000])
+    func ratingCandidatesAreTheExactOrderWithinTheDotProductShortlist(candidates: Int) throws {
+        let (g, model, normalizer, ties) = try Self.goldenRanking()
+        let users = (0..<Int32(g.users)).map { $0 }
+        let excluded: [Set<Int32>] = users.map { u in u == 1 ? [0, 2] : [] }
+        let exact = FusedRanker(model: model, normalizer: normalizer, score: .rating)
+        let ranker = exact.candidates(candidates)
+        let top = ranker.topItems(users: users, excluded: excluded, k: 3, ties: ties)
+        let userVectors = model.userVectors(), itemVectors = model.itemVectors()
+        let itemBias = model.scorer().itemBias
+        let d = userVectors.shape[1]
+        for (j, u) in users.enumerated() {
+            let open = (0..<g.items).filter { !excluded[j].contains(Int32($0)) }
+            let dot = open.map { i in
+                (0..<d).reduce(Float(0)) { $0 + userVectors.storage[Int(u) * d + $1] * itemVectors.storage[i * d + $1] } + itemBias.storage[model.behavior.itemRow(i)]
+            }
+            let shortlist = TopK.select(items: open.map(Int32.init), scores: dot, k: max(candidates, 3), ties: ties).map(Int.init)
+            let ratings = exact.ratings(user: Int(u), items: shortlist)
+            #expect(top[j] == TopK.select(items: shortlist.map(Int32.init), scores: ratings, k: 3, ties: ties), "user \(u), \(candidates) candidates")
+            if candidates >= g.items {
+                #expect(top[j] == exact.topItems(users: [u], excluded: [excluded[j]], k: 3, ties: ties)[0])
             }
         }
     }

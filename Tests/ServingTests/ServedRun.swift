@@ -11,11 +11,13 @@ enum ServedRun {
     private static let trained: Result<URL, any Error> = Result { try train(seed: 3) }
     /// The same data and pipeline trained with another seed: other answers (reload tests).
     private static let retrained: Result<URL, any Error> = Result { try train(seed: 4) }
+    /// Trained for the rating alone: it ranks by the predicted rating (`candidates` tests).
+    private static let ratingScored: Result<URL, any Error> = Result { try train(seed: 3, train: "{epochs: 2, objectives: {ranking: 0}}") }
 
-    private static func train(seed: Int) throws -> URL {
+    private static func train(seed: Int, train: String = "{epochs: 2}") throws -> URL {
         let dir = Repository.temporaryDirectory("served-run")
         atexit { ServedRun.remove() }
-        try writeData(dir, seed: seed)
+        try writeData(dir, seed: seed, train: train)
         var options = RunOptions()
         options.quiet = true
         options.threads = 1
@@ -25,7 +27,7 @@ enum ServedRun {
 
     /// Removes the runs' temporary folders when the test process exits.
     private static func remove() {
-        for run in [trained, retrained] {
+        for run in [trained, retrained, ratingScored] {
             if let run = try? run.get() { try? FileManager.default.removeItem(at: run.deletingLastPathComponent()) }
         }
     }
@@ -36,7 +38,10 @@ enum ServedRun {
     /// The run trained with seed 4 (on first use).
     static func otherFolder() throws -> URL { try retrained.get() }
 
-    static func writeData(_ dir: URL, seed: Int = 3) throws {
+    /// The run trained for the rating alone (on first use).
+    static func ratingScoredFolder() throws -> URL { try ratingScored.get() }
+
+    static func writeData(_ dir: URL, seed: Int = 3, train: String = "{epochs: 2}") throws {
         let genres = ["drama", "comedy", "jazz", "noir"]
         try TinyCatalog.write(to: dir, itemColumns: "title,genre") { "tone\($0 % 5) shade\($0 % 7) beat\($0 % 3),\(genres[$0 % 4])" }
         try """
@@ -47,7 +52,7 @@ enum ServedRun {
               interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}
             features:
               text: {fields: [title], dim: 8}
-            train: {epochs: 2}
+            train: \(train)
             evaluate: {ablation: false}
             outputs: {dir: run, report: none}
             """.write(to: dir.appendingPathComponent("served.yaml"), atomically: true, encoding: .utf8)

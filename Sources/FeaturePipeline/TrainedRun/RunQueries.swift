@@ -17,10 +17,14 @@ public struct RunQueries: Sendable {
                                      userKnown: u.map { tables.knownUsers[$0] } ?? false, itemKnown: tables.knownItems[i])
     }
 
-    /// Top-k items for `user`: `TrainedRun.recommend(user:k:excluding:never:)`.
-    public func recommend(user: String, k: Int, excluding seenRows: TrainedRun.SeenItems = .all, never: [String] = [])
-        -> (known: Bool, items: [TrainedRun.Recommendation]) {
-        tables.recommend(user: user, k: k, excluding: seenRows, never: never) { $0 ? coldUserRanker : ranker }
+    /// Top-k items for `user`: `TrainedRun.recommend(user:k:excluding:never:)`. `candidates`
+    /// overrides the run's candidate count for this list (0: every item).
+    public func recommend(user: String, k: Int, excluding seenRows: TrainedRun.SeenItems = .all, never: [String] = [],
+                          candidates: Int? = nil) -> (known: Bool, items: [TrainedRun.Recommendation]) {
+        tables.recommend(user: user, k: k, excluding: seenRows, never: never) { cold in
+            let ranker = cold ? coldUserRanker : self.ranker
+            return candidates.map { ranker.candidates($0 == 0 ? nil : $0) } ?? ranker
+        }
     }
 }
 

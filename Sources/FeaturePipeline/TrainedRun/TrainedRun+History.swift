@@ -44,6 +44,7 @@ extension TrainedRun {
         let items = known.map { itemPositions[$0.item]! }
         let ranker = FusedRanker(historyOf: model, items: items, ratings: known.map(\.rating),
                                  normalizer: description.normalizer, score: scoring.score, itemsOf: coldUserRanker)
+            .candidates(candidateCount)
         let list = tables.recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)).union(tables.itemRows(never)), k: k)
         return (list, unknown)
     }

@@ -158,13 +158,32 @@ public final class TrainedRun {
 
     func clipped(_ rating: Float) -> Float { tables.clipped(rating) }
 
+    /// Ranking by the rating over more items than this retrieves candidates first (`candidates`).
+    public static let fullScoringLimit = 100_000
+    /// The candidates a rating ranker over more than `fullScoringLimit` items takes.
+    public static let automaticCandidates = 2_000
+    /// `recommend --candidates` (set before the first recommendation): how many candidates a run
+    /// that ranks by the rating scores fully; 0 scores every item; nil: every item up to
+    /// `fullScoringLimit` items, `automaticCandidates` above (`FusedRanker.candidates`).
+    public var candidates: Int?
+
+    /// The candidate count `candidates` comes to for this run (nil: every item).
+    var candidateCount: Int? {
+        switch candidates {
+        case 0?: nil
+        case let n?: n
+        case nil: set.itemIds.count > Self.fullScoringLimit ? Self.automaticCandidates : nil
+        }
+    }
+
     /// The ranker of the run's users: its user and item vectors for both heads, computed once
     /// (the ranking head's are the towers over every user and item: seconds for a large catalog).
     lazy var ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
-                                  userVectors: userVectors, itemVectors: itemVectors)
+                                  userVectors: userVectors, itemVectors: itemVectors).candidates(candidateCount)
     /// The ranker of a user the run never saw. It does not borrow `ranker`'s item vectors: that
     /// would run the user towers over every user for a one-off `recommend --history`.
     lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
+        .candidates(candidateCount)
     /// Predict and recommend for the run's users with every vector computed, for threads to
     /// share (`pipeline serve`).
     public var queries: RunQueries { RunQueries(tables: tables, ranker: ranker, coldUserRanker: coldUserRanker) }

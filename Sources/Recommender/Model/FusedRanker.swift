@@ -32,6 +32,11 @@ public struct FusedRanker: Ranker {
     let rankingItemVectors: Tensor
     /// Whether the one user row is a user the model never saw (unknown-user bias, global mean).
     let coldUser: Bool
+    /// Ranking by `rating` over a large catalog: the full rating (its MLP term the costly part)
+    /// is computed only for this many candidates, those with the best dot-product part
+    /// ⟨w_u, v_i⟩ + b_i of the rating. nil: every item (exact). The other scores are exact anyway:
+    /// `retrieval` is a dot product, and `combined` widens its shortlist until it is exact.
+    public var candidates: Int?
 
     public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, masked: Set<String> = [], name: String = "fused") {
         self.init(model: model, normalizer: normalizer, score: score, userVectors: model.userVectors(),
@@ -73,8 +78,21 @@ public struct FusedRanker: Ranker {
         coldUser = true
     }
 
+    /// This ranker with `candidates` set.
+    public func candidates(_ count: Int?) -> FusedRanker {
+        var ranker = self
+        ranker.candidates = count
+        return ranker
+    }
+
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
         switch score {
+        case .rating where candidates.map({ $0 < scorer.itemCount }) ?? false:
+            return zip(users, excluded).map { u, exclude in
+                let s = scorer.dotScores(user: Int(u), of: userVectors, itemVectors: itemVectors)
+                let shortlist = s.withUnsafeBufferPointer { TopK.select($0, k: max(candidates ?? 0, k), excluded: exclude, ties: ties) }
+                return TopK.select(items: shortlist, scores: ratings(user: Int(u), items: shortlist.map(Int.init)), k: k, ties: ties)
+            }
         case .rating:
             let all = Array(0..<scorer.itemCount)
             return zip(users, excluded).map { u, exclude in

@@ -85,6 +85,15 @@ extension FusionModel {
             return s
         }
 
+        /// The rating's dot-product part ⟨w_u, v_i⟩ + b_i of user row `user` of `w` for every item:
+        /// what `FusedRanker` retrieves candidates by before the full rating re-ranks them.
+        public func dotScores(user: Int, of w: Tensor, itemVectors v: Tensor) -> [Float] {
+            let d = w.shape[1]
+            let row = Tensor(shape: [d], storage: Array(w.storage[(user * d)..<((user + 1) * d)]))
+            let dot = matvec(v, row)
+            return (0..<v.shape[0]).map { dot.storage[$0] + itemBias.storage[behavior.itemRow($0)] }
+        }
+
         /// The ranking head's scores s_ui of one user (its ranking vector w̃_u, (1, d)) for items of
         /// another catalog (their ṽ_i and id rows).
         public func rankingScores(userVector: Tensor, itemVectors: Tensor, idRows: [Int]) -> [Float] {
