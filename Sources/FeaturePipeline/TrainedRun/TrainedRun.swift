@@ -18,6 +18,8 @@ public final class TrainedRun {
     lazy var itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     /// The run's user ids → their index (first occurrence).
     lazy var userPositions = Dictionary(set.userIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    /// Items added after training (`TrainedRun+AddedItems`), indexed after the run's.
+    var added = AddedItems()
 
     public convenience init(directory: URL) throws { try self.init(directory: directory, modalities: .standard) }
 
@@ -91,7 +93,7 @@ public final class TrainedRun {
         let raw = scores(userIndex: u, items: [i])[0]
         return Prediction(user: user, item: item, prediction: raw,
                           userKnown: u.map { model.behavior.knownUsers[$0] } ?? false,
-                          itemKnown: model.behavior.knownItems[i])
+                          itemKnown: !isAdded(i) && model.behavior.knownItems[i])
     }
 
     /// A rating for an item of another catalog (the items file of `spec`), from its content:
@@ -113,19 +115,40 @@ public final class TrainedRun {
 
     /// This run's item encoders, with its trained weights, over another catalog's features.
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
+        try foreignEncoders(of: catalog, data: data, features: foreignFeatures(of: catalog, data: data))
+    }
+
+    /// The features of another catalog's items, extracted with this run's fitted states (media
+    /// through the run's item cache). `applyingFailPolicy`: as `ExtractionEngine.extract`.
+    func foreignFeatures(of catalog: Catalog, data: DataSpec, applyingFailPolicy: Bool = true) throws -> ItemFeatureSet {
         var spec = self.spec
         spec.data = data
         let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
             spec: spec, threads: 1, cache: ItemCache(root: folder.cacheDirectory),
             progress: ProgressReporter(style: .quiet)))
-        let fitted = description.fitted(spec)
         var source = CatalogChunks(catalog)
         var features = ItemFeatureSet()
-        try engine.extract(&source, states: fitted.states) { _, _, all in features = all }
+        try engine.extract(&source, states: description.fitted(spec).states, applyingFailPolicy: applyingFailPolicy) { _, _, all in features = all }
+        return features
+    }
+
+    /// This run's item encoders, with its trained weights, over `features` of another catalog.
+    func foreignEncoders(of catalog: Catalog, data: DataSpec, features: ItemFeatureSet) throws -> [any FeatureEncoder] {
+        var spec = self.spec
+        spec.data = data
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")
-        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [], fitted: fitted, rng: &rng)
+        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
+                                          fitted: description.fitted(spec), rng: &rng)
         try encoders.load(from: model)
         return encoders.encoders
+    }
+
+    /// Fused item vectors of another catalog's items as `pipeline extract --model` writes them:
+    /// cheap encoders wrapped to a fixed batch and the tower on whole chunks, so an item's vector
+    /// does not depend on which items share its chunk. `forRanking`: the ranking head's ṽ_i.
+    func extractedVectors(_ encoders: [any FeatureEncoder], ids: [String], forRanking: Bool = false) -> Tensor {
+        let fixedSize = encoders.map { $0 is any PartitionedInference ? $0 : FullBatchEncoder($0, batch: ItemsFileChunks.defaultSize) }
+        return model.itemVectors(encoders: fixedSize, idRows: idRows(ofItems: ids), forRanking: forRanking, fullBatch: true)
     }
 
     /// The id-embedding row of each item: its own for an id the run was trained with, the
@@ -160,10 +183,10 @@ public final class TrainedRun {
 
     /// The first `k` items `ranker` ranks for its user `row`, with their scores and clipped ratings.
     func recommendations(_ ranker: FusedRanker, row: Int, excluded: Set<Int32>, k: Int) -> [Recommendation] {
-        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, set.itemIds.count), ties: ties)[0].map(Int.init)
+        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, itemCount), ties: ties)[0].map(Int.init)
         let scores = ranker.scores(user: row, items: top)
         let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map(clipped)
-        return top.indices.map { Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
+        return top.indices.map { Recommendation(rank: $0 + 1, item: itemId(top[$0]), score: scores[$0], rating: ratings?[$0]) }
     }
 
     /// A predicted rating clipped to the run's rating range (what predictions report).
