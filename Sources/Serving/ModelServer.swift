@@ -18,6 +18,8 @@ public struct ModelServer: Sendable {
     let slot = ModelSlot()
     let tally = RequestTally()
     let metrics = ServerMetrics()
+    /// Items posted to this server, and the run's item store that keeps them.
+    let posted: PostedItems
     /// The bounded queue of /v1 requests; nil: made from `configuration` when the server starts
     /// (tests give one whose turns they hold).
     var gate: AdmissionGate?
@@ -28,6 +30,7 @@ public struct ModelServer: Sendable {
         self.runFolder = runFolder
         self.configuration = configuration
         self.logger = logger
+        posted = PostedItems(run: runFolder)
     }
 
     /// Serves until SIGTERM or SIGINT, then stops taking connections, finishes the requests in
@@ -73,9 +76,9 @@ public struct ModelServer: Sendable {
     /// loader that fails shuts the server down gracefully (a cancelled server logs errors of its
     /// own) and the group then throws the loader's error.
     func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool, eventLoops: EventLoopGroupProvider) -> ServiceGroup {
-        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: loadModel)
+        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, posted: posted, load: loadModel)
         let gate = gate ?? AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
-        let routes = Routes(slot: slot, limits: configuration)
+        let routes = Routes(slot: slot, limits: configuration, posted: posted)
         let application = Application(
             router: routes.router(logger: logger, tally: tally, operations: AdminRoutes(reloader: reloader, metrics: metrics, gate: gate)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

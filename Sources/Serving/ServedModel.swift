@@ -57,6 +57,23 @@ actor ServedModel {
         return SimilarResponse(item: item, items: zip(neighbours, shown).map { ListedItem($0, fields: $1) })
     }
 
+    /// How many of the server's posted items (`PostedItems`, in their order) this model has added.
+    private var postedCount = 0
+
+    /// New items' rows (a JSON row or list of rows) read and embedded by this model, not yet added.
+    func embed(rows json: Data) throws -> [PostedItem] {
+        try run.embed(rows: json, source: "the request")
+    }
+
+    /// Adds the posted items this model does not have yet (`TrainedRun.addStored`): one actor
+    /// call, so a request sees the items before or after, never half. Returns how many posted
+    /// items the model has added, and a note for each it left out.
+    func catchUp(with posted: PostedItems) -> (count: Int, notes: [String]) {
+        let pending = posted.items(from: postedCount)
+        postedCount += pending.count
+        return (postedCount, run.addStored(pending))
+    }
+
     private func listed(_ list: [TrainedRun.Recommendation], fields: [String]) throws -> [ListedItem] {
         let shown = try show(fields, items: list.map(\.item))
         return zip(list, shown).map { ListedItem($0, fields: $1) }
