@@ -30,15 +30,17 @@ struct ItemRoutes {
         }
     }
 
-    /// 400 for a body that is not JSON, or a list longer than `maxItems`.
+    /// 400 for a body that is not JSON, or a list that is empty or longer than `maxItems`.
     private func checkRows(_ body: Data) throws {
         guard !body.isEmpty, let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else {
             throw APIError.badRequest("bad_json", body.isEmpty ? "the body is empty" : "the body is not valid JSON: \(JSONBody.syntaxError(in: body))",
                                       hint: "send one item row as a JSON object, or a list of rows")
         }
-        if let list = value as? [Any], list.count > limits.maxItems {
-            throw APIError.overLimit("items", count: list.count, limit: limits.maxItems)
+        guard let list = value as? [Any] else { return }
+        if list.isEmpty {
+            throw APIError.badRequest("bad_item", "the body lists no items", hint: "send one item row as a JSON object, or a list of rows")
         }
+        if list.count > limits.maxItems { throw APIError.overLimit("items", count: list.count, limit: limits.maxItems) }
     }
 
     private func add(_ rows: Data) async throws -> Added {
