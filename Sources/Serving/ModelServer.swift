@@ -30,7 +30,9 @@ public struct ModelServer: Sendable {
         self.runFolder = runFolder
         self.configuration = configuration
         self.logger = logger
-        posted = PostedItems(run: runFolder)
+        // The store of the folder served now, even if `runFolder` is a link repointed later:
+        // the items the server holds and the file that keeps them stay one list.
+        posted = PostedItems(run: runFolder.resolvingSymlinksInPath())
     }
 
     /// Serves until SIGTERM or SIGINT, then stops taking connections, finishes the requests in

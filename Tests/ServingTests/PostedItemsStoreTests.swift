@@ -59,6 +59,33 @@ import Testing
         #expect(try run.store.read().items.map(\.id) == ["new1", "new2", "new3"])
     }
 
+    /// A reload puts its model in the slot only once it has every item posted meanwhile.
+    @Test func itemsPostedDuringReloadsAreNeverLost() async throws {
+        let run = try PostedRun()
+        defer { run.remove() }
+        let ids = (0..<24).map { "p\($0)" }
+        try await ServedRun.withServer({ $0.configuration.watchInterval = .zero }, over: run.folder) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for (k, id) in ids.enumerated() {
+                        let answer = try await client.post("/v1/items", json: ["item_id": id, "title": "tone\(k % 5) beat\(k % 3)"])
+                        #expect(answer.status == 201, "\(id)")
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<4 {
+                        try await Task.sleep(for: .milliseconds(15))
+                        #expect(try await client.post("/admin/reload", json: [:]).status == 200)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let answer = try await client.post("/v1/predict", json: ["user": "u3", "items": ids])
+            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+        }
+        #expect(try run.store.read().items.map(\.id) == ids)
+    }
+
     @Test func aTornTailAndADamagedLineAreDroppedWithAWarning() async throws {
         let run = try PostedRun()
         defer { run.remove() }
