@@ -14,6 +14,10 @@ struct ModelLoader: Service {
         try await reloader.loadFirst()
         // Signals and polls stop with the server; a reload under way is cancelled with them.
         _ = await cancelWhenGracefulShutdown { await watch() }
+        // With nothing to watch, end at this service's turn of the shutdown: a first load that
+        // finished late (a starved thread) must not end it during another service's turn,
+        // which the service group reports as a failure.
+        try? await gracefulShutdown()
     }
 
     private func watch() async {

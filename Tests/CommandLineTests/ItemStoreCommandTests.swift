@@ -11,18 +11,7 @@ import Testing
         let dir = Repository.temporaryDirectory("item-store-cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try TinyCatalog.write(to: dir, itemColumns: "title") { "tone\($0 % 5) beat\($0 % 3)" }
-        try """
-            name: stored
-            seed: 3
-            data:
-              items: {path: items.csv, id: item_id}
-              interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}
-            features:
-              text: {fields: [title], dim: 8}
-            train: {epochs: 2}
-            evaluate: {ablation: false}
-            outputs: {dir: run, report: none}
-            """.write(to: dir.appendingPathComponent("stored.yaml"), atomically: true, encoding: .utf8)
+        try TinyCatalog.writePipeline(to: dir, name: "stored")
         #expect(try PipelineProcess.run(["run", dir.appendingPathComponent("stored.yaml").path, "--quiet"]).status == 0)
         let run = dir.appendingPathComponent("run")
 

@@ -19,19 +19,10 @@ import Testing
         for name in images { try FileManager.default.copyItem(at: Repository.fixture("media/images/\(name)"), to: media.appendingPathComponent(name)) }
         try FileManager.default.copyItem(at: Repository.fixture("media/images/bad_text.png"), to: media.appendingPathComponent("bad_text.png"))
         try TinyCatalog.write(to: dir, itemColumns: "title,image") { "tone\($0 % 5) beat\($0 % 3),media/\(images[$0 % 3])" }
-        try """
-            name: served-images
-            seed: 3
-            data:
-              items: {path: items.csv, id: item_id}
-              interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}
-            features:
-              text: {fields: [title], dim: 8}
-              image: {field: image, size: [16, 16], layers: [{conv: 4, pool: 2}], on_error: fallback}
-            train: {epochs: 2}
-            evaluate: {ablation: false}
-            outputs: {dir: run, report: none}
-            """.write(to: dir.appendingPathComponent("served.yaml"), atomically: true, encoding: .utf8)
+        try TinyCatalog.writePipeline(to: dir, name: "served", features: [
+            "text: {fields: [title], dim: 8}",
+            "image: {field: image, size: [16, 16], layers: [{conv: 4, pool: 2}], on_error: fallback}",
+        ])
         var options = RunOptions()
         options.quiet = true
         options.threads = 1
