@@ -75,6 +75,11 @@ import Testing
             #expect(list.items == ServerAnswersTests.listed(fromHistory))
             #expect(list.unknown_items == ["new1"] && unpooled == ["new1"])
             #expect(!list.items.contains { $0.item == "new1" })
+            // A visitor who did not rate it can be recommended it.
+            let other = try offline.recommend(history: [("i1", 5), ("i30", 2)], k: 41).items
+            let visitor = try await client.post("/v1/recommend", json: ["history": [["item": "i1", "rating": 5], ["item": "i30", "rating": 2]], "k": 41])
+            #expect(try visitor.decode(ServerAnswersTests.ListAnswer.self).items == ServerAnswersTests.listed(other))
+            #expect(other.contains { $0.item == "new1" })
 
             let neighbours = try offline.similar(to: "new1", k: 5)
             let similar = try await client.post("/v1/similar", json: ["item": "new1", "k": 5])
