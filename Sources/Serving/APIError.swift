@@ -40,7 +40,21 @@ struct APIError: Error, Sendable {
 
     static func unknownItem(_ id: String) -> APIError {
         APIError(status: .notFound, code: "unknown_item", message: "no item '\(id)' in this model",
-                 hint: "item ids are the items file's id column; new items cannot be served yet")
+                 hint: "item ids are the items file's id column; POST /v1/items adds a new item")
+    }
+
+    /// A row of `POST /v1/items` the catalog loader refuses: 400 naming the item (its place in
+    /// the body, from 1) and the column.
+    static func badItem(_ error: RejectedItem) -> APIError {
+        let place = (error.record > 0 ? "item \(error.record)" : "the body") + (error.column.map { ", column '\($0)'" } ?? "")
+        return badRequest("bad_item", "\(place): \(error.message)", hint: error.hint)
+    }
+
+    /// `POST /v1/items` of an id the model has: 409.
+    static func itemExists(_ error: ItemExists) -> APIError {
+        APIError(status: .conflict, code: "item_exists",
+                 message: "item '\(error.id)' is already \(error.posted ? "posted" : "in the model's catalog")",
+                 hint: "an item is added once; give the new item an id of its own")
     }
 
     static let notReady = APIError(status: .serviceUnavailable, code: "not_ready", message: "the model is still loading",

@@ -14,11 +14,13 @@ final class ModelReloader: Sendable {
     let metrics: ServerMetrics
     let logger: Logger
     let load: @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel
+    /// The items posted to the server: every model goes into the slot with all of them.
+    let posted: PostedItems
     private let busy = Mutex(false)
 
-    init(folder: URL, slot: ModelSlot, metrics: ServerMetrics, logger: Logger,
+    init(folder: URL, slot: ModelSlot, metrics: ServerMetrics, logger: Logger, posted: PostedItems,
          load: @escaping @Sendable (_ folder: URL, _ path: String) async throws -> ServedModel) {
-        (self.folder, self.slot, self.metrics, self.logger, self.load) = (folder, slot, metrics, logger, load)
+        (self.folder, self.slot, self.metrics, self.logger, self.posted, self.load) = (folder, slot, metrics, logger, posted, load)
     }
 
     enum Outcome: Sendable {
@@ -32,8 +34,9 @@ final class ModelReloader: Sendable {
     func loadFirst() async throws {
         logger.info("loading the model in \(folder.path)")
         let started = ContinuousClock.now
+        for warning in try await Self.offPool({ [posted] in try posted.open() }) { logger.warning("\(warning)") }
         let model = try await load(folder, folder.path)
-        slot.fill(model)
+        await fill(model)
         metrics.modelLoaded(model.info, reload: false)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         logger.info("ready: pipeline \(model.info.pipeline), manifest \(model.info.manifestSHA256.prefix(12)), loaded in \(String(format: "%.2f", seconds)) s")
@@ -50,7 +53,7 @@ final class ModelReloader: Sendable {
         logger.info("reloading (\(trigger)) from \(folder.path)")
         do {
             let model = try await verifiedModel()
-            slot.fill(model)
+            await fill(model)
             metrics.modelLoaded(model.info, reload: true)
             logger.info("reloaded (\(trigger)): now serving manifest \(model.info.manifestSHA256.prefix(12))")
             return .swapped(model.info)
@@ -60,6 +63,18 @@ final class ModelReloader: Sendable {
             let serving = (try? slot.current().info.manifestSHA256.prefix(12)).map(String.init) ?? "none"
             logger.error("reload (\(trigger)) refused: \(reason); still serving manifest \(serving)")
             return .refused(reason)
+        }
+    }
+
+    /// Puts `model` in the slot once it has every posted item, items posted meanwhile included.
+    private func fill(_ model: ServedModel) async {
+        while true {
+            let (count, notes) = await model.catchUp(with: posted)
+            for note in notes { logger.warning("\(note)") }
+            if posted.whenCaughtUp(count, { slot.fill(model) }) {
+                if count > 0 { logger.info("with \(count) posted item\(count == 1 ? "" : "s") from \(ItemStore.path)") }
+                return
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public struct ModelServer: Sendable {
     let slot = ModelSlot()
     let tally = RequestTally()
     let metrics = ServerMetrics()
+    /// Items posted to this server, and the run's item store that keeps them.
+    let posted: PostedItems
     /// The bounded queue of /v1 requests; nil: made from `configuration` when the server starts
     /// (tests give one whose turns they hold).
     var gate: AdmissionGate?
@@ -29,6 +31,9 @@ public struct ModelServer: Sendable {
         self.runFolder = runFolder
         self.configuration = configuration
         self.logger = logger
+        // The store of the folder served now, even if `runFolder` is a link repointed later:
+        // the items the server holds and the file that keeps them stay one list.
+        posted = PostedItems(run: runFolder.resolvingSymlinksInPath())
     }
 
     /// Serves until SIGTERM or SIGINT, then stops taking connections, finishes the requests in
@@ -76,9 +81,9 @@ public struct ModelServer: Sendable {
     func services(onListening: @escaping @Sendable (Int) -> Void, handlingSignals: Bool, eventLoops: EventLoopGroupProvider) -> ServiceGroup {
         let candidates = configuration.candidates
         let load = loadModel ?? { try await ModelLoader.readRun(folder: $0, path: $1, candidates: candidates) }
-        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, load: load)
+        let reloader = ModelReloader(folder: runFolder, slot: slot, metrics: metrics, logger: logger, posted: posted, load: load)
         let gate = gate ?? AdmissionGate(concurrent: configuration.maxConcurrent, queued: configuration.maxQueued)
-        let routes = Routes(slot: slot, limits: configuration)
+        let routes = Routes(slot: slot, limits: configuration, posted: posted)
         let application = Application(
             router: routes.router(logger: logger, tally: tally, operations: AdminRoutes(reloader: reloader, metrics: metrics, gate: gate)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),

@@ -17,6 +17,11 @@ final class ModelSlot: Sendable {
     /// model is loaded.
     func current() throws -> ServedModel {
         if let pinned = Self.pinned { return pinned }
+        return try newest()
+    }
+
+    /// The model in the slot now, whatever the request pinned: the one a posted item must reach.
+    func newest() throws -> ServedModel {
         guard let model = model.withLock({ $0 }) else { throw APIError.notReady }
         return model
     }

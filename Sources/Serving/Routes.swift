@@ -8,6 +8,7 @@ import Logging
 struct Routes {
     let slot: ModelSlot
     let limits: ServeConfiguration
+    let posted: PostedItems
 
     func router(logger: Logger, tally: RequestTally, operations: AdminRoutes) -> Router<ServingContext> {
         let router = Router(context: ServingContext.self)
@@ -44,6 +45,7 @@ struct Routes {
             return try JSONBody.response(try await slot.current().similar(item: body.item, k: k, fields: body.fields ?? []),
                                          request: request, context: context)
         }
+        ItemRoutes(slot: slot, posted: posted, limits: limits).add(to: router)
         return router
     }
 

@@ -1,17 +1,19 @@
 import FeaturePipeline
 import Foundation
+import Synchronization
 
 /// One loaded model and the only way requests reach it.
 ///
 /// Predictions and recommendations for the run's users go through `queries`, a read-only
 /// `Sendable` value with every vector and table computed at load: requests score it on all
-/// threads at once. The rest (a history pooled through the user towers, similar items, item
+/// threads at once. Each request reads it once; posted items replace it with a new value
+/// (`catchUp`), so a request sees the items before or after, never half. The rest (a history pooled through the user towers, similar items, item
 /// columns) needs the `TrainedRun`, a class that is not safe to share even read-only (its
 /// tables are `lazy var`s and its model keeps state): the actor owns it and runs those requests
 /// one at a time.
 actor ServedModel {
     private let run: TrainedRun
-    nonisolated let queries: RunQueries
+    private nonisolated let latest: Mutex<RunQueries>
     nonisolated let info: ModelInfo
 
     /// Reads and warms the run in `folder` (seconds for a large catalog: call it off the event loop).
@@ -22,21 +24,26 @@ actor ServedModel {
         run.warm()
         info = ModelInfo(run: path, pipeline: run.pipelineName, manifestSHA256: run.manifestSHA256,
                          loadedAt: Date().formatted(.iso8601), note: run.stateNote)
-        queries = run.queries
+        latest = Mutex(run.queries)
         self.run = run
     }
 
+    /// The queries as of now (read once per request).
+    nonisolated var queries: RunQueries { latest.withLock { $0 } }
+
     nonisolated func predict(_ request: PredictRequest) throws -> PredictResponse {
-        try requireUser(request.user)
+        let queries = self.queries
+        try Self.require(user: request.user, in: queries)
         // Every id is checked before any is scored: one unknown item fails the whole request.
-        for item in request.items { try requireItem(item) }
+        for item in request.items { try Self.require(item: item, in: queries) }
         let predictions = try request.items.map { try queries.predict(user: request.user, item: $0) }
         return PredictResponse(user: request.user, predictions: predictions)
     }
 
     nonisolated func recommend(user: String, k: Int, excluding seen: TrainedRun.SeenItems, never: [String], fields: [String],
                                candidates: Int? = nil) async throws -> RecommendResponse {
-        try requireUser(user)
+        let queries = self.queries
+        try Self.require(user: user, in: queries)
         if !fields.isEmpty { try await requireColumns(fields) }
         let (known, list) = queries.recommend(user: user, k: k, excluding: seen, never: never, candidates: candidates)
         let shown = fields.isEmpty ? list.map { _ in nil } : try await show(fields, items: list.map(\.item))
@@ -56,11 +63,30 @@ actor ServedModel {
     }
 
     func similar(item: String, k: Int, fields: [String]) throws -> SimilarResponse {
-        try requireItem(item)
+        guard run.hasItem(item) else { throw APIError.unknownItem(item) }
         try requireColumns(fields)
         let neighbours = try run.similar(to: item, k: k)
         let shown = try show(fields, items: neighbours.map(\.item))
         return SimilarResponse(item: item, items: zip(neighbours, shown).map { ListedItem($0, fields: $1) })
+    }
+
+    /// How many of the server's posted items (`PostedItems`, in their order) this model has added.
+    private var postedCount = 0
+
+    /// New items' rows (a JSON row or list of rows) read and embedded by this model, not yet added.
+    func embed(rows json: Data) throws -> [PostedItem] {
+        try run.embed(rows: json, source: "the request")
+    }
+
+    /// Adds the posted items this model does not have yet (`TrainedRun.addStored`): one actor
+    /// call, so a request sees the items before or after, never half. Returns how many posted
+    /// items the model has added, and a note for each it left out.
+    func catchUp(with posted: PostedItems) -> (count: Int, notes: [String]) {
+        let pending = posted.items(from: postedCount)
+        postedCount += pending.count
+        let notes = run.addStored(pending)
+        if !pending.isEmpty { latest.withLock { $0 = run.queries } }
+        return (postedCount, notes)
     }
 
     private func listed(_ list: [TrainedRun.Recommendation], fields: [String]) throws -> [ListedItem] {
@@ -73,11 +99,11 @@ actor ServedModel {
         fields.isEmpty ? items.map { _ in nil } : try run.show(fields, items: items)
     }
 
-    private nonisolated func requireUser(_ id: String) throws {
+    private static func require(user id: String, in queries: RunQueries) throws {
         guard queries.tables.hasUser(id) else { throw APIError.unknownUser(id) }
     }
 
-    private nonisolated func requireItem(_ id: String) throws {
+    private static func require(item id: String, in queries: RunQueries) throws {
         guard queries.tables.hasItem(id) else { throw APIError.unknownItem(id) }
     }
 

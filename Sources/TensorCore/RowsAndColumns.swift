@@ -48,3 +48,9 @@ public func concatenateColumns(_ parts: [Tensor]) -> Tensor {
     }
     return out
 }
+
+/// `bottom`'s rows after `top`'s, (rows₁ + rows₂, cols).
+public func concatenateRows(_ top: Tensor, _ bottom: Tensor) -> Tensor {
+    precondition(top.shape[1] == bottom.shape[1], "concatenateRows: \(top.shape) over \(bottom.shape)")
+    return Tensor(shape: [top.shape[0] + bottom.shape[0], top.shape[1]], storage: top.storage + bottom.storage)
+}

@@ -63,11 +63,13 @@ enum ArgumentChecks {
     }
 }
 
-/// Opens a finished run for predict, recommend and similar; says on stderr when the folder's
-/// latest run did not complete and an earlier model is served.
+/// Opens a finished run for predict, recommend and similar, with the items its item store holds
+/// (posted to `pipeline serve`), so they answer as the server does; says on stderr when the
+/// folder's latest run did not complete and an earlier model is served, and what the store left out.
 func openTrainedRun(_ path: String) throws -> TrainedRun {
     let trained = try TrainedRun(directory: URL(fileURLWithPath: path))
     if let note = trained.stateNote { Terminal.writeError("note: \(note)\n") }
+    for warning in try trained.addItemStore() { Terminal.writeError("warning: \(warning)\n") }
     return trained
 }
 

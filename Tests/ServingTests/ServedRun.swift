@@ -44,18 +44,7 @@ enum ServedRun {
     static func writeData(_ dir: URL, seed: Int = 3, train: String = "{epochs: 2}") throws {
         let genres = ["drama", "comedy", "jazz", "noir"]
         try TinyCatalog.write(to: dir, itemColumns: "title,genre") { "tone\($0 % 5) shade\($0 % 7) beat\($0 % 3),\(genres[$0 % 4])" }
-        try """
-            name: served
-            seed: \(seed)
-            data:
-              items: {path: items.csv, id: item_id}
-              interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}
-            features:
-              text: {fields: [title], dim: 8}
-            train: \(train)
-            evaluate: {ablation: false}
-            outputs: {dir: run, report: none}
-            """.write(to: dir.appendingPathComponent("served.yaml"), atomically: true, encoding: .utf8)
+        try TinyCatalog.writePipeline(to: dir, name: "served", seed: seed, train: train)
     }
 
     static var logger: Logger {

@@ -18,4 +18,22 @@ public enum TinyCatalog {
         try items.write(to: dir.appendingPathComponent("items.csv"), atomically: true, encoding: .utf8)
         try ratings.write(to: dir.appendingPathComponent("ratings.csv"), atomically: true, encoding: .utf8)
     }
+
+    /// Writes `NAME.yaml` into `dir`: a pipeline over the files `write` made, trained two epochs
+    /// into `dir/run` with no report; `features` are the lines under `features:`.
+    public static func writePipeline(to dir: URL, name: String, seed: Int = 3,
+                                     features: [String] = ["text: {fields: [title], dim: 8}"], train: String = "{epochs: 2}") throws {
+        try ([
+            "name: \(name)",
+            "seed: \(seed)",
+            "data:",
+            "  items: {path: items.csv, id: item_id}",
+            "  interactions: {path: ratings.csv, user: user_id, item: item_id, rating: rating}",
+            "features:",
+        ] + features.map { "  " + $0 } + [
+            "train: \(train)",
+            "evaluate: {ablation: false}",
+            "outputs: {dir: run, report: none}",
+        ]).joined(separator: "\n").write(to: dir.appendingPathComponent("\(name).yaml"), atomically: true, encoding: .utf8)
+    }
 }

@@ -40,6 +40,11 @@ public enum DataLoader {
     public static func loadCatalog(_ data: DataSpec, report: inout LoadReport) throws -> Catalog {
         let table = try DataTable.read(data.items.path, format: data.items.format, delimiter: data.items.delimiter,
                                        limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
+        return try catalog(of: table, data, report: &report)
+    }
+
+    /// The items of a table already read: the first row of each non-empty id (`ItemAdmission`).
+    public static func catalog(of table: DataTable, _ data: DataSpec, report: inout LoadReport) throws -> Catalog {
         let idColumn = try table.column(data.itemId, role: "item id", key: "data.items.id")
         var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
         var admission = ItemAdmission()

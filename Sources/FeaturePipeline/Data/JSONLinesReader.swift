@@ -34,6 +34,13 @@ public enum JSONLinesReader {
             throw DataError(file: source, line: lineNumber, message: "not valid JSON (or not valid UTF-8)",
                             hint: "each line must be one JSON object such as {\"item_id\": \"a1\", \"title\": \"…\"}")
         }
+        try append(object, number: lineNumber, columnIndex: &columnIndex, into: &table)
+    }
+
+    /// Appends one decoded record to `table` as a row: an object's keys become columns (new keys
+    /// new columns), its values text. Record `number` names it in messages.
+    static func append(_ object: JSONValue, number lineNumber: Int, columnIndex: inout [String: Int], into table: inout DataTable) throws {
+        let source = table.source
         guard case .object(let dict) = object else {
             throw DataError(file: source, line: lineNumber, message: "the line is JSON but not an object",
                             hint: "write one {\"key\": value, …} object per line")
@@ -49,6 +56,23 @@ public enum JSONLinesReader {
         }
         table.rows.append(row)
         table.lines.append(lineNumber)
+    }
+
+    /// The records of one JSON document, an object or a list of objects, as a table read the way
+    /// a JSON Lines file's lines are (record k is the list's k-th object, from 1).
+    public static func read(document: Data, source: String) throws -> DataTable {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: document) else {
+            throw DataError(file: source, message: "not valid JSON", hint: "send one JSON object, or a list of them")
+        }
+        var table = DataTable(source: source, columns: [])
+        var columnIndex: [String: Int] = [:]
+        let records: [JSONValue]
+        if case .array(let list) = value { records = list } else { records = [value] }
+        for (k, record) in records.enumerated() {
+            try append(record, number: k + 1, columnIndex: &columnIndex, into: &table)
+        }
+        padRows(&table)
+        return table
     }
 
     /// Pads every row with nil to the width of the header.

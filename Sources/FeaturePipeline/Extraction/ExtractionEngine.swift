@@ -78,9 +78,10 @@ struct ExtractionEngine {
     }
 
     /// Extracts every chunk with `states` (modalities in `spill` are read back from it) and hands
-    /// each chunk's features to `body`, in order.
+    /// each chunk's features to `body`, in order. `applyingFailPolicy` false: `on_error: fail`
+    /// does not stop it (a caller that rejects every failure itself, POST /v1/items).
     func extract(_ source: inout some ItemChunkSource, states: [String: any ModalityState], spill: FeatureSpill? = nil,
-                 _ body: (Catalog, Int, ItemFeatureSet) throws -> Void) throws {
+                 applyingFailPolicy: Bool = true, _ body: (Catalog, Int, ItemFeatureSet) throws -> Void) throws {
         let prepared = try modalities.map { m in try m.prepare(states[m.name]) }
         var chunkIndex = 0
         try source.pass { chunk, first in
@@ -89,7 +90,7 @@ struct ExtractionEngine {
                 let output = try spill?.read(m.name, chunk: chunkIndex) ?? m.extract(chunk, prepared: p, context)
                 features.add(output, of: m)
             }
-            try features.checkFailPolicy(chunk)
+            if applyingFailPolicy { try features.checkFailPolicy(chunk) }
             try body(chunk, first, features)
             chunkIndex += 1
         }

@@ -102,8 +102,7 @@ public struct OfflineExtraction {
         let blocks = Self.blocks(encoders, count: chunk.count, threads: threads)
         let vectors: Tensor
         if let trained = source.trained {
-            let fixedSize = encoders.encoders.map { $0 is any PartitionedInference ? $0 : FullBatchEncoder($0, batch: ItemsFileChunks.defaultSize) }
-            vectors = trained.model.itemVectors(encoders: fixedSize, idRows: trained.idRows(ofItems: chunk.ids), fullBatch: true)
+            vectors = trained.extractedVectors(encoders.encoders, ids: chunk.ids)
         } else {
             vectors = blocks.isEmpty ? Tensor(shape: [chunk.count, 0]) : concatenateColumns(blocks.map(\.1))
         }

@@ -14,7 +14,7 @@ public struct RunQueries: Sendable {
         let u = tables.userPositions[user]
         let raw = (u == nil ? coldUserRanker : ranker).ratings(user: u ?? 0, items: [i])[0]
         return TrainedRun.Prediction(user: user, item: item, prediction: tables.clipped(raw),
-                                     userKnown: u.map { tables.knownUsers[$0] } ?? false, itemKnown: tables.knownItems[i])
+                                     userKnown: u.map { tables.knownUsers[$0] } ?? false, itemKnown: tables.isKnownItem(i))
     }
 
     /// Top-k items for `user`: `TrainedRun.recommend(user:k:excluding:never:)`. `candidates`
@@ -36,15 +36,19 @@ public struct RunTables: Sendable {
     let split: DataSplit
     let description: ModelDescription
     let knownUsers: [Bool], knownItems: [Bool]
-    /// The run's item and user ids → their index (first occurrence).
-    let itemPositions: [String: Int], userPositions: [String: Int]
-    let ties: TieBreak
+    /// Every item id by index: the run's, then those added after training (`addItems`).
+    private(set) var itemIds: [String]
+    /// The item and user ids → their index (first occurrence).
+    private(set) var itemPositions: [String: Int]
+    let userPositions: [String: Int]
+    private(set) var ties: TieBreak
     /// Each user's rows of the run's data, so a user's seen items are found without a scan.
     let rowsByUser: [[Int32]]
 
     init(set: RatingSet, split: DataSplit, description: ModelDescription, behavior: UserBehavior) {
         (self.set, self.split, self.description) = (set, split, description)
         (knownUsers, knownItems) = (behavior.knownUsers, behavior.knownItems)
+        itemIds = set.itemIds
         itemPositions = Dictionary(set.itemIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         userPositions = Dictionary(set.userIds.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         ties = TieBreak(set: set, trainRows: split.rows(in: .train))
@@ -52,6 +56,22 @@ public struct RunTables: Sendable {
         for r in 0..<set.count { rows[Int(set.users[r])].append(Int32(r)) }
         rowsByUser = rows
     }
+
+    /// Makes `ids` (new) items after the last, with no train interactions: they come after every
+    /// item with some in the tie order, as a cold catalog item does.
+    mutating func addItems(_ ids: [String]) {
+        for id in ids {
+            precondition(itemPositions[id] == nil, "addItems: item \(id) is already in the run")
+            itemPositions[id] = itemIds.count
+            itemIds.append(id)
+        }
+        var counts = [Int](repeating: 0, count: itemIds.count)
+        for r in split.rows(in: .train) { counts[Int(set.items[r])] += 1 }
+        ties = TieBreak(counts: counts, ids: itemIds)
+    }
+
+    /// Whether training saw ratings of item `i` (false for an item added after training).
+    func isKnownItem(_ i: Int) -> Bool { i < knownItems.count && knownItems[i] }
 
     /// Whether `id` is one of the run's users (rated anything in train, validation or test).
     public func hasUser(_ id: String) -> Bool { userPositions[id] != nil }
@@ -70,10 +90,10 @@ public struct RunTables: Sendable {
 
     /// The first `k` items `ranker` ranks for its user `row`, with their scores and clipped ratings.
     func recommendations(_ ranker: FusedRanker, row: Int, excluded: Set<Int32>, k: Int) -> [TrainedRun.Recommendation] {
-        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, set.itemIds.count), ties: ties)[0].map(Int.init)
+        let top = ranker.topItems(users: [Int32(row)], excluded: [excluded], k: min(k, itemIds.count), ties: ties)[0].map(Int.init)
         let scores = ranker.scores(user: row, items: top)
         let ratings = set.implicit ? nil : ranker.ratings(user: row, items: top).map(clipped)
-        return top.indices.map { TrainedRun.Recommendation(rank: $0 + 1, item: set.itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
+        return top.indices.map { TrainedRun.Recommendation(rank: $0 + 1, item: itemIds[top[$0]], score: scores[$0], rating: ratings?[$0]) }
     }
 
     /// The items `user` (an index of the run's users) rated in the rows `seen` names.
@@ -95,7 +115,7 @@ public struct RunTables: Sendable {
     /// The index of item `id`, or an error that shows what the run's ids look like.
     func itemIndex(_ id: String) throws -> Int {
         if let i = itemPositions[id] { return i }
-        let near = set.itemIds.lazy.filter { $0.hasPrefix(String(id.prefix(2))) }.prefix(3)
+        let near = itemIds.lazy.filter { $0.hasPrefix(String(id.prefix(2))) }.prefix(3)
         throw PipelineError(what: "no item '\(id)' in this run's catalog",
                             hint: near.isEmpty ? "item ids come from the items file's id column" : "ids look like \(near.joined(separator: ", "))")
     }

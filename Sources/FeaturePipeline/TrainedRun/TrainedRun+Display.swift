@@ -24,11 +24,18 @@ extension TrainedRun {
         }
         let position = Dictionary(catalog.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return items.map { id in
-            guard let row = position[id] else { return [:] }
+            guard let row = position[id] else { return other == nil ? addedRow(id, columns) : [:] }
             var values: [String: String] = [:]
             for (name, c) in zip(columns, indices) { values[name] = catalog.value(item: row, column: c) ?? "" }
             return values
         }
+    }
+
+    /// The values of `columns` of an item added after training (empty for any other id).
+    private func addedRow(_ id: String, _ columns: [String]) -> [String: String] {
+        guard let i = itemPositions[id], isAdded(i) else { return [:] }
+        let row = added.rows[i - set.itemIds.count]
+        return Dictionary(uniqueKeysWithValues: columns.map { ($0, row[$0] ?? "") })
     }
 
     /// Which of a user's rated items `recommend` leaves out.

@@ -31,6 +31,10 @@ extension TrainedRun {
     /// pair, and the `neighbours` items the user rated whose vectors lie nearest the item's.
     public func explain(user: String, item: String, neighbours: Int = 3) throws -> Explanation {
         let i = try itemIndex(item)
+        guard !isAdded(i) else {
+            throw PipelineError(what: "cannot explain '\(item)': it was added after training (the item store)",
+                                hint: "predict without --explain scores it")
+        }
         let u = userPositions[user]
         let full = scores(userIndex: u, items: [i])[0]
         let effects = model.itemEncoders.enumerated().filter { model.isModality[$0.offset] }.map { _, encoder in

@@ -39,13 +39,16 @@ extension TrainedRun {
             throw PipelineError(what: "--history needs a run trained on raw ratings (this one used preprocess.normalize: \(description.normalizer.method.rawValue))",
                                 hint: "recommend by --user, or train with preprocess.normalize: none")
         }
-        let known = history.filter { itemPositions[$0.item] != nil }
-        let unknown = history.filter { itemPositions[$0.item] == nil }.map(\.item)
-        let items = known.map { itemPositions[$0.item]! }
-        let ranker = FusedRanker(historyOf: model, items: items, ratings: known.map(\.rating),
+        // Items added after training have no history vector: they are not pooled (and named with
+        // the unknown ids), but as rated items they are not recommended back.
+        let pooled = history.filter { itemPositions[$0.item].map { !isAdded($0) } ?? false }
+        let unknown = history.filter { itemPositions[$0.item].map(isAdded) ?? true }.map(\.item)
+        let items = pooled.map { itemPositions[$0.item]! }
+        let ranker = FusedRanker(historyOf: model, items: items, ratings: pooled.map(\.rating),
                                  normalizer: description.normalizer, score: scoring.score, itemsOf: coldUserRanker)
             .candidates(candidateCount)
-        let list = tables.recommendations(ranker, row: 0, excluded: Set(items.map(Int32.init)).union(tables.itemRows(never)), k: k)
+        let rated = tables.itemRows(history.map(\.item))
+        let list = tables.recommendations(ranker, row: 0, excluded: rated.union(tables.itemRows(never)), k: k)
         return (list, unknown)
     }
 }

@@ -17,7 +17,7 @@ extension TrainedRun {
         let target = try itemIndex(item)
         let cosine = cosines(to: target)
         let n = cosine.count
-        let ids = set.itemIds
+        let ids = allItemIds
         let order = (0..<n).filter { $0 != target && ids[$0] != item }.sorted {
             cosine[$0] != cosine[$1] ? cosine[$0] > cosine[$1] : ids[$0] < ids[$1]
         }

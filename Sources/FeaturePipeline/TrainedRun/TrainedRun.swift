@@ -15,9 +15,11 @@ public final class TrainedRun {
     lazy var userVectors: Tensor = model.userVectors()
     lazy var itemVectors: Tensor = model.itemVectors()
     /// The id indexes, each user's rows and the tie order (`RunTables`).
-    public private(set) lazy var tables = RunTables(set: set, split: split, description: description, behavior: model.behavior)
+    public internal(set) lazy var tables = RunTables(set: set, split: split, description: description, behavior: model.behavior)
     var itemPositions: [String: Int] { tables.itemPositions }
     var userPositions: [String: Int] { tables.userPositions }
+    /// Items added after training (`TrainedRun+AddedItems`), indexed after the run's.
+    var added = AddedItems()
 
     public convenience init(directory: URL) throws { try self.init(directory: directory, modalities: .standard) }
 
@@ -91,7 +93,7 @@ public final class TrainedRun {
         let raw = scores(userIndex: u, items: [i])[0]
         return Prediction(user: user, item: item, prediction: raw,
                           userKnown: u.map { model.behavior.knownUsers[$0] } ?? false,
-                          itemKnown: model.behavior.knownItems[i])
+                          itemKnown: !isAdded(i) && model.behavior.knownItems[i])
     }
 
     /// A rating for an item of another catalog (the items file of `spec`), from its content:
@@ -113,19 +115,40 @@ public final class TrainedRun {
 
     /// This run's item encoders, with its trained weights, over another catalog's features.
     func foreignEncoders(of catalog: Catalog, data: DataSpec) throws -> [any FeatureEncoder] {
+        try foreignEncoders(of: catalog, data: data, features: foreignFeatures(of: catalog, data: data))
+    }
+
+    /// The features of another catalog's items, extracted with this run's fitted states (media
+    /// through the run's item cache). `applyingFailPolicy`: as `ExtractionEngine.extract`.
+    func foreignFeatures(of catalog: Catalog, data: DataSpec, applyingFailPolicy: Bool = true) throws -> ItemFeatureSet {
         var spec = self.spec
         spec.data = data
         let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
             spec: spec, threads: 1, cache: ItemCache(root: folder.cacheDirectory),
             progress: ProgressReporter(style: .quiet)))
-        let fitted = description.fitted(spec)
         var source = CatalogChunks(catalog)
         var features = ItemFeatureSet()
-        try engine.extract(&source, states: fitted.states) { _, _, all in features = all }
+        try engine.extract(&source, states: description.fitted(spec).states, applyingFailPolicy: applyingFailPolicy) { _, _, all in features = all }
+        return features
+    }
+
+    /// This run's item encoders, with its trained weights, over `features` of another catalog.
+    func foreignEncoders(of catalog: Catalog, data: DataSpec, features: ItemFeatureSet) throws -> [any FeatureEncoder] {
+        var spec = self.spec
+        spec.data = data
         var rng = SeededGenerator(seed: description.seed, stream: "encoders")
-        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [], fitted: fitted, rng: &rng)
+        let encoders = try ItemEncoderSet(spec: spec, catalog: catalog, features: features.file, fitItems: [],
+                                          fitted: description.fitted(spec), rng: &rng)
         try encoders.load(from: model)
         return encoders.encoders
+    }
+
+    /// Fused item vectors of another catalog's items as `pipeline extract --model` writes them:
+    /// cheap encoders wrapped to a fixed batch and the tower on whole chunks, so an item's vector
+    /// does not depend on which items share its chunk. `forRanking`: the ranking head's ṽ_i.
+    func extractedVectors(_ encoders: [any FeatureEncoder], ids: [String], forRanking: Bool = false) -> Tensor {
+        let fixedSize = encoders.map { $0 is any PartitionedInference ? $0 : FullBatchEncoder($0, batch: ItemsFileChunks.defaultSize) }
+        return model.itemVectors(encoders: fixedSize, idRows: idRows(ofItems: ids), forRanking: forRanking, fullBatch: true)
     }
 
     /// The id-embedding row of each item: its own for an id the run was trained with, the

@@ -26,10 +26,10 @@ public struct FusedRanker: Ranker {
     let scorer: FusionModel.Scorer
     let normalizer: RatingNormalizer
     let userVectors: Tensor
-    let itemVectors: Tensor
+    private(set) var itemVectors: Tensor
     /// User and item vectors as the ranking head sees them (no user id; its own towers if any).
     let rankingUserVectors: Tensor
-    let rankingItemVectors: Tensor
+    private(set) var rankingItemVectors: Tensor
     /// Whether the one user row is a user the model never saw (unknown-user bias, global mean).
     let coldUser: Bool
     /// Ranking by `rating` over a large catalog: the full rating (its MLP term the costly part)
@@ -85,16 +85,27 @@ public struct FusedRanker: Ranker {
         return ranker
     }
 
+    /// Items ranked: the model's, then any added after training (`appendItems`).
+    public var itemCount: Int { itemVectors.shape[0] }
+
+    /// Ranks `vectors` (n, itemDim) and `rankingVectors` (their ranking-head vectors) as items
+    /// after the last: items added after training, which have no id row and take the
+    /// unknown item's biases, as a cold item of the catalog does.
+    public mutating func appendItems(vectors: Tensor, rankingVectors: Tensor) {
+        itemVectors = concatenateRows(itemVectors, vectors)
+        rankingItemVectors = score == .rating ? itemVectors : concatenateRows(rankingItemVectors, rankingVectors)
+    }
+
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
         switch score {
-        case .rating where candidates.map({ $0 < scorer.itemCount }) ?? false:
+        case .rating where candidates.map({ $0 < itemCount }) ?? false:
             return zip(users, excluded).map { u, exclude in
                 let s = scorer.dotScores(user: Int(u), of: userVectors, itemVectors: itemVectors)
                 let shortlist = s.withUnsafeBufferPointer { TopK.select($0, k: max(candidates ?? 0, k), excluded: exclude, ties: ties) }
                 return TopK.select(items: shortlist, scores: ratings(user: Int(u), items: shortlist.map(Int.init)), k: k, ties: ties)
             }
         case .rating:
-            let all = Array(0..<scorer.itemCount)
+            let all = Array(0..<itemCount)
             return zip(users, excluded).map { u, exclude in
                 let kept = all.filter { !exclude.contains(Int32($0)) }
                 return TopK.select(items: kept.map(Int32.init), scores: ratings(user: Int(u), items: kept), k: k, ties: ties)
@@ -103,14 +114,14 @@ public struct FusedRanker: Ranker {
             let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return s.withUnsafeBufferPointer { p in
                 users.indices.map { j in
-                    TopK.select(UnsafeBufferPointer(rebasing: p[(j * scorer.itemCount)..<((j + 1) * scorer.itemCount)]),
+                    TopK.select(UnsafeBufferPointer(rebasing: p[(j * itemCount)..<((j + 1) * itemCount)]),
                                 k: k, excluded: excluded[j], ties: ties)
                 }
             }
         case .combined(let threshold, let sigma):
             let s = scorer.rankingScores(userVectors: gather(rankingUserVectors, users.map(Int.init)), itemVectors: rankingItemVectors)
             return users.indices.map { j in
-                combinedTop(user: Int(users[j]), s: Array(s.storage[(j * scorer.itemCount)..<((j + 1) * scorer.itemCount)]),
+                combinedTop(user: Int(users[j]), s: Array(s.storage[(j * itemCount)..<((j + 1) * itemCount)]),
                             excluded: excluded[j], k: k, ties: ties, threshold: threshold, sigma: sigma)
             }
         }
