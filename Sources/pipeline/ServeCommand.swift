@@ -54,6 +54,8 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         common.bootstrap()
+        // A reload frees the old model's matrices: returned to the system, not kept in the heap.
+        ProcessSetup.returnLargeBuffersToSystem()
         let logger = Logger(label: "pipeline.serve")
         if !ServeConfiguration.isLoopback(host) {
             logger.warning("listening on \(host): other machines can reach this server, which has no authentication")
