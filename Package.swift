@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "Serving",
             dependencies: [
-                "FeaturePipeline",
+                "FeaturePipeline", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

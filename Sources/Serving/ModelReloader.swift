@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import CMalloc
+#endif
 import Dispatch
 import FeaturePipeline
 import Foundation
@@ -82,6 +85,9 @@ final class ModelReloader: Sendable {
     /// read, and checked again: the manifest read must be the one verified, and the folder's
     /// latest run complete.
     private func verifiedModel() async throws -> ServedModel {
+        // The models swapped out before are freed by now: their heap goes back to the system
+        // before a new one is read beside the serving one, so a swap holds two models, not three.
+        Self.returnFreedMemory()
         let verifier = RunVerifier(folder: folder)
         let verified = try await Self.offPool { try verifier.verify() }
         let model = try await load(folder, folder.path)
@@ -90,6 +96,12 @@ final class ModelReloader: Sendable {
         }
         if let note = model.info.note { throw PipelineError(what: note, hint: "a reload takes a run that completed") }
         return model
+    }
+
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+            _ = malloc_trim(0)
+        #endif
     }
 
     /// Hashing a run's files is seconds of I/O and CPU: a dispatch thread does it, not the

@@ -84,6 +84,11 @@ final class RunFolder {
     func keep(_ split: DataSplit) { keptSplit = split }
     func keep(_ model: FusionModel, _ description: ModelDescription) { keptModel = (model, description) }
 
+    /// Forgets the decoded tables only a model build reads (the extract stage's features, the
+    /// users table, the interaction log), so a long-running reader (`serve`) keeps what it
+    /// answers from and not the inputs of a model already built; they are read again if asked.
+    func forgetModelInputs() { (keptFeatures, keptUsers, keptLog) = (nil, nil, nil) }
+
     /// The items table as loaded (stages/load).
     func catalog() throws -> Catalog {
         try kept(&keptCatalog) { try StageCodecs.decodeCatalog(url(Path.loadCatalog)) }

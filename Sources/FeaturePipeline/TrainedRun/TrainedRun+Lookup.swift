@@ -12,12 +12,14 @@ extension TrainedRun {
     public func hasItem(_ id: String) -> Bool { tables.hasItem(id) }
 
     /// Computes the user and item vectors, the rankers, the id tables, each user's rows and the
-    /// tie order now; afterwards predict, recommend and similar only read them.
+    /// tie order now, and forgets the model's decoded inputs; afterwards predict, recommend and
+    /// similar only read them.
     public func warm() {
         _ = userVectors
         _ = itemVectors
         _ = tables
         _ = ranker
         _ = coldUserRanker
+        folder.forgetModelInputs()
     }
 }
