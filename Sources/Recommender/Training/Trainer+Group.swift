@@ -20,6 +20,42 @@ extension Trainer {
         (count * part / parts, count * (part + 1) / parts)
     }
 
+    /// Validation's ranking split among the group: member r ranks the r-th of N contiguous parts of
+    /// the users' chunks, then every member gathers all rankings (each user's list is the one one
+    /// process computes), so every member gets the same metrics.
+    func splitRanking(_ group: any Collectives) -> Evaluator.ChunkRunner {
+        let threads = threads
+        return { chunks, body in
+            let (lower, upper) = Self.bounds(count: chunks, part: group.rank, of: group.size)
+            let mine = parallelMap(count: upper - lower, threads: threads) { body(lower + $0) }
+            // Flattened: per chunk its user count, per user its item count and items.
+            var flat: [Int32] = []
+            for chunk in mine {
+                flat.append(Int32(chunk.count))
+                for items in chunk { flat.append(Int32(items.count)); flat += items }
+            }
+            return group.allGather(flat).flatMap(Self.rankingChunks)
+        }
+    }
+
+    /// The chunks of users' rankings flattened by `splitRanking`.
+    static func rankingChunks(_ flat: [Int32]) -> [[[Int32]]] {
+        var chunks: [[[Int32]]] = []
+        var at = 0
+        while at < flat.count {
+            let users = Int(flat[at])
+            at += 1
+            var chunk: [[Int32]] = []
+            for _ in 0..<users {
+                let count = Int(flat[at])
+                chunk.append(Array(flat[(at + 1)..<(at + 1 + count)]))
+                at += 1 + count
+            }
+            chunks.append(chunk)
+        }
+        return chunks
+    }
+
     /// A member with no rows in a rating batch still counts the batch, so that every member's
     /// dropout masks stay those of the same batch number.
     func skipForward() {
