@@ -10,11 +10,17 @@ import TensorCore
 /// Determinism and resuming: the mask of the t-th training batch (t = `batchesSeen`, counting from
 /// 0) is drawn from `SeededGenerator(seed: seed ^ mix(t))`, so it depends only on the seed and t.
 /// Save `batchesSeen` in a checkpoint and restore it to continue with the same masks.
+///
+/// Part of a batch: when the input (rows, features) holds rows `firstRow…` of a larger batch (a
+/// member of a data-parallel group trains on its part), the mask is the whole batch's mask cut to
+/// those rows, so N parts are masked exactly as the whole batch is.
 public final class Dropout: Layer {
     public let p: Float
     public let seed: UInt64
     /// Training batches drawn so far (the t of the next mask).
     public var batchesSeen: Int = 0
+    /// The input's first row within the whole batch (0: the input is the whole batch).
+    public var firstRow: Int = 0
     private var mask: [Float] = []
 
     public init(p: Float, seed: UInt64) {
@@ -26,7 +32,8 @@ public final class Dropout: Layer {
     public var parameters: [Parameter] { [] }
 
     public func forward(_ input: Tensor) -> Tensor {
-        drawMask(count: input.count)
+        let width = input.shape.count > 1 ? input.count / max(input.shape[0], 1) : 1
+        drawMask(count: input.count, from: firstRow * width)
         var out = input
         applyMask(to: &out)
         return out
@@ -50,19 +57,23 @@ public final class Dropout: Layer {
     /// The scale factors of the last forward (0 or 1/(1 − p)), for tests.
     public var lastMask: [Float] { mask }
 
-    private func drawMask(count: Int) {
+    /// Elements `offset..<offset + count` of the batch's mask.
+    private func drawMask(count: Int, from offset: Int) {
         var rng = SeededGenerator(seed: seed ^ Dropout.mix(UInt64(batchesSeen)))
         batchesSeen += 1
         if mask.count != count { mask = [Float](repeating: 0, count: count) }
         // Keep when a 32-bit uniform u satisfies u < (1 − p)·2³²; two draws per 64-bit number.
         let keepBelow = UInt64((Double(1 - p) * 0x1p32).rounded(.down))
         let scale: Float = p < 1 ? 1 / (1 - p) : 0
+        // Element i of the batch's mask is half i % 2 of draw i / 2: skip the draws before the part.
+        var i = offset - offset % 2
+        for _ in 0..<(i / 2) { _ = rng.next() }
+        let end = offset + count
         mask.withUnsafeMutableBufferPointer { m in
-            var i = 0
-            while i < m.count {
+            while i < end {
                 let bits = rng.next()
-                m[i] = bits & 0xFFFF_FFFF < keepBelow ? scale : 0
-                if i + 1 < m.count { m[i + 1] = bits >> 32 < keepBelow ? scale : 0 }
+                if i >= offset { m[i - offset] = bits & 0xFFFF_FFFF < keepBelow ? scale : 0 }
+                if i + 1 < end { m[i + 1 - offset] = bits >> 32 < keepBelow ? scale : 0 }
                 i += 2
             }
         }

@@ -82,6 +82,18 @@ import Testing
         #expect(resumed.forward(x) == third)
     }
 
+    /// A member of a training group masks its rows as the whole batch masks them (width 5 puts
+    /// some rows' first element in the second half of a 64-bit draw).
+    @Test func aPartOfABatchGetsTheWholeBatchMaskOfItsRows() {
+        let whole = Dropout(p: 0.5, seed: 11).forward(Tensor(shape: [7, 5], repeating: 1)).storage
+        for rows in [0..<3, 3..<4, 4..<7] {
+            let part = Dropout(p: 0.5, seed: 11)
+            part.firstRow = rows.lowerBound
+            let y = part.forward(Tensor(shape: [rows.count, 5], repeating: 1))
+            #expect(y.storage == Array(whole[(rows.lowerBound * 5)..<(rows.upperBound * 5)]), "rows \(rows)")
+        }
+    }
+
     @Test func inferIsIdentityAndExtremesBehave() {
         var rng = SeededGenerator(seed: 35)
         let x = Tensor.normal(shape: [5, 7], using: &rng)

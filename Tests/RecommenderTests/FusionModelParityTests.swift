@@ -27,7 +27,8 @@ import Testing
         let ranking_dim: Int
     }
 
-    static func build(_ g: Golden) -> FusionModel {
+    /// The generator's model; `configure` changes options after the generator's (dropouts, say).
+    static func build(_ g: Golden, configure: (inout ModelOptions) -> Void = { _ in }) -> FusionModel {
         let set = RatingSet(
             userIds: (0..<g.users).map { "u\($0)" }, itemIds: (0..<g.items).map { "i\($0)" },
             users: g.train.map { Int32($0[0]) }, items: g.train.map { Int32($0[1]) },
@@ -39,6 +40,7 @@ import Testing
         options.modalityDropout = 0; options.itemIdDropout = 0; options.userIdDropout = 0
         options.rankingTowers = g.shared_towers ? .shared : .separate
         options.rankingDim = g.ranking_dim
+        configure(&options)
         var rng = SeededGenerator(seed: 1)
         let audio = ProjectionEncoder(
             name: "audio", features: Tensor(shape: [g.items, g.feature_width], storage: g.features), present: g.present,

@@ -47,13 +47,7 @@ struct DataParallelTrainingTests {
         let one = try #require(rmse[1])
         for ranks in [2, 3] {
             let gap = abs((rmse[ranks] ?? .nan) - one)
-            // Each rank draws its own id and modality masks, which moves the RMSE as another seed
-            // would: measured 0.0024 (2 ranks, 3 epochs) and 0.0052 (2 ranks, the demo's 30 epochs)
-            // on this catalog's 1 000 test ratings. Issue 18 asks for 0.002: not met yet.
-            #expect(gap <= 0.01, "test RMSE by ranks: \(rmse)")
-            withKnownIssue("issue 18's 0.002 needs the one-process masks on every rank", isIntermittent: true) {
-                #expect(gap <= 0.002, "test RMSE by ranks: \(rmse)")
-            }
+            #expect(gap <= 0.002, "test RMSE by ranks: \(rmse)")
         }
         print("test RMSE by ranks: \(rmse.sorted { $0.key < $1.key })")
     }

@@ -48,12 +48,19 @@ public struct Evaluator: Sendable {
         evaluate(predictor: model, ranker: ranking ? model : nil)
     }
 
+    /// Runs `chunks` chunks of the ranking (`body(c)`: the top items of chunk c's users) and
+    /// returns every chunk's result in order, wherever they were computed.
+    public typealias ChunkRunner = (_ chunks: Int, _ body: @Sendable (Int) -> [[Int32]]) -> [[[Int32]]]
+
     /// Error metrics of `predictor` and ranking metrics of `ranker`, either of which may be absent
     /// (popularity ranks but predicts no rating; implicit feedback has no rating to predict).
-    public func evaluate(predictor: (any RatingPredictor)?, ranker: (any Ranker)?) -> [String: [String: Double]] {
+    /// `chunkRunner` ranks the users elsewhere (a training group splits them among its members);
+    /// by default they are ranked here on `threads` threads.
+    public func evaluate(predictor: (any RatingPredictor)?, ranker: (any Ranker)?,
+                         chunkRunner: ChunkRunner? = nil) -> [String: [String: Double]] {
         var table: [String: [String: Double]] = [:]
         if let predictor { addErrors(predictor, into: &table) }
-        if let ranker { addRanking(ranker, into: &table) }
+        if let ranker { addRanking(ranker, chunkRunner: chunkRunner, into: &table) }
         return table
     }
 
@@ -95,16 +102,17 @@ public struct Evaluator: Sendable {
     /// The order of equal scores: train popularity, then item id.
     public var ties: TieBreak { TieBreak(set: set, trainRows: split.rows(in: .train)) }
 
-    private func addRanking(_ model: any Ranker, into table: inout [String: [String: Double]]) {
+    private func addRanking(_ model: any Ranker, chunkRunner: ChunkRunner?, into table: inout [String: [String: Double]]) {
         let task = rankingTask()
         let ties = ties
         let maxK = cutoffs.last ?? 10
         let chunk = 256
         let chunks = (task.users.count + chunk - 1) / chunk
-        let rankings = parallelMap(count: chunks, threads: threads) { c -> [[Int32]] in
+        let rank: @Sendable (Int) -> [[Int32]] = { c in
             let range = (c * chunk)..<min(task.users.count, (c + 1) * chunk)
             return model.topItems(users: Array(task.users[range]), excluded: Array(task.excluded[range]), k: maxK, ties: ties)
-        }.flatMap { $0 }
+        }
+        let rankings = (chunkRunner?(chunks, rank) ?? parallelMap(count: chunks, threads: threads, rank)).flatMap { $0 }
         var sums: [String: [String: Double]] = [:]
         var counts: [String: Int] = [:]
         for (ranked, relevant) in zip(rankings, task.relevant) {

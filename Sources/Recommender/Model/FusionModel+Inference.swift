@@ -12,10 +12,9 @@ extension FusionModel {
         let tower = forRanking ? retrievalItemTower : itemTower
         let dimension = tower.outFeatures
         var out = Tensor(shape: [itemCount, dimension])
-        var rng = SeededGenerator(seed: 0)  // unused in inference
         for start in stride(from: 0, to: itemCount, by: Self.chunk) {
             let items = Array(start..<min(itemCount, start + Self.chunk))
-            let inputs = itemInputs(items, mode: .inference(masked: masked), rng: &rng)
+            let inputs = itemInputs(items, mode: .inference(masked: masked))
             let v = tower.infer(inputs.x)
             out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension), with: v.storage)
         }
@@ -35,12 +34,11 @@ extension FusionModel {
         let tower = forRanking ? retrievalItemTower : itemTower
         let dimension = tower.outFeatures
         var out = Tensor(shape: [count, dimension])
-        var rng = SeededGenerator(seed: 0)
         let foreign = ForeignItems(encoders: encoders, idRows: idRows)
         for start in stride(from: 0, to: count, by: Self.chunk) {
             let items = Array(start..<min(count, start + Self.chunk))
             let padded = fullBatch ? items + Array(repeating: items[items.count - 1], count: Self.chunk - items.count) : items
-            let v = tower.infer(itemInputs(padded, mode: .inference(masked: []), rng: &rng, foreign: foreign).x)
+            let v = tower.infer(itemInputs(padded, mode: .inference(masked: []), foreign: foreign).x)
             out.storage.replaceSubrange((start * dimension)..<((start + items.count) * dimension),
                                         with: v.storage[0..<(items.count * dimension)])
         }
@@ -55,8 +53,7 @@ extension FusionModel {
 
     /// Each modality encoder's output for every item (missing items get the missing vector), for export.
     public func modalityVectors() -> [(name: String, vectors: Tensor)] {
-        var rng = SeededGenerator(seed: 0)
-        let inputs = itemInputs(Array(0..<itemCount), mode: .inference(masked: []), rng: &rng)
+        let inputs = itemInputs(Array(0..<itemCount), mode: .inference(masked: []))
         var column = 0
         var result: [(String, Tensor)] = []
         for (k, encoder) in itemEncoders.enumerated() {
@@ -72,10 +69,9 @@ extension FusionModel {
         let tower = forRanking ? retrievalUserTower : userTower
         let dimension = tower.outFeatures
         var out = Tensor(shape: [userCount, dimension])
-        var rng = SeededGenerator(seed: 0)
         for start in stride(from: 0, to: userCount, by: Self.chunk) {
             let users = Array(start..<min(userCount, start + Self.chunk))
-            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), withoutIds: forRanking, rng: &rng)
+            let inputs = userInputs(users: users, targets: nil, mode: .inference(masked: []), withoutIds: forRanking)
             let w = tower.infer(inputs.x)
             out.storage.replaceSubrange((start * dimension)..<((start + users.count) * dimension), with: w.storage)
         }

@@ -30,6 +30,16 @@ extension FusionModel {
             precondition(targets.count == users.count, "RankingBatch: \(targets.count) target lists for \(users.count) users")
             self.users = users; self.targets = targets; self.candidates = candidates; self.logQ = logQ
         }
+
+        /// The batch of users `part` alone, with their targets and every candidate (the softmax
+        /// runs over all of them).
+        public func part(users part: Range<Int>) -> RankingBatch {
+            let start = targets.offsets[part.lowerBound], end = targets.offsets[part.upperBound]
+            let partTargets = Bags(offsets: targets.offsets[part.lowerBound...part.upperBound].map { $0 - start },
+                                   indices: Array(targets.indices[start..<end]),
+                                   weights: targets.weights.map { Array($0[start..<end]) })
+            return RankingBatch(users: Array(users[part]), targets: partTargets, candidates: candidates, logQ: logQ)
+        }
     }
 
     public enum Objective: Sendable { case rating, ranking }
@@ -47,15 +57,22 @@ extension FusionModel {
     }
 
     /// Forward and backward of the ranking loss for one batch; gradients are accumulated scaled by
-    /// `weight`. Returns the batch's mean loss per user.
+    /// `weight`. Returns the batch's mean loss per user. `users`: this process trains on these
+    /// users of the batch alone (a member of a training group), masked as the whole batch masks them.
     @discardableResult
-    public func rankingStep(_ batch: RankingBatch, historyKeep: Float, weight: Float, rng: inout SeededGenerator) -> Double {
+    public func rankingStep(_ batch: RankingBatch, users part: Range<Int>? = nil, historyKeep: Float, weight: Float,
+                            rng: inout SeededGenerator) -> Double {
+        guard !batch.users.isEmpty, !batch.candidates.isEmpty else { return 0 }
+        let itemMasks = drawItemMasks(batch.candidates, rng: &rng)
+        let userMasks = drawUserMasks(users: batch.users, leaveOut: nil, keep: historyKeep, rng: &rng)
+        let part = part ?? batch.users.indices
+        let batch = part == batch.users.indices ? batch : batch.part(users: part)
         let b = batch.users.count, n = batch.candidates.count
-        guard b > 0, n > 0 else { return 0 }
-        let itemIn = itemInputs(batch.candidates, mode: .training, rng: &rng)
+        guard b > 0 else { return 0 }
+        let itemIn = itemInputs(batch.candidates, mode: .training, masks: itemMasks)
         let v = retrievalItemTower.forward(itemIn.x)  // (n, d)
-        let userIn = userInputs(users: batch.users, targets: nil, mode: .training, historyKeep: historyKeep, withoutIds: true,
-                                rng: &rng)
+        let userIn = userInputs(users: batch.users, targets: nil, mode: .training, withoutIds: true,
+                                masks: userMasks.rows(part))
         let w = retrievalUserTower.forward(userIn.x)  // (b, d)
         let bias = rankingBias.forward(itemIn.idRows)  // (n, 1)
         let scale = rankingScale.value.storage[0]

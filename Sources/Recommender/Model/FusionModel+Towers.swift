@@ -26,8 +26,9 @@ extension FusionModel {
         var idRows: [Int]
     }
 
-    /// x_c of `items` (each once), of this model's catalog or of `foreign` items.
-    func itemInputs(_ items: [Int], mode: Mode, rng: inout SeededGenerator, foreign: ForeignItems? = nil) -> ItemInputs {
+    /// x_c of `items` (each once), of this model's catalog or of `foreign` items; in training,
+    /// `masks` (of these items) say which encodings and ids are hidden.
+    func itemInputs(_ items: [Int], mode: Mode, masks: ItemMasks? = nil, foreign: ForeignItems? = nil) -> ItemInputs {
         let n = items.count
         var parts: [Tensor] = []
         var encodedRows: [[Int]] = []
@@ -37,7 +38,7 @@ extension FusionModel {
             for (r, item) in items.enumerated() where encoder.isPresent(item) {
                 switch mode {
                 case .training:
-                    if isModality[k] && options.modalityDropout > 0 && Double(rng.nextUnitFloat()) < options.modalityDropout { continue }
+                    if masks?.hiddenEncodings[k][r] == true { continue }
                 case .inference(let masked):
                     if masked.contains(encoder.name) { continue }
                     // Items without train ratings leave out what validation found hurts them.
@@ -75,8 +76,8 @@ extension FusionModel {
             encodedRows.append(rows)
         }
         var idRows = items.map { foreign?.idRows[$0] ?? itemRow($0) }
-        if case .training = mode, options.itemIdDropout > 0 {
-            for r in 0..<n where Double(rng.nextUnitFloat()) < options.itemIdDropout { idRows[r] = itemCount }
+        if case .training = mode, let masks {
+            for r in 0..<n where masks.hiddenIds[r] { idRows[r] = itemCount }
         }
         if let embedding = itemIdEmbedding {
             if case .training = mode { parts.append(embedding.forward(idRows)) } else { parts.append(embedding.infer(idRows)) }
@@ -92,28 +93,24 @@ extension FusionModel {
     }
 
     /// x_u for each user; in training, each example's target (item and rating) is left out of
-    /// the user's history and statistics. `historyKeep` < 1 keeps each history item with that
-    /// probability instead (the ranking objective's corrupted input, as in a denoising autoencoder).
-    /// `withoutIds` gives every user the unknown id row but keeps history, statistics and fields:
-    /// the ranking head sees users that way (with their id, it memorised each user's train items).
-    func userInputs(users: [Int], targets: (items: [Int], ratings: [Float])?, mode: Mode, historyKeep: Float = 1,
-                    withoutIds: Bool = false, rng: inout SeededGenerator) -> UserInputs {
+    /// the user's history and statistics, and `masks` (of these rows) say which users are hidden
+    /// and which history items are kept (the ranking objective's corrupted input, as in a
+    /// denoising autoencoder). `withoutIds` gives every user the unknown id row but keeps history,
+    /// statistics and fields: the ranking head sees users that way (with their id, it memorised
+    /// each user's train items).
+    func userInputs(users: [Int], targets: (items: [Int], ratings: [Float])?, mode: Mode, withoutIds: Bool = false,
+                    masks: UserMasks? = nil) -> UserInputs {
         let n = users.count
         var parts: [Tensor] = []
         var idRows = users.map { withoutIds ? userCount : userRow($0) }
         // A hidden user looks exactly like a cold one: unknown id, no history, no statistics.
-        var hidden = [Bool](repeating: false, count: n)
-        if case .training = mode, options.userIdDropout > 0 {
-            for r in 0..<n where Double(rng.nextUnitFloat()) < options.userIdDropout {
-                idRows[r] = userCount
-                hidden[r] = true
-            }
-        }
+        let hidden = masks?.hiddenUsers ?? [Bool](repeating: false, count: n)
+        for r in 0..<n where hidden[r] { idRows[r] = userCount }
         if let embedding = userEmbedding {
             if case .training = mode { parts.append(embedding.forward(idRows)) } else { parts.append(embedding.infer(idRows)) }
         }
         if let history {
-            let bags = historyBags(users: users, leaveOut: targets?.items, hidden: hidden, keep: historyKeep, rng: &rng)
+            let bags = historyBags(users: users, leaveOut: targets?.items, hidden: hidden, kept: masks?.keptHistory)
             if case .training = mode { parts.append(history.forward(bags)) } else { parts.append(history.infer(bags)) }
         }
         if options.userStatistics {
@@ -132,19 +129,18 @@ extension FusionModel {
         return UserInputs(x: x, idRows: idRows)
     }
 
-    /// CSR bags of each user's history, minus the paired target item when given and each item
-    /// with probability 1 − `keep`; hidden users get an empty bag.
-    func historyBags(users: [Int], leaveOut targets: [Int]?, hidden: [Bool]? = nil, keep: Float = 1,
-                     rng: inout SeededGenerator) -> Bags {
+    /// CSR bags of each user's history, minus the paired target item when given and the items
+    /// `kept` marks as dropped; hidden users get an empty bag.
+    func historyBags(users: [Int], leaveOut targets: [Int]?, hidden: [Bool], kept: [[Bool]]?) -> Bags {
         var offsets = [0]
         offsets.reserveCapacity(users.count + 1)
         var indices: [Int] = []
         var weights: [Float] = []
         let weighted = options.historyPooling == .ratingWeighted
         for (r, u) in users.enumerated() {
-            let h = hidden?[r] == true ? [] : behavior.history[u]
+            let h = hidden[r] ? [] : behavior.history[u]
             let skip = targets?[r] ?? -1
-            let use = h.indices.map { k in h[k] != skip && (keep >= 1 || rng.nextUnitFloat() < keep) }
+            let use = h.indices.map { k in h[k] != skip && kept?[r][k] != false }
             var kept = 0
             var sum: Float = 0
             for k in h.indices where use[k] {

@@ -15,31 +15,49 @@ extension FusionModel {
     }
 
     /// Predictions for a batch in training mode; caches what `backward` needs.
-    /// `rng` decides which ids and modalities are hidden in this batch.
+    /// `rng` decides which ids and modalities are hidden in this batch (and which dropout masks
+    /// the head draws, by the dropout layers' batch counter).
     /// `ratings` are the batch's targets, left out of each user's history and statistics.
-    public func forward(users: [Int], items: [Int], ratings: [Float], rng: inout SeededGenerator) -> [Float] {
-        var position = [Int](repeating: 0, count: items.count)
-        var uniqueItems: [Int] = []
-        var slot: [Int: Int] = [:]
-        for (b, i) in items.enumerated() {
-            if let s = slot[i] { position[b] = s } else {
-                slot[i] = uniqueItems.count
-                position[b] = uniqueItems.count
-                uniqueItems.append(i)
-            }
-        }
-        let itemIn = itemInputs(uniqueItems, mode: .training, rng: &rng)
+    /// `rows`: this process trains on these rows of the batch alone (a member of a training
+    /// group); the masks are those of the whole batch, so the rows are hidden as one process hides
+    /// them, and the predictions returned are those of `rows`.
+    public func forward(users: [Int], items: [Int], ratings: [Float], rows part: Range<Int>? = nil,
+                        rng: inout SeededGenerator) -> [Float] {
+        let whole = Self.distinctItems(items)
+        let itemMasks = drawItemMasks(whole.items, rng: &rng)
+        let userMasks = drawUserMasks(users: users, leaveOut: items, keep: 1, rng: &rng)
+        let part = part ?? users.indices
+        let users = Array(users[part]), items = Array(items[part]), ratings = Array(ratings[part])
+        let (uniqueItems, position, _) = Self.distinctItems(items)
+        let itemIn = itemInputs(uniqueItems, mode: .training, masks: itemMasks.subset(uniqueItems.map { whole.slot[$0]! }))
         let vUnique = itemTower.forward(itemIn.x)
         let v = gather(vUnique, position)
-        let userIn = userInputs(users: users, targets: (items, ratings), mode: .training, rng: &rng)
+        let userIn = userInputs(users: users, targets: (items, ratings), mode: .training, masks: userMasks.rows(part))
         let w = userTower.forward(userIn.x)
         let (dot, z) = Self.pairFeatures(w, v)
+        for dropout in dropouts { dropout.firstRow = part.lowerBound }
         let mlp = head.forward(z)
         let ub = userBias.forward(userIn.idRows)
         let ib = itemBias.forward(position.map { itemIn.idRows[$0] })
         pending = StepCache(users: users, uniqueItems: uniqueItems, position: position, items: itemIn,
                             userIDs: userIn.idRows, w: w, v: v)
         return (0..<users.count).map { b in globalMean + ub.storage[b] + ib.storage[b] + dot[b] + mlp.storage[b] }
+    }
+
+    /// The distinct items of a batch in order of first appearance, each example's position among
+    /// them, and each distinct item's position.
+    static func distinctItems(_ items: [Int]) -> (items: [Int], position: [Int], slot: [Int: Int]) {
+        var position = [Int](repeating: 0, count: items.count)
+        var distinct: [Int] = []
+        var slot: [Int: Int] = [:]
+        for (b, i) in items.enumerated() {
+            if let s = slot[i] { position[b] = s } else {
+                slot[i] = distinct.count
+                position[b] = distinct.count
+                distinct.append(i)
+            }
+        }
+        return (distinct, position, slot)
     }
 
     /// Accumulates gradients for dL/dr̂ of the last `forward`.

@@ -79,12 +79,16 @@ extension Trainer {
         var (nextRating, nextRanking) = (0, 0)
         for step in 0..<steps {
             plan.optimizer.zeroGrad()
-            var rng = SeededGenerator(seed: seed, stream: batchStream(epoch: epoch, step: step))
+            // Every member of a training group draws the one-process masks of the whole batch.
+            var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
             if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
                 model.prepareStep(for: .ranking)
-                let (batch, share) = localPart(of: rankingBatches[nextRanking])
-                if !batch.users.isEmpty {
-                    losses.ranking += share * model.rankingStep(batch, historyKeep: Float(1 - options.ranking.historyDropout),
+                let batch = rankingBatches[nextRanking]
+                let part = localRows(of: batch.users.count)
+                if !part.isEmpty {
+                    // This member's share of the batch's users scales its loss so the group's sum is the mean.
+                    let share = Double(part.count) / Double(batch.users.count)
+                    losses.ranking += share * model.rankingStep(batch, users: part, historyKeep: Float(1 - options.ranking.historyDropout),
                                                                 weight: plan.rankingWeight * Float(share), rng: &rng)
                 }
                 nextRanking += 1
@@ -123,18 +127,19 @@ extension Trainer {
     private func ratingStep(_ globalBatch: ArraySlice<Int>, _ plan: Plan, _ losses: inout EpochLosses,
                             rng: inout SeededGenerator) {
         model.prepareStep(for: .rating)
-        let batch = localPart(of: globalBatch)
-        guard !batch.isEmpty else { return skipForward() }
+        let part = localRows(of: globalBatch.count)
+        guard !part.isEmpty else { return skipForward() }
+        let batch = Array(globalBatch)
         let rows = batch.map { plan.trainRows[$0] }
         let users = rows.map { Int(set.users[$0]) }, items = rows.map { Int(set.items[$0]) }
-        let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rng: &rng)
-        var gradient = [Float](repeating: 0, count: rows.count)
+        let predictions = model.forward(users: users, items: items, ratings: rows.map { set.ratings[$0] }, rows: part, rng: &rng)
+        var gradient = [Float](repeating: 0, count: part.count)
         let scale = 2 * plan.ratingWeight / Float(globalBatch.count)
-        for k in 0..<rows.count {
-            let e = predictions[k] - plan.targets[batch[batch.startIndex + k]]
+        for (k, b) in part.enumerated() {
+            let e = predictions[k] - plan.targets[batch[b]]
             gradient[k] = scale * e
             losses.normalised += Double(e * e)
-            let r = normalizer.denormalize(predictions[k], user: users[k]) - set.ratings[rows[k]]
+            let r = normalizer.denormalize(predictions[k], user: users[b]) - set.ratings[rows[b]]
             losses.rating += Double(r * r)
         }
         model.backward(gradient)

@@ -2,29 +2,17 @@ import NeuralNet
 import TensorCore
 
 /// Data-parallel training: with a `group` of size N, every member holds the model and draws the same
-/// global batches (same seed, same order); member r trains on the r-th of N contiguous parts of
-/// each batch, the gradients are summed across the group (`GradientExchange`) and every member
-/// takes the same optimizer step. Without a group (or with one member) nothing here changes a bit.
+/// global batches (same seed, same order) and the same masks; member r trains on the r-th of N
+/// contiguous parts of each batch, the gradients are summed across the group (`GradientExchange`)
+/// and every member takes the same optimizer step. Without a group (or with one member) nothing
+/// here changes a bit.
 extension Trainer {
-    /// This member's part of a global rating batch: contiguous, part sizes differ by at most one.
-    func localPart(of batch: ArraySlice<Int>) -> ArraySlice<Int> {
-        guard let group, group.size > 1 else { return batch }
-        let (lower, upper) = Self.bounds(count: batch.count, part: group.rank, of: group.size)
-        return batch[(batch.startIndex + lower)..<(batch.startIndex + upper)]
-    }
-
-    /// This member's users of a ranking batch (all candidates kept: the softmax runs over them),
-    /// and its share of the batch's users, which scales its loss so the group's sum is the mean.
-    func localPart(of batch: FusionModel.RankingBatch) -> (FusionModel.RankingBatch, share: Double) {
-        guard let group, group.size > 1, !batch.users.isEmpty else { return (batch, 1) }
-        let (lower, upper) = Self.bounds(count: batch.users.count, part: group.rank, of: group.size)
-        let start = batch.targets.offsets[lower], end = batch.targets.offsets[upper]
-        let targets = Bags(offsets: batch.targets.offsets[lower...upper].map { $0 - start },
-                           indices: Array(batch.targets.indices[start..<end]),
-                           weights: batch.targets.weights.map { Array($0[start..<end]) })
-        let part = FusionModel.RankingBatch(users: Array(batch.users[lower..<upper]), targets: targets,
-                                            candidates: batch.candidates, logQ: batch.logQ)
-        return (part, Double(upper - lower) / Double(batch.users.count))
+    /// This member's rows of a global batch of `count` rows (a ranking batch's users: all
+    /// candidates are kept, the softmax runs over them): contiguous, part sizes differ by at most one.
+    func localRows(of count: Int) -> Range<Int> {
+        guard let group, group.size > 1 else { return 0..<count }
+        let (lower, upper) = Self.bounds(count: count, part: group.rank, of: group.size)
+        return lower..<upper
     }
 
     /// Part `part` of `count` elements cut into `parts` contiguous parts.
@@ -32,11 +20,40 @@ extension Trainer {
         (count * part / parts, count * (part + 1) / parts)
     }
 
-    /// The random stream of a step's id and modality masks: member 0's is the one-process stream,
-    /// the others' differ so that their parts of the batch are not masked alike.
-    func batchStream(epoch: Int, step: Int) -> String {
-        let rank = group?.rank ?? 0
-        return rank == 0 ? "batch-\(epoch)-\(step)" : "batch-\(epoch)-\(step)-rank-\(rank)"
+    /// Validation's ranking split among the group: member r ranks the r-th of N contiguous parts of
+    /// the users' chunks, then every member gathers all rankings (each user's list is the one one
+    /// process computes), so every member gets the same metrics.
+    func splitRanking(_ group: any Collectives) -> Evaluator.ChunkRunner {
+        let threads = threads
+        return { chunks, body in
+            let (lower, upper) = Self.bounds(count: chunks, part: group.rank, of: group.size)
+            let mine = parallelMap(count: upper - lower, threads: threads) { body(lower + $0) }
+            // Flattened: per chunk its user count, per user its item count and items.
+            var flat: [Int32] = []
+            for chunk in mine {
+                flat.append(Int32(chunk.count))
+                for items in chunk { flat.append(Int32(items.count)); flat += items }
+            }
+            return group.allGather(flat).flatMap(Self.rankingChunks)
+        }
+    }
+
+    /// The chunks of users' rankings flattened by `splitRanking`.
+    static func rankingChunks(_ flat: [Int32]) -> [[[Int32]]] {
+        var chunks: [[[Int32]]] = []
+        var at = 0
+        while at < flat.count {
+            let users = Int(flat[at])
+            at += 1
+            var chunk: [[Int32]] = []
+            for _ in 0..<users {
+                let count = Int(flat[at])
+                chunk.append(Array(flat[(at + 1)..<(at + 1 + count)]))
+                at += 1 + count
+            }
+            chunks.append(chunk)
+        }
+        return chunks
     }
 
     /// A member with no rows in a rating batch still counts the batch, so that every member's

@@ -54,7 +54,8 @@ extension Trainer {
                     ? .combined(threshold: evaluator.threshold, sigma: Float(result.rmse)) : .retrieval
                 let ranker = FusedRanker(model: model, normalizer: normalizer, score: score,
                                          userVectors: userVectors, itemVectors: itemVectors)
-                result.ndcg = evaluator.evaluate(predictor: nil, ranker: ranker)["all"]?["ndcg@10"] ?? .nan
+                let chunkRunner = trainer.group.flatMap { $0.size > 1 ? trainer.splitRanking($0) : nil }
+                result.ndcg = evaluator.evaluate(predictor: nil, ranker: ranker, chunkRunner: chunkRunner)["all"]?["ndcg@10"] ?? .nan
             }
             return result
         }
