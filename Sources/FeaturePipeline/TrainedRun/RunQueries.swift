@@ -10,11 +10,9 @@ public struct RunQueries: Sendable {
     let ranker: FusedRanker, coldUserRanker: FusedRanker
 
     public func predict(user: String, item: String) throws -> TrainedRun.Prediction {
-        let i = try tables.itemIndex(item)
-        let u = tables.userPositions[user]
-        let raw = (u == nil ? coldUserRanker : ranker).ratings(user: u ?? 0, items: [i])[0]
-        return TrainedRun.Prediction(user: user, item: item, prediction: tables.clipped(raw),
-                                     userKnown: u.map { tables.knownUsers[$0] } ?? false, itemKnown: tables.isKnownItem(i))
+        try tables.prediction(user: user, item: item) { u, i in
+            tables.clipped((u == nil ? coldUserRanker : ranker).ratings(user: u ?? 0, items: [i])[0])
+        }
     }
 
     /// Top-k items for `user`: `TrainedRun.recommend(user:k:excluding:never:)`. `candidates`
@@ -23,7 +21,7 @@ public struct RunQueries: Sendable {
                           candidates: Int? = nil) -> (known: Bool, items: [TrainedRun.Recommendation]) {
         tables.recommend(user: user, k: k, excluding: seenRows, never: never) { cold in
             let ranker = cold ? coldUserRanker : self.ranker
-            return candidates.map { ranker.candidates($0 == 0 ? nil : $0) } ?? ranker
+            return candidates.map { ranker.candidates(TrainedRun.candidateCount($0, items: tables.itemIds.count)) } ?? ranker
         }
     }
 }
@@ -78,6 +76,15 @@ public struct RunTables: Sendable {
 
     /// Whether `id` is one of the run's items.
     public func hasItem(_ id: String) -> Bool { itemPositions[id] != nil }
+
+    /// The prediction of `user` for `item`, whose clipped rating `rating(user index, item index)`
+    /// gives (user index nil: a user the run never saw).
+    func prediction(user: String, item: String, rating: (_ user: Int?, _ item: Int) -> Float) throws -> TrainedRun.Prediction {
+        let i = try itemIndex(item)
+        let u = userPositions[user]
+        return TrainedRun.Prediction(user: user, item: item, prediction: rating(u, i),
+                                     userKnown: u.map { knownUsers[$0] } ?? false, itemKnown: isKnownItem(i))
+    }
 
     /// Top-k items for `user`, whose ranker `ranker(cold)` gives (cold: a user the run never saw,
     /// who gets the unknown-user row): `TrainedRun.recommend(user:k:excluding:never:)`.

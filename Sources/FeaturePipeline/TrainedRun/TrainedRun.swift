@@ -88,12 +88,7 @@ public final class TrainedRun {
     }
 
     public func predict(user: String, item: String) throws -> Prediction {
-        let i = try itemIndex(item)
-        let u = userPositions[user]
-        let raw = scores(userIndex: u, items: [i])[0]
-        return Prediction(user: user, item: item, prediction: raw,
-                          userKnown: u.map { model.behavior.knownUsers[$0] } ?? false,
-                          itemKnown: !isAdded(i) && model.behavior.knownItems[i])
+        try tables.prediction(user: user, item: item) { u, i in scores(userIndex: u, items: [i])[0] }
     }
 
     /// A rating for an item of another catalog (the items file of `spec`), from its content:
@@ -191,11 +186,14 @@ public final class TrainedRun {
     public var candidates: Int?
 
     /// The candidate count `candidates` comes to for this run (nil: every item).
-    var candidateCount: Int? {
-        switch candidates {
+    var candidateCount: Int? { Self.candidateCount(candidates, items: set.itemIds.count) }
+
+    /// The candidate count a `--candidates` setting comes to over `items` items (nil: every item).
+    static func candidateCount(_ setting: Int?, items: Int) -> Int? {
+        switch setting {
         case 0?: nil
         case let n?: n
-        case nil: set.itemIds.count > Self.fullScoringLimit ? Self.automaticCandidates : nil
+        case nil: items > fullScoringLimit ? automaticCandidates : nil
         }
     }
 
