@@ -1,21 +1,17 @@
 import Foundation
 import Hummingbird
 
-/// Counts every request into /metrics: by route (the route's path, or "other" for a path no
+/// Counts every request into /metrics: by route (`ServedRoutes`, or "other" for a path no
 /// route has, so the label set stays small) and status, with its answer time.
 struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
-
-    static var routes: Set<String> {
-        ["/health/live", "/health/ready", "/metrics", "/admin/reload", "/v1/model", "/v1/predict", "/v1/recommend", "/v1/similar"]
-    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         metrics.requestStarted()
         var status = 500
         defer {
-            let route = Self.routes.contains(request.uri.path) ? request.uri.path : "other"
+            let route = ServedRoutes.paths.contains(request.uri.path) ? request.uri.path : "other"
             metrics.requestFinished(route: route, status: status, seconds: (ContinuousClock.now - started) / .seconds(1))
         }
         let response = try await next(request, context)

@@ -26,7 +26,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                                 hint: "docs/serving.md describes the routes")
             }
             return APIError(status: .notFound, code: "no_route", message: "no route \(request.method) \(request.uri.path)",
-                            hint: "routes: GET /health/live, GET /health/ready, GET /metrics, POST /admin/reload, GET /v1/model, POST /v1/predict, POST /v1/recommend, POST /v1/similar, POST /v1/items")
+                            hint: "routes: " + ServedRoutes.listed)
         }
         return APIError.from(error)
     }
