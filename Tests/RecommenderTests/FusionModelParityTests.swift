@@ -28,7 +28,8 @@ import Testing
     }
 
     /// The generator's model; `configure` changes options after the generator's (dropouts, say).
-    static func build(_ g: Golden, configure: (inout ModelOptions) -> Void = { _ in }) -> FusionModel {
+    /// `generatorValues`: false keeps the model's own initial values (for other layer widths).
+    static func build(_ g: Golden, generatorValues: Bool = true, configure: (inout ModelOptions) -> Void = { _ in }) -> FusionModel {
         let set = RatingSet(
             userIds: (0..<g.users).map { "u\($0)" }, itemIds: (0..<g.items).map { "i\($0)" },
             users: g.train.map { Int32($0[0]) }, items: g.train.map { Int32($0[1]) },
@@ -54,7 +55,7 @@ import Testing
         let model = FusionModel(
             options: options, behavior: UserBehavior(set: set, trainRows: trainRows, maxItems: 100),
             globalMean: g.global_mean, itemEncoders: [audio, fields], isModality: [true, false], userEncoder: nil, seed: 1)
-        for p in model.parameters {
+        for p in model.parameters where generatorValues {
             p.value = Tensor(shape: p.value.shape, storage: g.initial[p.name]!)
         }
         return model

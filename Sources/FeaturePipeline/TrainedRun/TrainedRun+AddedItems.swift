@@ -36,9 +36,10 @@ extension TrainedRun {
             added.ids.append(item.id)
             added.rows.append(item.row)
         }
-        itemVectors = concatenateRows(itemVectors, vectors)
-        ranker.appendItems(vectors: vectors, rankingVectors: rankingVectors)
-        coldUserRanker.appendItems(vectors: vectors, rankingVectors: rankingVectors)
+        itemSide.append(vectors: vectors, rankingVectors: rankingVectors, scorer: model.scorer())
+        itemVectors = itemSide.vectors
+        ranker.rank(itemSide)
+        coldUserRanker.rank(itemSide)
     }
 
     /// Adds items read from the item store: an item embedded by this model keeps its vectors; one

@@ -45,7 +45,7 @@ extension TrainedRun {
         let unknown = history.filter { itemPositions[$0.item].map(isAdded) ?? true }.map(\.item)
         let items = pooled.map { itemPositions[$0.item]! }
         let ranker = FusedRanker(historyOf: model, items: items, ratings: pooled.map(\.rating),
-                                 normalizer: description.normalizer, score: scoring.score, itemsOf: coldUserRanker)
+                                 normalizer: description.normalizer, score: scoring.score, itemSide: itemSide)
             .candidates(candidateCount)
         let rated = tables.itemRows(history.map(\.item))
         let list = tables.recommendations(ranker, row: 0, excluded: rated.union(tables.itemRows(never)), k: k)

@@ -17,6 +17,7 @@ extension TrainedRun {
     public func warm() {
         _ = userVectors
         _ = itemVectors
+        _ = itemSide
         _ = tables
         _ = ranker
         _ = coldUserRanker

@@ -200,11 +200,13 @@ public final class TrainedRun {
     /// The ranker of the run's users: its user and item vectors for both heads, computed once
     /// (the ranking head's are the towers over every user and item: seconds for a large catalog).
     lazy var ranker = FusedRanker(model: model, normalizer: description.normalizer, score: scoring.score,
-                                  userVectors: userVectors, itemVectors: itemVectors).candidates(candidateCount)
-    /// The ranker of a user the run never saw. It does not borrow `ranker`'s item vectors: that
-    /// would run the user towers over every user for a one-off `recommend --history`.
-    lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score)
-        .candidates(candidateCount)
+                                  userVectors: userVectors, items: itemSide).candidates(candidateCount)
+    /// The ranker of a user the run never saw. It shares `itemSide` with `ranker` but does not
+    /// need `ranker`: that would run the user towers over every user for a one-off `recommend --history`.
+    lazy var coldUserRanker = FusedRanker(coldUserOf: model, normalizer: description.normalizer, score: scoring.score,
+                                          items: itemSide).candidates(candidateCount)
+    /// Both heads' item vectors and the first MLP layer's item half, one copy for every ranker.
+    lazy var itemSide = FusedRanker.ItemSide(model: model, score: scoring.score, vectors: itemVectors)
     /// Predict and recommend for the run's users with every vector computed, for threads to
     /// share (`pipeline serve`).
     public var queries: RunQueries { RunQueries(tables: tables, ranker: ranker, coldUserRanker: coldUserRanker) }

@@ -26,10 +26,12 @@ public struct FusedRanker: Ranker {
     let scorer: FusionModel.Scorer
     let normalizer: RatingNormalizer
     let userVectors: Tensor
-    private(set) var itemVectors: Tensor
-    /// User and item vectors as the ranking head sees them (no user id; its own towers if any).
+    /// User vectors as the ranking head sees them (no user id; its own tower if any).
     let rankingUserVectors: Tensor
-    private(set) var rankingItemVectors: Tensor
+    /// The items' vectors for both heads and the first MLP layer's item half.
+    public private(set) var items: ItemSide
+    var itemVectors: Tensor { items.vectors }
+    var rankingItemVectors: Tensor { items.rankingVectors }
     /// Whether the one user row is a user the model never saw (unknown-user bias, global mean).
     let coldUser: Bool
     /// Ranking by `rating` over a large catalog: the full rating (its MLP term the costly part)
@@ -45,36 +47,41 @@ public struct FusedRanker: Ranker {
 
     public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, userVectors: Tensor, itemVectors: Tensor,
                 masked: Set<String> = [], name: String = "fused") {
+        self.init(model: model, normalizer: normalizer, score: score, userVectors: userVectors,
+                  items: ItemSide(model: model, score: score, vectors: itemVectors, masked: masked), name: name)
+    }
+
+    /// With the item side already computed (shared with other rankers of the model).
+    public init(model: FusionModel, normalizer: RatingNormalizer, score: Score, userVectors: Tensor, items: ItemSide,
+                name: String = "fused") {
         self.name = name
         self.score = score
         scorer = model.scorer()
         self.normalizer = normalizer
         self.userVectors = userVectors
-        self.itemVectors = itemVectors
+        self.items = items
         rankingUserVectors = score == .rating ? userVectors : model.userVectors(forRanking: true)
-        rankingItemVectors = score == .rating ? itemVectors : model.itemVectors(masked: masked, forRanking: true)
         coldUser = false
     }
 
     /// Ranks for a user the model never saw (user index 0 of `topItems`): no id, no history.
-    public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score, itemsOf other: FusedRanker? = nil) {
-        self.init(historyOf: model, items: [], ratings: [], normalizer: normalizer, score: score, itemsOf: other)
+    public init(coldUserOf model: FusionModel, normalizer: RatingNormalizer, score: Score, items side: ItemSide? = nil) {
+        self.init(historyOf: model, items: [], ratings: [], normalizer: normalizer, score: score, itemSide: side)
     }
 
     /// Ranks for one user the model never saw but who is described by ratings (`userVector` of
     /// the model: history and statistics from them, no id, the unknown-user bias).
-    /// `itemsOf`: a ranker of the same model whose item vectors are reused (they do not depend on
-    /// the user; computing them is the item tower over the whole catalog).
+    /// `itemSide`: the model's item side if already computed (it does not depend on the user;
+    /// computing it is the item tower over the whole catalog).
     public init(historyOf model: FusionModel, items: [Int], ratings: [Float], normalizer: RatingNormalizer, score: Score,
-                itemsOf other: FusedRanker? = nil) {
+                itemSide: ItemSide? = nil) {
         name = "fused"
         self.score = score
-        scorer = other?.scorer ?? model.scorer()
+        scorer = model.scorer()
         self.normalizer = normalizer
         userVectors = model.userVector(history: items, ratings: ratings)
-        itemVectors = other?.itemVectors ?? model.itemVectors()
+        self.items = itemSide ?? ItemSide(model: model, score: score, vectors: model.itemVectors())
         rankingUserVectors = model.userVector(history: items, ratings: ratings, forRanking: true)
-        rankingItemVectors = other?.rankingItemVectors ?? model.itemVectors(forRanking: true)
         coldUser = true
     }
 
@@ -85,15 +92,15 @@ public struct FusedRanker: Ranker {
         return ranker
     }
 
-    /// Items ranked: the model's, then any added after training (`appendItems`).
+    /// Items ranked: the model's, then any added after training (`rank(_:)`).
     public var itemCount: Int { itemVectors.shape[0] }
 
-    /// Ranks `vectors` (n, itemDim) and `rankingVectors` (their ranking-head vectors) as items
-    /// after the last: items added after training, which have no id row and take the
-    /// unknown item's biases, as a cold item of the catalog does.
-    public mutating func appendItems(vectors: Tensor, rankingVectors: Tensor) {
-        itemVectors = concatenateRows(itemVectors, vectors)
-        rankingItemVectors = score == .rating ? itemVectors : concatenateRows(rankingItemVectors, rankingVectors)
+    /// Ranks `items`, the item side of this ranker's with items appended (`ItemSide.append`):
+    /// items added after training, which have no id row and take the unknown item's biases, as a
+    /// cold item of the catalog does.
+    public mutating func rank(_ items: ItemSide) {
+        precondition(items.count >= self.items.count, "rank: an item side may only grow")
+        self.items = items
     }
 
     public func topItems(users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak) -> [[Int32]] {
@@ -129,8 +136,8 @@ public struct FusedRanker: Ranker {
 
     /// Unclipped predicted ratings of `items` for `user`.
     public func ratings(user: Int, items: [Int]) -> [Float] {
-        let raw = scorer.score(users: [Int](repeating: user, count: items.count), items: items,
-                              userVectors: userVectors, itemVectors: itemVectors, coldUser: coldUser)
+        let raw = scorer.score(user: user, of: userVectors, items: items, itemVectors: itemVectors,
+                               itemHalf: self.items.firstLayerHalf, coldUser: coldUser)
         return raw.map { normalizer.denormalize($0, user: coldUser ? -1 : user) }
     }
 
