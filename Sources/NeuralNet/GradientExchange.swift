@@ -7,7 +7,8 @@
 /// gathered, then each member adds the members' rows in rank order, 0 + g₀ + g₁ + …, so the bits do
 /// not depend on timing, and marks the union of the rows touched (the lazy optimizers update those
 /// rows only, as in one process). A table whose union covers more than half its rows goes into the
-/// dense sum instead (whole table), where pairs would cost more than the table.
+/// dense sum instead (whole table). (Pairs cost more than the table from about a tenth of its rows
+/// in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
 public struct GradientExchange {
     public let group: any Collectives
@@ -21,7 +22,7 @@ public struct GradientExchange {
         let active = parameters.filter { !$0.isIdle }
         let tables = active.filter(\.isRowSparse)
         let rows = touchedRows(of: tables)  // [table][member] → rows
-        let unions = rows.map(Self.unionInRankOrder)
+        let unions = zip(tables, rows).map { table, lists in Self.unionInRankOrder(lists, rowCount: table.value.shape[0]) }
         let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
         sumDense(active.filter { !$0.isRowSparse } + zip(tables, isWhole).filter(\.1).map(\.0))
         let pairTables = tables.indices.filter { !isWhole[$0] }
@@ -29,9 +30,11 @@ public struct GradientExchange {
         var offsets = [Int](repeating: 0, count: group.size)
         for k in tables.indices {
             if isWhole[k] {
-                markTouched(tables[k], unions[k], keepingGradient: true)
+                // The dense sum holds every row's total (zeros in rows nobody touched).
+                tables[k].replaceTouchedRows(with: unions[k])
             } else {
-                markTouched(tables[k], unions[k], keepingGradient: false)
+                tables[k].zeroGrad()  // this member's own rows come back with the gathered ones
+                tables[k].markTouched(rows: unions[k])
                 addPairs(tables[k], rows[k], gathered, &offsets)
             }
         }
@@ -54,10 +57,18 @@ public struct GradientExchange {
         return result
     }
 
-    /// The rows any member touched, in rank order of first touch.
-    public static func unionInRankOrder(_ lists: [[Int]]) -> [Int] {
-        var seen = Set<Int>(), union: [Int] = []
-        for list in lists { for r in list where seen.insert(r).inserted { union.append(r) } }
+    /// The rows (< `rowCount`) any member touched, in rank order of first touch.
+    public static func unionInRankOrder(_ lists: [[Int]], rowCount: Int) -> [Int] {
+        var seen = [Bool](repeating: false, count: rowCount), union: [Int] = []
+        union.reserveCapacity(lists.map(\.count).max() ?? 0)
+        seen.withUnsafeMutableBufferPointer { s in
+            for list in lists {
+                for r in list where !s[r] {
+                    s[r] = true
+                    union.append(r)
+                }
+            }
+        }
         return union
     }
 
@@ -86,15 +97,6 @@ public struct GradientExchange {
             for r in table.touchedRows { values += g[(r * width)..<((r + 1) * width)] }
         }
         return values
-    }
-
-    /// Makes `union` the table's touched rows; their gradient is zeroed first unless kept (a table
-    /// summed whole already holds the sum, and zeros in rows nobody touched).
-    private func markTouched(_ table: Parameter, _ union: [Int], keepingGradient: Bool) {
-        let kept = keepingGradient ? table.grad : nil
-        table.zeroGrad()
-        if let kept { table.grad = kept }
-        table.markTouched(rows: union)
     }
 
     /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read

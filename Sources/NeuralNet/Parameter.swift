@@ -63,6 +63,17 @@ public final class Parameter {
         swap(&list, &touchedRows)
     }
 
+    /// Makes `rows` (distinct, validated) the touched rows, in that order, and leaves the gradient
+    /// as it is: a training group's exchange, after it summed every member's rows.
+    public func replaceTouchedRows(with rows: [Int]) {
+        guard isRowSparse else { return }
+        touchedMask.withUnsafeMutableBufferPointer { mask in
+            for r in touchedRows { mask[r] = false }
+        }
+        touchedRows.removeAll(keepingCapacity: true)
+        markTouched(rows: rows)
+    }
+
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.
     public func zeroGrad() {
         guard isRowSparse else { grad.zero(); return }

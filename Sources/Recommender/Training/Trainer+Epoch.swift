@@ -85,7 +85,11 @@ extension Trainer {
                 model.prepareStep(for: .ranking)
                 let batch = rankingBatches[nextRanking]
                 let part = localRows(of: batch.users.count)
-                if !part.isEmpty {
+                if let group = plan.exchange?.group, batch.candidates.count >= group.size {
+                    // The members split the candidates (`rankingStep(_:splitAmong:)`); their losses add up.
+                    losses.ranking += model.rankingStep(batch, splitAmong: group, historyKeep: Float(1 - options.ranking.historyDropout),
+                                                        weight: plan.rankingWeight, rng: &rng)
+                } else if !part.isEmpty {
                     // This member's share of the batch's users scales its loss so the group's sum is the mean.
                     let share = Double(part.count) / Double(batch.users.count)
                     losses.ranking += share * model.rankingStep(batch, users: part, historyKeep: Float(1 - options.ranking.historyDropout),

@@ -1,0 +1,136 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// A ranking step shared by the members of a training group, split by candidates.
+///
+/// Member r of N takes the r-th of N contiguous parts of the candidates: it runs the item tower
+/// (and its encoders) over them alone, computes every user's logits for them, and the softmax's
+/// gradient for them. The user tower runs on every member for the whole batch (a few hundred
+/// rows). The only exchanges are each row's partial normaliser (max and sum of exponentials over
+/// the member's columns, combined in rank order into log Z) and the users' gradient dL/dw, summed
+/// across the group; each member then backpropagates its part of the users, so the group's summed
+/// gradients are the whole batch's. Against cutting the batch by users, no member computes
+/// anything over every candidate: products over the candidates (the costly part of a step, the
+/// catalog × batch gradient above all) are split, not just their inner dimension.
+extension FusionModel {
+    /// The batch's mean loss per user is the sum of the members' returns. `weight` is the
+    /// objective's weight (not scaled by a share).
+    @discardableResult
+    public func rankingStep(_ batch: RankingBatch, splitAmong group: any Collectives, historyKeep: Float, weight: Float,
+                            rng: inout SeededGenerator) -> Double {
+        guard !batch.users.isEmpty, !batch.candidates.isEmpty else { return 0 }
+        let itemMasks = drawItemMasks(batch.candidates, rng: &rng)
+        let userMasks = drawUserMasks(users: batch.users, leaveOut: nil, keep: historyKeep, rng: &rng)
+        let b = batch.users.count, n = batch.candidates.count
+        let columns = Self.share(n, of: group), users = Self.share(b, of: group)
+        let mine = Array(columns)
+        let itemIn = itemInputs(mine.map { batch.candidates[$0] }, mode: .training, masks: itemMasks.subset(mine))
+        let v = retrievalItemTower.forward(itemIn.x)  // (columns, d)
+        let userIn = userInputs(users: batch.users, targets: nil, mode: .training, withoutIds: true, masks: userMasks)
+        let w = retrievalUserTower.forward(userIn.x)  // (b, d)
+        let bias = rankingBias.forward(itemIn.idRows)  // (columns, 1)
+        let scale = rankingScale.value.storage[0]
+        let dots = matmul(w, v, transposeB: true)  // (b, columns)
+        let logits = Self.logits(dots, bias: bias, scale: scale, logQ: batch.logQ.map { Array($0[columns]) })
+        let logZ = Self.logNormalizers(logits, group: group)
+        let (loss, dLogits, dScale) = Self.softmaxLoss(part: columns, dots: dots, logits: logits, logZ: logZ, batch: batch,
+                                                       weight: weight / Float(b))
+        rankingScale.grad.storage[0] += dScale
+        rankingBias.backward(dLogits.sumRows().reshaped([columns.count, 1]))
+        var dDots = dLogits
+        dDots.scale(by: scale)
+        var dw = matmul(dDots, v)  // (b, d): this member's columns' part
+        group.allReduceSum(&dw.storage)
+        // Each member backpropagates its own users: the group's sum is then every user once.
+        let d = dw.shape[1]
+        dw.withUnsafeMutableBufferPointer { g in
+            for r in 0..<b where !users.contains(r) { (g.baseAddress! + r * d).update(repeating: 0, count: d) }
+        }
+        let dv = matmul(dDots, w, transposeA: true)  // (columns, d)
+        backwardUserTower(retrievalUserTower.backward(dw))
+        backwardItemTower(retrievalItemTower.backward(dv), itemIn)
+        return loss / Double(b)
+    }
+
+    /// Part `group.rank` of `count` elements cut into `group.size` contiguous parts.
+    static func share(_ count: Int, of group: any Collectives) -> Range<Int> {
+        (count * group.rank / group.size)..<(count * (group.rank + 1) / group.size)
+    }
+
+    /// scale · dots + bias − log Q, (b, columns).
+    static func logits(_ dots: Tensor, bias: Tensor, scale: Float, logQ: [Float]?) -> Tensor {
+        var p = dots
+        let b = dots.shape[0], n = dots.shape[1]
+        p.withUnsafeMutableBufferPointer { s in
+            bias.withUnsafeBufferPointer { c in
+                for r in 0..<b {
+                    for j in 0..<n { s[r * n + j] = scale * s[r * n + j] + c[j] - (logQ?[j] ?? 0) }
+                }
+            }
+        }
+        return p
+    }
+
+    /// log Σ_j exp(logit_uj) over every member's columns, per row: each member's max and sum of
+    /// exponentials, gathered and combined in rank order (the same bits on every member).
+    static func logNormalizers(_ logits: Tensor, group: any Collectives) -> [Float] {
+        let b = logits.shape[0], n = logits.shape[1]
+        var partial = [Float](repeating: 0, count: 2 * b)  // per row: max, then Σ exp(p − max)
+        logits.withUnsafeBufferPointer { p in
+            for r in 0..<b {
+                let row = p.baseAddress! + r * n
+                var top = -Float.infinity
+                for j in 0..<n { top = max(top, row[j]) }
+                var total: Float = 0
+                if top > -.infinity { for j in 0..<n { total += exp(row[j] - top) } }
+                partial[2 * r] = top
+                partial[2 * r + 1] = total
+            }
+        }
+        let members = group.allGather(partial)
+        return (0..<b).map { r in
+            let top = members.reduce(-Float.infinity) { max($0, $1[2 * r]) }
+            let total = members.reduce(Float(0)) { $1[2 * r] > -.infinity ? $0 + $1[2 * r + 1] * exp($1[2 * r] - top) : $0 }
+            return top + log(total)
+        }
+    }
+
+    /// `softmaxLoss` restricted to the candidates `part`, with each row's normaliser over all of
+    /// them given: this member's share of the summed loss, dL/dlogits of its columns scaled by `k`,
+    /// and its share of dL/dscale.
+    static func softmaxLoss(part: Range<Int>, dots: Tensor, logits: Tensor, logZ: [Float], batch: RankingBatch,
+                            weight k: Float) -> (loss: Double, dLogits: Tensor, dScale: Float) {
+        let b = dots.shape[0], n = part.count
+        var column = [Int: Int](minimumCapacity: batch.candidates.count)
+        for (c, item) in batch.candidates.enumerated() { column[item] = c }
+        var loss = 0.0, dScale: Float = 0
+        var dLogits = Tensor(shape: [b, n])
+        dots.withUnsafeBufferPointer { s in
+            logits.withUnsafeBufferPointer { p in
+                dLogits.withUnsafeMutableBufferPointer { g in
+                    for r in 0..<b {
+                        let dot = s.baseAddress! + r * n, logit = p.baseAddress! + r * n, grad = g.baseAddress! + r * n
+                        var mass: Float = 0, ds: Float = 0
+                        for t in batch.targets.range(r) {
+                            guard let j = column[batch.targets.indices[t]] else { continue }
+                            let y = batch.targets.weights?[t] ?? 1
+                            mass += y  // over every candidate: the softmax's share of each column
+                            guard part.contains(j) else { continue }
+                            loss += Double(y * (logZ[r] - logit[j - part.lowerBound]))
+                            ds -= y * dot[j - part.lowerBound]
+                            grad[j - part.lowerBound] -= k * y
+                        }
+                        for j in 0..<n {
+                            let q = exp(logit[j] - logZ[r]) * mass
+                            ds += q * dot[j]
+                            grad[j] += k * q
+                        }
+                        dScale += k * ds
+                    }
+                }
+            }
+        }
+        return (loss, dLogits, dScale)
+    }
+}

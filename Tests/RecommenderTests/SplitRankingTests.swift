@@ -1,0 +1,47 @@
+import NeuralNet
+import Recommender
+import TensorCore
+import TestSupport
+import Testing
+
+/// A ranking step split by candidates among a training group's members (threads here, ranks
+/// under mpirun): the members' gradients and losses must add up to the whole batch's in one
+/// process, with every mask (modalities, ids, history items) drawn as the whole batch draws them.
+@Suite struct SplitRankingTests {
+    /// Every item a candidate; then the golden sampled batch (5 of 7 candidates with their log q,
+    /// 2 users: with 3 members one has no user of its own but still its candidates).
+    @Test(arguments: [2, 3], [false, true])
+    func membersGradientsSumToTheWholeBatchs(members: Int, sampled: Bool) throws {
+        let (whole, g) = try BatchPartTests.model()
+        let batch = sampled ? FusionModelParityTests.rankingBatch(g, g.ranking_batches[1]) : Self.batch(g)
+        whole.prepareStep(for: .ranking)
+        var rng = SeededGenerator(seed: 4)
+        let wholeLoss = whole.rankingStep(batch, historyKeep: 0.5, weight: 0.7, rng: &rng)
+        let expected = BatchPartTests.gradients(whole)
+
+        let parts = ThreadGroup(size: members).run { member -> (Double, [String: [Float]]) in
+            let model = (try? BatchPartTests.model().0)!
+            model.prepareStep(for: .ranking)
+            var rng = SeededGenerator(seed: 4)
+            let loss = model.rankingStep(batch, splitAmong: member, historyKeep: 0.5, weight: 0.7, rng: &rng)
+            return (loss, BatchPartTests.gradients(model))
+        }
+        let loss = parts.reduce(0) { $0 + $1.0 }
+        #expect(abs(loss - wholeLoss) < 1e-5 * max(1, abs(wholeLoss)), "loss \(loss) of \(members) members (sampled: \(sampled)), \(wholeLoss) of the whole batch")
+        for (name, wholeGradient) in expected {
+            let sum = parts.map { $0.1[name]! }.reduce([Float](repeating: 0, count: wholeGradient.count)) { zip($0, $1).map(+) }
+            let check = closeness(sum, wholeGradient, absolute: 1e-5, relative: 1e-4)
+            #expect(check.ok, "\(members) members (sampled: \(sampled)), gradient of \(name): \(check.detail)")
+        }
+        // The split is real: a member's own gradient of the item tower is not the whole batch's.
+        let tower = parts[0].1["ranking.item.tower.weight"]!, wholeTower = expected["ranking.item.tower.weight"]!
+        #expect(!closeness(tower, wholeTower, absolute: 1e-5, relative: 1e-4).ok)
+    }
+
+    /// Every user with their train items as targets, every item a candidate.
+    static func batch(_ g: FusionModelParityTests.Golden) -> FusionModel.RankingBatch {
+        let users = Array(0..<g.users)
+        let targets = users.map { u in g.train.filter { Int($0[0]) == u }.map { Int($0[1]) } }
+        return FusionModel.RankingBatch(users: users, targets: Bags(targets), candidates: Array(0..<g.items))
+    }
+}
