@@ -82,19 +82,39 @@ static inline int pipeline_mpi_allgatherv_bytes(const void *bytes, int64_t count
     return rc;
 }
 
-/// MPI_Bcast of `count` bytes from `root`, waiting with sleeps of `sleep_us` between tests instead
-/// of spinning: ranks that wait for rank 0 (while it loads and extracts) leave the cores to it.
-static inline int pipeline_mpi_bcast_bytes_sleeping(void *bytes, int count, int root, unsigned sleep_us) {
-    MPI_Request request;
-    int rc = MPI_Ibcast(bytes, count, MPI_BYTE, root, MPI_COMM_WORLD, &request);
-    if (rc != MPI_SUCCESS) return rc;
+/// Waits for `request`, sleeping `sleep_us` between tests instead of spinning in MPI's progress
+/// loop: ranks that wait for another (rank 0 loading, a rank still extracting) leave it the cores.
+static inline int pipeline_mpi_wait_sleeping(MPI_Request *request, unsigned sleep_us) {
     int done = 0;
     while (!done) {
-        rc = MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        int rc = MPI_Test(request, &done, MPI_STATUS_IGNORE);
         if (rc != MPI_SUCCESS) return rc;
         if (!done) usleep(sleep_us);
     }
     return MPI_SUCCESS;
+}
+
+/// MPI_Bcast of `count` bytes from `root`, waiting with sleeps of `sleep_us` between tests.
+static inline int pipeline_mpi_bcast_bytes_sleeping(void *bytes, int count, int root, unsigned sleep_us) {
+    MPI_Request request;
+    int rc = MPI_Ibcast(bytes, count, MPI_BYTE, root, MPI_COMM_WORLD, &request);
+    return rc != MPI_SUCCESS ? rc : pipeline_mpi_wait_sleeping(&request, sleep_us);
+}
+
+/// Every rank's `value`, in rank order, into `out` (one per rank), waiting with sleeps.
+static inline int pipeline_mpi_allgather_int64_sleeping(int64_t value, int64_t *out, unsigned sleep_us) {
+    MPI_Request request;
+    int rc = MPI_Iallgather(&value, 1, MPI_INT64_T, out, 1, MPI_INT64_T, MPI_COMM_WORLD, &request);
+    return rc != MPI_SUCCESS ? rc : pipeline_mpi_wait_sleeping(&request, sleep_us);
+}
+
+/// Every rank's `count` bytes, concatenated in rank order into `out` on `root` (MPI_Gatherv;
+/// `counts` and `offsets`, one per rank, are read on `root` only), waiting with sleeps.
+static inline int pipeline_mpi_gatherv_bytes_sleeping(const void *bytes, int count, void *out, const int *counts,
+                                                      const int *offsets, int root, unsigned sleep_us) {
+    MPI_Request request;
+    int rc = MPI_Igatherv(bytes, count, MPI_BYTE, out, counts, offsets, MPI_BYTE, root, MPI_COMM_WORLD, &request);
+    return rc != MPI_SUCCESS ? rc : pipeline_mpi_wait_sleeping(&request, sleep_us);
 }
 
 #endif

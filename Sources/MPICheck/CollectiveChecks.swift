@@ -23,8 +23,23 @@
             let last = n - 1
             let message = group.broadcast(rank == last ? Array("from rank \(last)".utf8) : [], from: last)
             if String(decoding: message, as: UTF8.self) != "from rank \(last)" { failures.append("broadcast: got \(message)") }
+            failures += gatherChecks()
             let total = group.sumInRankOrder([Double(rank) + 0.5])[0]
             if total != Double(n * (n - 1) / 2) + 0.5 * Double(n) { failures.append("sumInRankOrder: \(total)") }
+            return failures
+        }
+
+        /// `gather` to the last rank, in rounds of a few bytes (lengths differ by rank), then of nothing.
+        func gatherChecks() -> [String] {
+            let n = group.size, rank = group.rank, root = n - 1
+            let sent = { (r: Int) in (0..<(3 * r + 7)).map { UInt8((r * 31 + $0) % 251) } }
+            group.gatherRoundBytes = 5 * n
+            defer { group.gatherRoundBytes = 1 << 30 }
+            var failures: [String] = []
+            let parts = group.gather(sent(rank), to: root)
+            if parts != (rank == root ? (0..<n).map(sent) : []) { failures.append("gather: got lengths \(parts.map(\.count))") }
+            let none = group.gather([], to: 0)
+            if none != (rank == 0 ? [[UInt8]](repeating: [], count: n) : []) { failures.append("gather of nothing: \(none)") }
             return failures
         }
     }

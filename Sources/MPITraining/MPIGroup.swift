@@ -14,6 +14,9 @@ public final class MPIGroup: Collectives {
     /// their parameters and the job fails on the first difference (a test mode; one gather per step).
     let checksSteps: Bool
     public private(set) var checkedSteps = 0
+    /// The most bytes one MPI_Gatherv of `gather` moves in all: its counts and offsets are C ints,
+    /// so larger gathers go in rounds (lowered by `MPICheck collectives` to test the rounds).
+    public var gatherRoundBytes = 1 << 30
 
     /// The launcher's variables that say this process is one rank of an MPI job.
     public static let launcherVariables = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"]
@@ -65,6 +68,32 @@ public final class MPIGroup: Collectives {
         check(message.withUnsafeMutableBytes { pipeline_mpi_bcast_bytes_sleeping($0.baseAddress, Int32(length), Int32(root), 1_000) },
               "MPI_Bcast")
         return message
+    }
+
+    public func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]] {
+        var lengths = [Int64](repeating: 0, count: size)
+        check(pipeline_mpi_allgather_int64_sleeping(Int64(bytes.count), &lengths, 1_000), "MPI_Allgather")
+        let piece = max(1, gatherRoundBytes / size)  // of each rank, per round
+        let rounds = lengths.map { (Int($0) + piece - 1) / piece }.max() ?? 0
+        var gathered: [[UInt8]] = rank == root ? lengths.map { [UInt8](repeating: 0, count: Int($0)) } : []
+        for round in 0..<rounds {
+            let counts = lengths.map { Int32(min(max(Int($0) - round * piece, 0), piece)) }
+            let offsets = counts.indices.map { r in Int32(counts[..<r].reduce(0, +)) }
+            var received = [UInt8](repeating: 0, count: rank == root ? Int(counts.reduce(0, +)) : 0)
+            let mine = bytes.dropFirst(round * piece).prefix(Int(counts[rank]))
+            let status = mine.withUnsafeBytes { sent in
+                received.withUnsafeMutableBytes { out in
+                    pipeline_mpi_gatherv_bytes_sleeping(sent.baseAddress, counts[rank], out.baseAddress, counts, offsets,
+                                                        Int32(root), 1_000)
+                }
+            }
+            check(status, "MPI_Gatherv")
+            for r in gathered.indices where counts[r] > 0 {
+                gathered[r].replaceSubrange((round * piece)..<(round * piece + Int(counts[r])),
+                                            with: received[Int(offsets[r])..<Int(offsets[r] + counts[r])])
+            }
+        }
+        return gathered
     }
 
     public func stepFinished(_ parameters: [Parameter]) {

@@ -13,6 +13,9 @@ public protocol Collectives: AnyObject {
     func allGather(_ bytes: [UInt8]) -> [[UInt8]]
     /// Rank `root`'s `bytes` on every member (the others' arguments are ignored). Waiting members sleep.
     func broadcast(_ bytes: [UInt8], from root: Int) -> [UInt8]
+    /// Every member's `bytes` (lengths may differ, any total), in rank order, on member `root`;
+    /// an empty list on the others. Waiting members sleep.
+    func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]]
     /// Called after every optimizer step with the parameters; a group may check that all members
     /// hold the same values (a test mode of `MPITraining`).
     func stepFinished(_ parameters: [Parameter])
@@ -40,4 +43,10 @@ extension Collectives {
     }
 
     public func stepFinished(_ parameters: [Parameter]) {}
+
+    /// This member's part of `count` elements cut into `size` contiguous parts in rank order
+    /// (sizes differ by at most one).
+    public func contiguousPart(of count: Int) -> Range<Int> {
+        (count * rank / size)..<(count * (rank + 1) / size)
+    }
 }

@@ -35,6 +35,43 @@ public struct SparseRows: Sendable, Equatable {
         }
     }
 
+    /// The rows `safetensorsEntries(prefix:)` wrote.
+    public init(entries: [Safetensors.Entry], prefix: String = "text_tfidf") {
+        func values<T: BitwiseCopyable>(_ tensor: String, _: T.Type) -> [T] {
+            guard let entry = entries.first(where: { $0.name == "\(prefix).\(tensor)" }) else {
+                preconditionFailure("no \(prefix).\(tensor) among \(entries.map(\.name))")
+            }
+            return entry.bytes.withUnsafeBytes { raw in
+                [T](unsafeUninitializedCapacity: raw.count / MemoryLayout<T>.stride) { buffer, count in
+                    count = buffer.count
+                    if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw) }
+                }
+            }
+        }
+        indptr = values("indptr", Int64.self).map(Int64.init(littleEndian:))
+        indices = values("indices", Int32.self).map(Int32.init(littleEndian:))
+        data = values("data", UInt32.self).map { Float(bitPattern: UInt32(littleEndian: $0)) }
+        missing = values("missing", UInt8.self)
+        columns = Int(Int64(littleEndian: values("shape", Int64.self)[1]))
+    }
+
+    /// Consecutive blocks of rows with the same columns, as one matrix.
+    public init(joining parts: [SparseRows]) {
+        precondition(Set(parts.map(\.columns)).count <= 1, "rows of \(Set(parts.map(\.columns))) columns joined")
+        columns = parts.first?.columns ?? 0
+        indptr = [0]
+        indices = []
+        data = []
+        missing = []
+        for part in parts {
+            let start = indptr[indptr.count - 1]
+            indptr += part.indptr.dropFirst().map { $0 + start }
+            indices += part.indices
+            data += part.data
+            missing += part.missing
+        }
+    }
+
     /// Safetensors entries `<prefix>.indptr` (I64), `.indices` (I32), `.data` (F32), `.shape`
     /// (I64, [rows, columns]) and `.missing` (U8), for `Safetensors.write`.
     public func safetensorsEntries(prefix: String = "text_tfidf") -> [Safetensors.Entry] {

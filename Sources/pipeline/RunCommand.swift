@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         try job.run { try reportingErrors { try run(in: job) } }
     }
 
-    /// The run as rank 0 (or alone) does it; other ranks of a training job only train with it.
+    /// The run as rank 0 (or alone) does it; other ranks of a training job extract and train with it.
     private func run(in job: TrainingJob) throws {
         let spec = try PipelineSpec.load(URL(fileURLWithPath: file))
         var options = RunOptions()
@@ -40,7 +40,8 @@ struct RunCommand: ParsableCommand {
         if let threads { options.threads = threads }
         let runner = PipelineRunner(spec: spec, options: options)
         runner.group = job.group
-        guard job.leads else { return try runner.followTraining() }
+        guard job.leads else { return try runner.follow() }
+        job.othersReleased = { runner.followersReleased }
         let interrupts = InterruptHandler(runFolder: spec.outputs.directory, pipelineFile: file)
         defer { withExtendedLifetime(interrupts) {} }
         let summary = try runner.run()

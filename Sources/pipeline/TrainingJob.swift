@@ -9,11 +9,20 @@ import NeuralNet
 
 /// This process's part in a data-parallel training job (`mpirun -np N pipeline run FILE`, built
 /// with the MPI trait; docs/scale-out-training.md), or none when it runs on its own.
-struct TrainingJob {
+final class TrainingJob {
     /// The ranks training together; nil outside a launcher (and always without the MPI trait).
     let group: (any Collectives)?
     private let finish: () -> Void
     private let abort: (Int32) -> Never
+    /// Whether, after this rank failed, no other rank waits in a collective for it (they were told
+    /// to exit): the job then ends normally with this rank's status instead of aborting them.
+    var othersReleased: () -> Bool = { false }
+
+    private init(group: (any Collectives)?, finish: @escaping () -> Void, abort: @escaping (Int32) -> Never) {
+        self.group = group
+        self.finish = finish
+        self.abort = abort
+    }
 
     /// Whether this process runs the pipeline (rank 0, or no job) rather than following rank 0's training.
     var leads: Bool { (group?.rank ?? 0) == 0 }
@@ -45,8 +54,8 @@ struct TrainingJob {
         do {
             try body()
             finish()
-        } catch let error as ExitCode where error.rawValue == ExitStatus.partialFailure {
-            finish()  // some items failed, after every stage ran: the other ranks are done
+        } catch let error as ExitCode where error.rawValue == ExitStatus.partialFailure || othersReleased() {
+            finish()  // every stage ran (some items failed), or the other ranks were told to exit
             throw error
         } catch let error as ExitCode {
             abort(error.rawValue)

@@ -77,6 +77,12 @@ struct ExtractionEngine {
         return (states, spill)
     }
 
+    /// Every modality's output for `chunk` with `states`, in the registry's order, without the
+    /// `on_error` policy: one rank's part of the catalog (the policy applies to the joined parts).
+    func extractPart(_ chunk: Catalog, states: [String: any ModalityState]) throws -> [ModalityOutput] {
+        try modalities.map { m in try m.extract(chunk, prepared: try m.prepare(states[m.name]), context) }
+    }
+
     /// Extracts every chunk with `states` (modalities in `spill` are read back from it) and hands
     /// each chunk's features to `body`, in order. `applyingFailPolicy` false: `on_error: fail`
     /// does not stop it (a caller that rejects every failure itself, POST /v1/items).

@@ -42,6 +42,9 @@ protocol ItemModality: Sendable {
     func prepare(_ state: (any ModalityState)?) throws -> (any Sendable)?
     /// Extracts one chunk of the catalog with what `prepare` built.
     func extract(_ chunk: Catalog, prepared: (any Sendable)?, _ context: ExtractionContext) throws -> ModalityOutput
+    /// Tensors of consecutive parts of a catalog (each part's `extract` output, in order) as those
+    /// of the whole (default: each tensor's rows one part after another).
+    func joinedTensors(_ parts: [[Safetensors.Entry]]) -> [Safetensors.Entry]
     /// For a modality whose `encoder` fits its state on the extracted features (audio: its
     /// scaler): the same fit over chunks seen in order, which a streamed catalog runs in a pass
     /// of its own over every item. Nil for the others.
@@ -61,6 +64,19 @@ extension ItemModality {
     func makeFitter(threads: Int) throws -> (any ModalityFitter)? { nil }
     func prepare(_ state: (any ModalityState)?) throws -> (any Sendable)? { nil }
     static var state: (key: String, type: any ModalityState.Type)? { nil }
+
+    /// Each tensor's rows (its first axis, the items) one part after another.
+    func joinedTensors(_ parts: [[Safetensors.Entry]]) -> [Safetensors.Entry] {
+        parts[0].indices.map { k in
+            var joined = parts[0][k]
+            let pieces = parts.map { $0[k] }
+            precondition(pieces.allSatisfy { $0.name == joined.name && $0.shape.dropFirst() == joined.shape.dropFirst() },
+                         "the parts of \(joined.name) differ: \(pieces.map { "\($0.name) \($0.shape)" })")
+            joined.shape[0] = pieces.reduce(0) { $0 + $1.shape[0] }
+            joined.bytes = Array(pieces.map(\.bytes).joined())
+            return joined
+        }
+    }
 }
 
 /// What a modality learns once for a catalog and reuses for every item (a vocabulary, a scaler):

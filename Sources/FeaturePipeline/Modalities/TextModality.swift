@@ -43,6 +43,11 @@ struct TextModality: ItemModality {
                               summary: result.summary)
     }
 
+    /// CSR rows: each part's row offsets continue after the values of the parts before it.
+    func joinedTensors(_ parts: [[Safetensors.Entry]]) -> [Safetensors.Entry] {
+        SparseRows(joining: parts.map { SparseRows(entries: $0, prefix: Self.name) }).safetensorsEntries(prefix: Self.name)
+    }
+
     func encoder(_ tensors: ModalityTensors, count: Int, state: (any ModalityState)?, fitItems: [Int],
                  rng: inout SeededGenerator) throws -> (encoder: any FeatureEncoder, state: (any ModalityState)?) {
         let (indptr, indices, data) = (tensors["indptr"]!, tensors["indices"]!, tensors["data"]!)

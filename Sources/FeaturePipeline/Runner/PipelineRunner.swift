@@ -27,11 +27,11 @@ public final class PipelineRunner {
     let logger = Logger(label: "pipeline")
     let progress: ProgressReporter
     var reports: [StageReport] = []
-    /// The processes training together (`mpirun`; `TrainStage+Group`); nil: this process alone.
-    /// Only rank 0 calls `run()`; the others call `followTraining()`.
+    /// The processes extracting and training together (`mpirun`; `PipelineRunner+Followers`); nil:
+    /// this process alone. Only rank 0 calls `run()`; the others call `follow()`.
     public var group: (any Collectives)?
-    /// Whether rank 0 has told the other ranks to train or to stop.
-    var followersReleased = false
+    /// Where rank 0 knows the other ranks to be.
+    var followers = Followers.waiting
 
     public init(spec: PipelineSpec, options: RunOptions) {
         self.spec = spec
@@ -57,6 +57,7 @@ public final class PipelineRunner {
             return summary
         } catch {
             setState(.failed, stage: folder.state?.stage)
+            releaseFollowers()  // if they wait for an instruction: the job then ends without aborting them
             throw error
         }
     }

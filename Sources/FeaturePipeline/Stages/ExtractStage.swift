@@ -15,14 +15,7 @@ extension PipelineRunner {
         key.add("split", split)
         key.add("media", try mediaFingerprint())
         return try stage("extract", key: key.finalize(), notes: { try extractNotes() }) {
-            let set = try folder.ratings(), split = try folder.split()
-            let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
-            let engine = ExtractionEngine(spec: spec, context: ExtractionContext(
-                spec: spec, threads: options.threads, cache: ItemCache(root: folder.cacheDirectory), progress: progress))
-            var source = CatalogChunks(try folder.catalog())
-            let states = try engine.fitStates(&source, fit: trainItems.contains, given: [:])
-            var features = ItemFeatureSet()
-            try engine.extract(&source, states: states) { _, _, all in features = all }
+            let (states, features) = try fitAndExtract()
             let outputs = [
                 try store.write(Safetensors.encode(features.entries, metadata: features.file.metadata), to: RunFolder.Path.extractFeatures),
                 try store.write(features.errorLines, to: RunFolder.Path.extractErrors),
@@ -32,6 +25,25 @@ extension PipelineRunner {
             ]
             return (outputs, try extractNotes())
         }
+    }
+
+    /// The fitted states and every catalog item's features: by this process alone, or with the
+    /// other ranks of its group (`ExtractStage+Group`).
+    private func fitAndExtract() throws -> (states: [String: any ModalityState], features: ItemFeatureSet) {
+        let set = try folder.ratings(), split = try folder.split()
+        let trainItems = Set(split.rows(in: .train).map { Int(set.items[$0]) })
+        let engine = extractionEngine()
+        var source = CatalogChunks(try folder.catalog())
+        if let group, group.size > 1 { return try extractAcrossGroup(group, engine, &source, fit: trainItems.contains) }
+        let states = try engine.fitStates(&source, fit: trainItems.contains, given: [:])
+        var features = ItemFeatureSet()
+        try engine.extract(&source, states: states) { _, _, all in features = all }
+        return (states, features)
+    }
+
+    func extractionEngine() -> ExtractionEngine {
+        ExtractionEngine(spec: spec, context: ExtractionContext(
+            spec: spec, threads: options.threads, cache: ItemCache(root: folder.cacheDirectory), progress: progress))
     }
 
     func extractNotes() throws -> [String] {

@@ -13,7 +13,7 @@ extension PipelineRunner {
         let stageKey = key.finalize()
         return try stage("train", key: stageKey, notes: { try trainNotes() }) {
             try FileSystemProblem.createFolder(store.url(RunFolder.Path.trainCheckpoint).path)
-            announceTraining(key: stageKey)
+            tell(.train(key: stageKey))
             let (trainer, built, trainOptions, threshold) = try makeTrainer(key: stageKey)
             var description = built
             let model = trainer.model

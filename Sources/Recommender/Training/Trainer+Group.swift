@@ -11,13 +11,7 @@ extension Trainer {
     /// candidates are kept, the softmax runs over them): contiguous, part sizes differ by at most one.
     func localRows(of count: Int) -> Range<Int> {
         guard let group, group.size > 1 else { return 0..<count }
-        let (lower, upper) = Self.bounds(count: count, part: group.rank, of: group.size)
-        return lower..<upper
-    }
-
-    /// Part `part` of `count` elements cut into `parts` contiguous parts.
-    static func bounds(count: Int, part: Int, of parts: Int) -> (Int, Int) {
-        (count * part / parts, count * (part + 1) / parts)
+        return group.contiguousPart(of: count)
     }
 
     /// Validation's ranking split among the group: member r ranks the r-th of N contiguous parts of
@@ -26,8 +20,8 @@ extension Trainer {
     func splitRanking(_ group: any Collectives) -> Evaluator.ChunkRunner {
         let threads = threads
         return { chunks, body in
-            let (lower, upper) = Self.bounds(count: chunks, part: group.rank, of: group.size)
-            let mine = parallelMap(count: upper - lower, threads: threads) { body(lower + $0) }
+            let part = group.contiguousPart(of: chunks)
+            let mine = parallelMap(count: part.count, threads: threads) { body(part.lowerBound + $0) }
             // Flattened: per chunk its user count, per user its item count and items.
             var flat: [Int32] = []
             for chunk in mine {
