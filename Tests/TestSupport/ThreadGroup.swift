@@ -71,6 +71,11 @@ public final class ThreadGroup: @unchecked Sendable {
         public func allGather(_ bytes: [UInt8]) -> [[UInt8]] { group.exchange(bytes, rank: rank) }
 
         public func broadcast(_ bytes: [UInt8], from root: Int) -> [UInt8] { group.exchange(bytes, rank: rank)[root] }
+
+        public func gather(_ bytes: [UInt8], to root: Int) -> [[UInt8]] {
+            let all = group.exchange(bytes, rank: rank)
+            return rank == root ? all : []
+        }
     }
 
     private final class ResultSlots<T>: @unchecked Sendable {

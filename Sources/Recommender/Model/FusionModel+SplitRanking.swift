@@ -23,7 +23,7 @@ extension FusionModel {
         let itemMasks = drawItemMasks(batch.candidates, rng: &rng)
         let userMasks = drawUserMasks(users: batch.users, leaveOut: nil, keep: historyKeep, rng: &rng)
         let b = batch.users.count, n = batch.candidates.count
-        let columns = Self.share(n, of: group), users = Self.share(b, of: group)
+        let columns = group.contiguousPart(of: n), users = group.contiguousPart(of: b)
         let mine = Array(columns)
         let itemIn = itemInputs(mine.map { batch.candidates[$0] }, mode: .training, masks: itemMasks.subset(mine))
         let v = retrievalItemTower.forward(itemIn.x)  // (columns, d)
@@ -51,11 +51,6 @@ extension FusionModel {
         backwardUserTower(retrievalUserTower.backward(dw))
         backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)
-    }
-
-    /// Part `group.rank` of `count` elements cut into `group.size` contiguous parts.
-    static func share(_ count: Int, of group: any Collectives) -> Range<Int> {
-        (count * group.rank / group.size)..<(count * (group.rank + 1) / group.size)
     }
 
     /// scale · dots + bias − log Q, (b, columns).
