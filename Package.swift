@@ -81,6 +81,7 @@ let package = Package(
             name: "FeaturePipeline",
             dependencies: [
                 "TensorCore", "NeuralNet", "TextFeatures", "ImageFeatures", "AudioFeatures", "Recommender",
+                "CMalloc",  // malloc_trim after each chunk of a shard (FreePages)
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),

@@ -101,7 +101,7 @@ import Testing
     @Test func aReplayedPassAdmitsTheRowsTheFirstPassAdmitted() throws {
         let rows = ["item_id,title"] + (0..<60).map { i in i % 11 == 4 ? ",empty" : "i\((i * 7) % 23),t\(i)" }
         let table = try CSVReader.read(Array((rows.joined(separator: "\n") + "\n").utf8), source: "items.csv")
-        func admit(_ admission: inout ItemAdmission, blocks: Int) -> (Catalog, LoadReport) {
+        func admit(_ admission: inout ItemAdmission, blocks: Int) throws -> (Catalog, LoadReport) {
             var catalog = Catalog(source: "items.csv", ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
             var report = LoadReport()
             let step = (table.rows.count + blocks - 1) / blocks
@@ -109,17 +109,17 @@ import Testing
                 var block = DataTable(source: "items.csv", columns: table.columns)
                 block.rows = Array(table.rows[start..<min(start + step, table.rows.count)])
                 block.lines = Array(table.lines[start..<min(start + step, table.rows.count)])
-                admission.admit(block, idColumn: 0, into: &catalog, report: &report)
+                try admission.admit(block, idColumn: 0, into: &catalog, report: &report)
             }
             return (catalog, report)
         }
         var first = ItemAdmission()
-        let (catalog, report) = admit(&first, blocks: 1)
+        let (catalog, report) = try admit(&first, blocks: 1)
         #expect(catalog.ids == first.ids && catalog.ids.count == 23 && Set(catalog.ids).count == 23)
         #expect(report.duplicateItemIds == first.duplicateRows.count && report.duplicateItemIds == 60 - 6 - 23)
         #expect(catalog.value(item: 0, column: 1) == "t0", "the first row of a repeated id wins")
         var replay = ItemAdmission(replaying: first.duplicateRows)
-        let (again, againReport) = admit(&replay, blocks: 7)
+        let (again, againReport) = try admit(&replay, blocks: 7)
         #expect(again == catalog && againReport == report)
         #expect(replay.ids.isEmpty, "a replayed pass keeps no ids")
     }

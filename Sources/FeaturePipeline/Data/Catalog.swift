@@ -1,5 +1,4 @@
 import Foundation
-import OrderedCollections
 import Recommender
 
 /// The items of a run: ids in file order and every column's values.
@@ -48,7 +47,7 @@ public enum DataLoader {
         let idColumn = try table.column(data.itemId, role: "item id", key: "data.items.id")
         var catalog = Catalog(source: table.source, ids: [], columns: table.columns, values: [], lines: [], invalidUTF8: [:])
         var admission = ItemAdmission()
-        admission.admit(table, idColumn: idColumn, into: &catalog, report: &report)
+        try admission.admit(table, idColumn: idColumn, into: &catalog, report: &report)
         try admission.finish(table.source, data, report: &report)
         return catalog
     }
@@ -94,76 +93,5 @@ public enum DataLoader {
         }
         report.userRows = catalog.count
         return catalog
-    }
-}
-
-/// Which rows of an items file become items: the first row of each non-empty id, in file order.
-/// Shared by `loadCatalog` and the streaming reader of `pipeline extract`, which admits one batch
-/// of rows at a time.
-///
-/// The ids seen are kept in an `OrderedSet`: its lookup table holds bit-packed indices into the
-/// list of ids (about 2.5 bytes a slot at 100 000 ids) where a `Set<String>` held 16-byte strings
-/// and doubled them while growing, which made a streamed extraction's memory grow with the catalog.
-/// A later pass over the same file need not remember ids at all: it replays the first pass's
-/// verdicts (`replaying:`), the ordinals of the rows it rejected as repeated ids.
-struct ItemAdmission {
-    private var seen = OrderedSet<String>()
-    /// Rows (0-based, over every row of the file) a first pass rejected as repeated ids, ascending.
-    private let replayedDuplicates: [Int]?
-    private var nextReplayed = 0
-    private var row = 0
-    /// The rows this pass rejected as repeated ids (the verdicts a later pass replays).
-    private(set) var duplicateRows: [Int] = []
-    private(set) var count = 0
-
-    init() { replayedDuplicates = nil }
-
-    /// Admits rows as a first pass over the same file did, given the rows it rejected as repeated ids.
-    init(replaying duplicateRows: [Int]) { replayedDuplicates = duplicateRows }
-
-    /// The admitted ids in file order (empty when replaying).
-    var ids: [String] { seen.elements }
-
-    /// Appends the admitted rows of `table` to `catalog` (item indices continue from it).
-    /// `idColumn` is nil while a JSON Lines stream has not met the id key yet.
-    mutating func admit(_ table: DataTable, idColumn: Int?, into catalog: inout Catalog, report: inout LoadReport) {
-        var badFields: [Int: [String]] = [:]
-        for (row, column) in table.invalidUTF8 { badFields[row, default: []].append(table.columns[column]) }
-        for (r, values) in table.rows.enumerated() {
-            defer { row += 1 }
-            guard let c = idColumn, c < values.count, let id = values[c]?.trimmedSpaces, !id.isEmpty else {
-                report.emptyItemIds += 1
-                continue
-            }
-            guard isFirst(id) else {
-                report.duplicateItemIds += 1
-                duplicateRows.append(row)
-                continue
-            }
-            if let bad = badFields[r] {
-                catalog.invalidUTF8[catalog.ids.count] = bad
-                report.invalidUTF8Fields += bad.count
-            }
-            catalog.ids.append(id)
-            catalog.values.append(values)
-            catalog.lines.append(table.lines[r])
-            count += 1
-        }
-    }
-
-    private mutating func isFirst(_ id: String) -> Bool {
-        guard let replayed = replayedDuplicates else { return seen.append(id).inserted }
-        guard nextReplayed < replayed.count, replayed[nextReplayed] == row else { return true }
-        nextReplayed += 1
-        return false
-    }
-
-    /// Fails when no row was admitted; sets the item count.
-    func finish(_ source: String, _ data: DataSpec, report: inout LoadReport) throws {
-        guard count > 0 else {
-            throw DataError(file: source, message: "no items (every row lacks an id in column '\(data.itemId)')",
-                            hint: "check data.items.id and the file's header")
-        }
-        report.items = count
     }
 }

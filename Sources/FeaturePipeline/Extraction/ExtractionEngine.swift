@@ -37,9 +37,7 @@ struct ExtractionEngine {
                 let rows = (0..<chunk.count).filter { fit(offset + $0) }
                 for k in fitters.indices { try fitters[k].1.add(chunk, fit: rows, itemsFile: context.itemsFile) }
             }
-            if first {
-                for m in modalities { try m.checkColumns(source.columns ?? [], itemsFile: context.itemsFile) }
-            }
+            if first { try checkColumns(source.columns ?? []) }
             first = false
             var again: [(String, any ModalityFitter)] = []
             for (name, var fitter) in fitters {
@@ -48,6 +46,11 @@ struct ExtractionEngine {
             fitters = again
         }
         return states
+    }
+
+    /// Refuses a catalog without a column a modality reads, naming it.
+    func checkColumns(_ columns: [String]) throws {
+        for m in modalities { try m.checkColumns(columns, itemsFile: context.itemsFile) }
     }
 
     /// Extracts, in a pass of their own, the modalities whose encoder state is fitted on their

@@ -29,15 +29,3 @@ struct CatalogChunks: ItemChunkSource {
         }
     }
 }
-
-extension ItemsFileChunks: ItemChunkSource {
-    /// The first pass learns the file's columns and repeated rows; later passes replay them.
-    mutating func pass(_ body: (Catalog, Int) throws -> Void) throws {
-        let totals = try forEach(body)
-        if columns == nil {
-            columns = totals.columns
-            duplicateRows = totals.duplicateRows
-            ids = totals.ids
-        }
-    }
-}

@@ -7,6 +7,11 @@ import Recommender
 /// Each chunk is a `Catalog` of its own (item indices from 0); `first` is the catalog-wide index
 /// of its first item. Chunks are aligned to multiples of `size`, so a chunk of 2048 items is
 /// exactly one inference batch of the fused model (`FusionModel.itemVectors` runs 2048 at a time).
+///
+/// With `keeps` (a shard's items), the items it does not keep are left out as their rows are
+/// admitted, and the chunks are of `size` kept items; `first` then counts kept items, and `rows`
+/// holds, while `body` runs, the catalog-wide index of each item of its chunk (the order
+/// `pipeline merge` restores).
 struct ItemsFileChunks {
     let data: DataSpec
     let size: Int
@@ -17,8 +22,15 @@ struct ItemsFileChunks {
     /// The rows a first pass over the file rejected as repeated ids (`Totals.duplicateRows`):
     /// with them a later pass admits the same rows without remembering every id.
     var duplicateRows: [Int]?
-    /// The admitted ids in file order, known after a first `pass`.
+    /// The admitted ids in file order, known after a first `pass` (not after `learnRows`).
     var ids: [String] = []
+    /// The number of items, and of those `keeps` keeps, known after a first pass.
+    var items: Int?
+    var keptItems: Int?
+    var keeps: ((String) -> Bool)?
+    let rows = RowLog()
+
+    final class RowLog { var current: [Int] = [] }
 
     init(data: DataSpec, size: Int = ItemsFileChunks.defaultSize) {
         self.data = data
@@ -28,10 +40,12 @@ struct ItemsFileChunks {
     static let defaultSize = 2048
 
     struct Totals {
+        /// The load counts (a sorting pass counts no invalid UTF-8: it admits no row before its end).
         var report = LoadReport()
         var columns: [String] = []
         var items = 0
-        /// The admitted ids in file order (empty when the pass replayed `duplicateRows`).
+        var kept = 0
+        /// The admitted ids in file order (empty unless the pass remembered them).
         var ids: [String] = []
         var duplicateRows: [Int] = []
     }
@@ -40,32 +54,64 @@ struct ItemsFileChunks {
     /// after reading (the id column exists, some row has an id).
     @discardableResult
     func forEach(_ body: (Catalog, Int) throws -> Void) throws -> Totals {
+        try forEach(admission: duplicateRows.map { ItemAdmission(replaying: $0) } ?? ItemAdmission(), body)
+    }
+
+    /// A first pass that finds the repeated ids by sorting them in hidden files in `folder`
+    /// (`RepeatedIdSort`) instead of remembering them, so that its memory does not depend on the
+    /// catalog: it hands no chunk, and learns the columns, the rows later passes reject and the
+    /// item counts. A shard's only pass before its embedding pass.
+    mutating func learnRows(sortingIn folder: URL) throws {
+        learned(try forEach(admission: ItemAdmission(sortingIn: folder)) { _, _ in })
+    }
+
+    private mutating func learned(_ totals: Totals) {
+        columns = totals.columns
+        duplicateRows = totals.duplicateRows
+        ids = totals.ids
+        (items, keptItems) = (totals.items, totals.kept)
+    }
+
+    private func forEach(admission first: ItemAdmission, _ body: (Catalog, Int) throws -> Void) throws -> Totals {
         let stream = try TableStream(data.items.path, format: data.items.format, delimiter: data.items.delimiter,
                                      limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
-        var admission = duplicateRows.map { ItemAdmission(replaying: $0) } ?? ItemAdmission()
+        var admission = first
+        admission.keeps = keeps
         var totals = Totals()
         var pending = Catalog(source: stream.source, ids: [], columns: [], values: [], lines: [], invalidUTF8: [:])
-        var first = 0
+        var handed = 0
         func emit(_ count: Int) throws {
             var chunk = pending.slice(0..<count)
             pending = pending.slice(count..<pending.count)
             chunk.columns = columns ?? chunk.columns + ensure.filter { !chunk.columns.contains($0) }
-            try body(chunk, first)
-            first += count
+            if keeps != nil {
+                rows.current = Array(admission.keptItems.prefix(count))
+                admission.keptItems.removeFirst(count)
+            }
+            try body(chunk, handed)
+            handed += count
         }
         while let table = try stream.next() {
             pending.columns = table.columns
-            admission.admit(table, idColumn: table.columns.firstIndex(of: data.itemId), into: &pending, report: &totals.report)
+            try admission.admit(table, idColumn: table.columns.firstIndex(of: data.itemId), into: &pending, report: &totals.report)
             while pending.count >= size { try emit(size) }
         }
         if pending.count > 0 { try emit(pending.count) }
         totals.columns = stream.columns
         _ = try DataTable(source: stream.source, columns: stream.columns).column(data.itemId, role: "item id", key: "data.items.id")
         try admission.finish(stream.source, data, report: &totals.report)
-        totals.items = admission.count
+        (totals.items, totals.kept) = (admission.count, admission.kept)
         totals.ids = admission.ids
         totals.duplicateRows = admission.duplicateRows
         return totals
+    }
+}
+
+extension ItemsFileChunks: ItemChunkSource {
+    /// The first pass learns the file's columns and repeated rows; later passes replay them.
+    mutating func pass(_ body: (Catalog, Int) throws -> Void) throws {
+        let totals = try forEach(body)
+        if columns == nil { learned(totals) }
     }
 }
 

@@ -47,13 +47,13 @@ public struct OfflineExtraction {
         var engine = ExtractionEngine(spec: featureSpec, context: ExtractionContext(
             spec: featureSpec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")), progress: progress))
         var chunks = ItemsFileChunks(data: spec.data, size: chunkSize)
+        chunks.keeps = shard.map { shard in { shard.holds($0) } }
         let target = shard.map { output.appendingPathComponent($0.folderName) } ?? output
         if shard != nil { try? FileManager.default.removeItem(at: target.appendingPathComponent(PartManifest.file)) }
         let fit = try StreamedFit(spec: featureSpec, given: source.given, engine: engine, chunks: &chunks, output: target)
         // Media read by the fit's own pass (audio's scaler) are read back, not extracted again.
-        let items = shard.map { s in fit.ids.lazy.filter { s.holds($0) }.count } ?? fit.ids.count
         for m in featureSpec.features.modalities where m.mediaColumn != nil && fit.spill?.holds(m.name) != true {
-            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: items)
+            engine.context.tasks[m.name] = progress.task("extract \(m.name)", total: fit.keptItems)
         }
         let files = try EmbeddingFiles(output: target)
         var counts: [String: ModalitySummary] = [:]
@@ -68,15 +68,15 @@ public struct OfflineExtraction {
             // A shard's states are given or need no catalog, so nothing was spilled by chunk index.
             precondition(fit.spill == nil, "a shard fitted on features")
             let rows = try PartRows(folder: target)
-            var shardChunks = ShardChunks(base: chunks, shard: shard, size: chunkSize)
-            let rowLog = shardChunks.rows
-            try engine.extract(&shardChunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
+            let rowLog = chunks.rows
+            try engine.extract(&chunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in
                 try embed(chunk, features)
                 try rows.append(rows: rowLog.current, ids: chunk.ids, failures: features.failures)
+                FreePages.returnToSystem()
             }
             try files.commit(metadata: metadata)
             try rows.commit()
-            try PartManifest(shard: shard, source: source, spec: spec, catalogItems: fit.ids.count, files: files)
+            try PartManifest(shard: shard, source: source, spec: spec, catalogItems: fit.items, files: files)
                 .write(to: target)
         } else {
             try engine.extract(&chunks, states: fit.fitted.states, spill: fit.spill) { chunk, _, features in

@@ -29,9 +29,9 @@ public struct CatalogFit {
             spec: spec, threads: threads, cache: ItemCache(root: output.appendingPathComponent("cache")), progress: progress))
         var chunks = ItemsFileChunks(data: spec.data)
         let fit = try StreamedFit(spec: spec, given: ItemEncoderSet.Fitted(), engine: engine, chunks: &chunks, output: output)
-        try FitArtifact.write(fit.fitted, items: fit.ids.count, spec: spec, to: output)
+        try FitArtifact.write(fit.fitted, items: fit.items, spec: spec, to: output)
         let manifest = try FitArtifact.read(output, for: spec).manifest
         let names = (fit.fitted.itemFields == nil ? [] : ["item_fields"]) + spec.features.modalityNames.filter { fit.fitted.states[$0] != nil }
-        return Summary(items: fit.ids.count, fitted: names, fitHash: manifest.statesHash)
+        return Summary(items: fit.items, fitted: names, fitHash: manifest.statesHash)
     }
 }

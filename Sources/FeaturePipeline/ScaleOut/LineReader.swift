@@ -1,6 +1,8 @@
 import Foundation
 
-/// The lines of a file read one at a time through a 1 MiB buffer, for files too large to hold.
+/// The lines of a file read one at a time through a 64 KiB buffer, for files too large to hold
+/// (a buffer per part and file in `pipeline merge`: small, so that their memory does not depend on
+/// the catalog's size).
 final class LineReader {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
@@ -25,7 +27,7 @@ final class LineReader {
                 defer { start = buffer.count }
                 return String(decoding: buffer[start...], as: UTF8.self)
             }
-            let block = try handle.read(upToCount: 1 << 20) ?? Data()
+            let block = try handle.read(upToCount: 1 << 16) ?? Data()
             atEnd = block.isEmpty
             buffer = Array(buffer[start...]) + block
             start = 0
