@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "Serving",
             dependencies: [
-                "FeaturePipeline", "CMalloc",
+                "FeaturePipeline",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

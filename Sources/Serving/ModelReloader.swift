@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import CMalloc
-#endif
 import Dispatch
 import FeaturePipeline
 import Foundation
@@ -87,7 +84,7 @@ final class ModelReloader: Sendable {
     private func verifiedModel() async throws -> ServedModel {
         // The models swapped out before are freed by now: their heap goes back to the system
         // before a new one is read beside the serving one, so a swap holds two models, not three.
-        Self.returnFreedMemory()
+        FreePages.returnToSystem()
         let verifier = RunVerifier(folder: folder)
         let verified = try await Self.offPool { try verifier.verify() }
         let model = try await load(folder, folder.path)
@@ -96,12 +93,6 @@ final class ModelReloader: Sendable {
         }
         if let note = model.info.note { throw PipelineError(what: note, hint: "a reload takes a run that completed") }
         return model
-    }
-
-    static func returnFreedMemory() {
-        #if canImport(Glibc)
-            _ = malloc_trim(0)
-        #endif
     }
 
     /// Hashing a run's files is seconds of I/O and CPU: a dispatch thread does it, not the

@@ -10,9 +10,10 @@
 /// megabytes between them. glibc reuses such scattered free space only in part, so its heap grew
 /// through the embedding pass (at 1 000 000 items: 63 MB of heap for 36 MB in use, and a shard's
 /// peak 100 MiB against 66 MiB at 100 000 items). Trimming after each chunk keeps what it holds
-/// to what the chunk uses, for about a millisecond a chunk.
-enum FreePages {
-    static func returnToSystem() {
+/// to what the chunk uses, for about a millisecond a chunk. `pipeline serve` calls it before it
+/// reads a reloaded model, so the heap earlier swaps freed goes back first.
+public enum FreePages {
+    public static func returnToSystem() {
         #if canImport(Glibc)
             _ = malloc_trim(0)
         #endif
