@@ -33,8 +33,7 @@ extension FusionModel {
         let scale = rankingScale.value.storage[0]
         let dots = matmul(w, v, transposeB: true)  // (b, columns)
         let logits = Self.logits(dots, bias: bias, scale: scale, logQ: batch.logQ.map { Array($0[columns]) })
-        let logZ = Self.logNormalizers(logits, group: group)
-        let (loss, dLogits, dScale) = Self.softmaxLoss(part: columns, dots: dots, logits: logits, logZ: logZ, batch: batch,
+        let (loss, dLogits, dScale) = Self.softmaxLoss(part: columns, dots: dots, logits: logits, group: group, batch: batch,
                                                        weight: weight / Float(b))
         rankingScale.grad.storage[0] += dScale
         rankingBias.backward(dLogits.sumRows().reshaped([columns.count, 1]))
@@ -67,46 +66,60 @@ extension FusionModel {
         return p
     }
 
-    /// log Σ_j exp(logit_uj) over every member's columns, per row: each member's max and sum of
-    /// exponentials, gathered and combined in rank order (the same bits on every member).
-    static func logNormalizers(_ logits: Tensor, group: any Collectives) -> [Float] {
+    /// Each row's log Σ_j exp(logit_uj) over every member's columns: each member's max and sum of
+    /// exponentials, gathered and combined in rank order (the same bits on every member). Also
+    /// returns this member's maxima and exp(logit − max) of its columns, which the softmax's
+    /// gradient reuses (one exponential per logit, not two).
+    static func logNormalizers(_ logits: Tensor, group: any Collectives) -> (logZ: [Float], top: [Float], exps: Tensor) {
         let b = logits.shape[0], n = logits.shape[1]
+        var exps = Tensor(shape: [b, n])
         var partial = [Float](repeating: 0, count: 2 * b)  // per row: max, then Σ exp(p − max)
         logits.withUnsafeBufferPointer { p in
-            for r in 0..<b {
-                let row = p.baseAddress! + r * n
-                var top = -Float.infinity
-                for j in 0..<n { top = max(top, row[j]) }
-                var total: Float = 0
-                if top > -.infinity { for j in 0..<n { total += exp(row[j] - top) } }
-                partial[2 * r] = top
-                partial[2 * r + 1] = total
+            exps.withUnsafeMutableBufferPointer { e in
+                for r in 0..<b {
+                    let row = p.baseAddress! + r * n, out = e.baseAddress! + r * n
+                    var top = -Float.infinity
+                    for j in 0..<n { top = max(top, row[j]) }
+                    var total: Float = 0
+                    if top > -.infinity {
+                        for j in 0..<n {
+                            out[j] = exp(row[j] - top)
+                            total += out[j]
+                        }
+                    }
+                    partial[2 * r] = top
+                    partial[2 * r + 1] = total
+                }
             }
         }
         let members = group.allGather(partial)
-        return (0..<b).map { r in
+        let logZ = (0..<b).map { r in
             let top = members.reduce(-Float.infinity) { max($0, $1[2 * r]) }
             let total = members.reduce(Float(0)) { $1[2 * r] > -.infinity ? $0 + $1[2 * r + 1] * exp($1[2 * r] - top) : $0 }
             return top + log(total)
         }
+        return (logZ, (0..<b).map { partial[2 * $0] }, exps)
     }
 
-    /// `softmaxLoss` restricted to the candidates `part`, with each row's normaliser over all of
-    /// them given: this member's share of the summed loss, dL/dlogits of its columns scaled by `k`,
-    /// and its share of dL/dscale.
-    static func softmaxLoss(part: Range<Int>, dots: Tensor, logits: Tensor, logZ: [Float], batch: RankingBatch,
+    /// `softmaxLoss` restricted to the candidates `part`, its normalisers over all of them from the
+    /// group: this member's share of the summed loss, dL/dlogits of its columns scaled by `k`, and
+    /// its share of dL/dscale.
+    static func softmaxLoss(part: Range<Int>, dots: Tensor, logits: Tensor, group: any Collectives, batch: RankingBatch,
                             weight k: Float) -> (loss: Double, dLogits: Tensor, dScale: Float) {
         let b = dots.shape[0], n = part.count
+        // dLogits starts as exp(logit − this member's row max) and becomes the gradient in place.
+        var (logZ, top, dLogits) = logNormalizers(logits, group: group)
         var column = [Int: Int](minimumCapacity: batch.candidates.count)
         for (c, item) in batch.candidates.enumerated() { column[item] = c }
         var loss = 0.0, dScale: Float = 0
-        var dLogits = Tensor(shape: [b, n])
+        var targets: [(column: Int, y: Float)] = []
         dots.withUnsafeBufferPointer { s in
             logits.withUnsafeBufferPointer { p in
                 dLogits.withUnsafeMutableBufferPointer { g in
                     for r in 0..<b {
                         let dot = s.baseAddress! + r * n, logit = p.baseAddress! + r * n, grad = g.baseAddress! + r * n
                         var mass: Float = 0, ds: Float = 0
+                        targets.removeAll(keepingCapacity: true)
                         for t in batch.targets.range(r) {
                             guard let j = column[batch.targets.indices[t]] else { continue }
                             let y = batch.targets.weights?[t] ?? 1
@@ -114,13 +127,16 @@ extension FusionModel {
                             guard part.contains(j) else { continue }
                             loss += Double(y * (logZ[r] - logit[j - part.lowerBound]))
                             ds -= y * dot[j - part.lowerBound]
-                            grad[j - part.lowerBound] -= k * y
+                            targets.append((j - part.lowerBound, y))
                         }
+                        // softmax_j · mass = exp(logit_j − max) · exp(max − log Z) · mass.
+                        let share = top[r] > -.infinity ? exp(top[r] - logZ[r]) * mass : 0
                         for j in 0..<n {
-                            let q = exp(logit[j] - logZ[r]) * mass
+                            let q = grad[j] * share
                             ds += q * dot[j]
-                            grad[j] += k * q
+                            grad[j] = k * q
                         }
+                        for (j, y) in targets { grad[j] -= k * y }
                         dScale += k * ds
                     }
                 }
