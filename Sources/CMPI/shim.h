@@ -58,6 +58,11 @@ static inline int pipeline_mpi_allreduce_sum_float(float *values, int64_t count)
     return MPI_SUCCESS;
 }
 
+/// Fills `values` from every rank's part (`counts[r]` floats at `offsets[r]`), in place (MPI_Allgatherv).
+static inline int pipeline_mpi_allgather_parts_float(float *values, const int *counts, const int *offsets) {
+    return MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values, counts, offsets, MPI_FLOAT, MPI_COMM_WORLD);
+}
+
 /// Every rank's `value`, in rank order, into `out` (one per rank).
 static inline int pipeline_mpi_allgather_int64(int64_t value, int64_t *out) {
     return MPI_Allgather(&value, 1, MPI_INT64_T, out, 1, MPI_INT64_T, MPI_COMM_WORLD);

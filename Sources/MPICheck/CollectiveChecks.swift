@@ -24,8 +24,23 @@
             let message = group.broadcast(rank == last ? Array("from rank \(last)".utf8) : [], from: last)
             if String(decoding: message, as: UTF8.self) != "from rank \(last)" { failures.append("broadcast: got \(message)") }
             failures += gatherChecks()
+            failures += partChecks()
             let total = group.sumInRankOrder([Double(rank) + 0.5])[0]
             if total != Double(n * (n - 1) / 2) + 0.5 * Double(n) { failures.append("sumInRankOrder: \(total)") }
+            return failures
+        }
+
+        /// `allGatherParts` (every rank's part in place), on a length that does not divide by the ranks.
+        func partChecks() -> [String] {
+            let n = group.size, rank = group.rank, part = group.contiguousPart(of: 1003)
+            var failures: [String] = []
+            var parts = [Float](repeating: -1, count: 1003)
+            for i in part { parts[i] = Float(rank * 10_000 + i) }
+            group.allGatherParts(&parts)
+            let owner = { (i: Int) in (0..<n).first { (1003 * $0 / n)..<(1003 * ($0 + 1) / n) ~= i }! }
+            if let i = parts.indices.first(where: { parts[$0] != Float(owner($0) * 10_000 + $0) }) {
+                failures.append("allGatherParts: element \(i) is \(parts[i]), expected \(owner(i) * 10_000 + i)")
+            }
             return failures
         }
 

@@ -42,6 +42,19 @@ public final class MPIGroup: Collectives {
         check(status, "MPI_Allreduce")
     }
 
+    public func allGatherParts(_ values: inout [Float]) {
+        guard let (counts, offsets) = partCounts(values.count) else { return allGatherPartsAsBytes(&values) }
+        let status = values.withUnsafeMutableBufferPointer { pipeline_mpi_allgather_parts_float($0.baseAddress, counts, offsets) }
+        check(status, "MPI_Allgatherv")
+    }
+
+    /// Each rank's element count and offset in `contiguousPart` layout, as MPI's ints (nil above them).
+    private func partCounts(_ count: Int) -> ([Int32], [Int32])? {
+        guard count > 0, count <= Int(Int32.max) else { return nil }
+        let offsets = (0...size).map { Int32(count * $0 / size) }
+        return ((0..<size).map { offsets[$0 + 1] - offsets[$0] }, Array(offsets.dropLast()))
+    }
+
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
         var counts = [Int64](repeating: 0, count: size)
         check(pipeline_mpi_allgather_int64(Int64(bytes.count), &counts), "MPI_Allgather")

@@ -9,6 +9,9 @@ public protocol Collectives: AnyObject {
     /// Sums `values` element-wise across the group, in place (MPI_Allreduce). The reduction order
     /// is fixed by the group's size and the length, not by timing, so every member gets the same bits.
     func allReduceSum(_ values: inout [Float])
+    /// Fills `values` in place from every member's part (`contiguousPart(of: values.count)` of each
+    /// member's `values`), so every member ends with the same array (MPI_Allgatherv).
+    func allGatherParts(_ values: inout [Float])
     /// Every member's `bytes` (lengths may differ), in rank order.
     func allGather(_ bytes: [UInt8]) -> [[UInt8]]
     /// Rank `root`'s `bytes` on every member (the others' arguments are ignored). Waiting members sleep.
@@ -43,6 +46,16 @@ extension Collectives {
     }
 
     public func stepFinished(_ parameters: [Parameter]) {}
+
+    public func allGatherParts(_ values: inout [Float]) { allGatherPartsAsBytes(&values) }
+
+    /// `allGatherParts` through `allGather` (any length).
+    public func allGatherPartsAsBytes(_ values: inout [Float]) {
+        let count = values.count
+        let parts: [[Float]] = allGather(Array(values[contiguousPart(of: count)]))
+        values = parts.flatMap { $0 }
+        precondition(values.count == count, "allGatherParts: members passed different lengths")
+    }
 
     /// This member's part of `count` elements cut into `size` contiguous parts in rank order
     /// (sizes differ by at most one).

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Sums the gradients of data-parallel training across a group, so that every member then takes
 /// the same optimizer step: each member ran forward and backward on its slice of the same global
 /// batch, with the loss scaled by the global batch size, so the sum is the global batch's gradient.
@@ -10,13 +12,16 @@
 /// dense sum instead (whole table). (Pairs cost more than the table from about a tenth of its rows
 /// in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
-public struct GradientExchange {
+public final class GradientExchange {
     public let group: any Collectives
+    /// The packed dense sum, kept from step to step (a fresh buffer of megabytes costs its page faults each step).
+    private var buffer: [Float] = []
 
     public init(group: any Collectives) {
         self.group = group
     }
 
+    /// Sums every active parameter's gradient across the group; every member gets every total.
     public func sum(_ parameters: [Parameter]) {
         guard group.size > 1 else { return }
         let active = parameters.filter { !$0.isIdle }
@@ -72,19 +77,36 @@ public struct GradientExchange {
         return union
     }
 
-    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked.
+    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked. (Summing the
+    /// large ones in place, each in its own allreduce, made anime's 2-rank epochs slower.)
     private func sumDense(_ parameters: [Parameter]) {
         guard !parameters.isEmpty else { return }
-        var buffer: [Float] = []
-        buffer.reserveCapacity(parameters.reduce(0) { $0 + $1.elementCount })
-        for p in parameters { buffer += p.grad.storage }
+        let count = parameters.reduce(0) { $0 + $1.elementCount }
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        pack(parameters)
         group.allReduceSum(&buffer)
-        var at = 0
-        for p in parameters {
-            p.grad.withUnsafeMutableBufferPointer { g in
-                for j in 0..<p.elementCount { g[j] = buffer[at + j] }
+        unpack(parameters)
+    }
+
+    /// Copies the parameters' gradients into `buffer`, one after another.
+    private func pack(_ parameters: [Parameter]) {
+        buffer.withUnsafeMutableBufferPointer { out in
+            var at = 0
+            for p in parameters where p.elementCount > 0 {
+                p.grad.withUnsafeBufferPointer { (out.baseAddress! + at).update(from: $0.baseAddress!, count: p.elementCount) }
+                at += p.elementCount
             }
-            at += p.elementCount
+        }
+    }
+
+    /// Copies `buffer` back into the parameters' gradients.
+    private func unpack(_ parameters: [Parameter]) {
+        buffer.withUnsafeBufferPointer { packed in
+            var at = 0
+            for p in parameters where p.elementCount > 0 {
+                p.grad.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: packed.baseAddress! + at, count: p.elementCount) }
+                at += p.elementCount
+            }
         }
     }
 

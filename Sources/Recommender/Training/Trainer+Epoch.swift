@@ -61,7 +61,8 @@ extension Trainer {
     /// The running average of the weights, when train.weight_average asks for one.
     func makeWeightAverage(_ plan: Plan) -> WeightAverage? {
         let decay = min(options.weightAverage, 1 - 2 / Double(max(plan.stepsPerEpoch, 4)))
-        return options.weightAverage > 0 && decay > 0 ? WeightAverage(parameters: plan.parameters, decay: Float(decay)) : nil
+        return options.weightAverage > 0 && decay > 0
+            ? WeightAverage(parameters: plan.parameters, decay: Float(decay), group: plan.exchange?.group) : nil
     }
 
     /// Epoch `epoch` (from 0): the shuffled rating batches with the sampled ranking batches spread
@@ -104,6 +105,7 @@ extension Trainer {
             finishStep(plan)
         }
         if let group, group.size > 1 { losses = sumAcrossGroup(losses, group) }
+        average?.synchronize()  // every member, before validation and checkpoints read the averages
         let valid = averaged(plan.parameters) { validation.run() }
         let rows = Double(max(ratingBatches.isEmpty ? 0 : order.count, 1))
         var record = EpochRecord(
@@ -149,7 +151,8 @@ extension Trainer {
         model.backward(gradient)
     }
 
-    /// After a batch's backward pass: regularisation, clipping, the optimizer's step, the average.
+    /// After a batch's backward pass: regularisation, clipping, the optimizer's step, the average
+    /// (in a training group, this member's part of it: `WeightAverage`).
     private func finishStep(_ plan: Plan) {
         plan.exchange?.sum(plan.parameters)  // before regularisation: that applies once, to the summed rows
         model.regularizeTouchedRows(Float(options.embeddingRegularization))
