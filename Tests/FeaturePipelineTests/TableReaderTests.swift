@@ -1,6 +1,7 @@
 @testable import FeaturePipeline
 import Foundation
 import Recommender
+import TestSupport
 import Testing
 
 @Suite struct CSVReaderTests {
@@ -125,12 +126,8 @@ import Testing
     }
 }
 
-/// A fresh temporary folder.
+/// A fresh temporary folder (removed when the test process exits: `Repository.scratch`).
 struct TestDirectory {
-    let root: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-tables-\(UUID().uuidString.prefix(8))")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let root = Repository.temporaryDirectory("tables")
     func url(_ name: String) -> URL { root.appendingPathComponent(name) }
 }

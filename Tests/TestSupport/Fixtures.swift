@@ -15,13 +15,24 @@ public enum Repository {
 
     public static func fixture(_ relative: String) -> URL { root.appendingPathComponent("fixtures/\(relative)") }
 
-    /// A fresh empty temporary folder; removed by the caller or left for the OS.
+    /// A fresh empty temporary folder, inside this test process's scratch folder (`scratch`):
+    /// removed by the caller, or with the rest when the process exits.
     public static func temporaryDirectory(_ label: String = "test") -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pipeline-\(label)-\(UUID().uuidString.prefix(8))")
+        let url = scratch.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// One folder per test process for every temporary folder, removed when the process exits
+    /// (kept with PIPELINE_KEEP_TEST_FILES=1, to look at a failed test's files).
+    public static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if ProcessInfo.processInfo.environment["PIPELINE_KEEP_TEST_FILES"] == nil {
+            atexit { try? FileManager.default.removeItem(at: Repository.scratch) }
+        }
+        return url
+    }()
 
     /// Decodes a committed golden JSON file under fixtures/golden.
     public static func golden<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
