@@ -81,33 +81,11 @@ public final class GradientExchange {
     /// large ones in place, each in its own allreduce, made anime's 2-rank epochs slower.)
     private func sumDense(_ parameters: [Parameter]) {
         guard !parameters.isEmpty else { return }
-        let count = parameters.reduce(0) { $0 + $1.elementCount }
+        let count = parameters.elementCount
         if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
-        pack(parameters)
+        parameters.pack(\.grad, into: &buffer)
         group.allReduceSum(&buffer)
-        unpack(parameters)
-    }
-
-    /// Copies the parameters' gradients into `buffer`, one after another.
-    private func pack(_ parameters: [Parameter]) {
-        buffer.withUnsafeMutableBufferPointer { out in
-            var at = 0
-            for p in parameters where p.elementCount > 0 {
-                p.grad.withUnsafeBufferPointer { (out.baseAddress! + at).update(from: $0.baseAddress!, count: p.elementCount) }
-                at += p.elementCount
-            }
-        }
-    }
-
-    /// Copies `buffer` back into the parameters' gradients.
-    private func unpack(_ parameters: [Parameter]) {
-        buffer.withUnsafeBufferPointer { packed in
-            var at = 0
-            for p in parameters where p.elementCount > 0 {
-                p.grad.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: packed.baseAddress! + at, count: p.elementCount) }
-                at += p.elementCount
-            }
-        }
+        parameters.unpack(\.grad, from: buffer)
     }
 
     /// A table's touched rows' gradients, row after row in touch order.

@@ -19,6 +19,8 @@ public final class WeightAverage {
     public let averages: [Parameter]
     public private(set) var steps = 0
     let group: (any Collectives)?
+    /// The averages' elements together (members' parts are of these).
+    let elementCount: Int
     /// Whether only this member's part of the averages is current (since the last `synchronize()`).
     public private(set) var isPartial = false
 
@@ -26,6 +28,7 @@ public final class WeightAverage {
         precondition(decay > 0 && decay < 1, "WeightAverage: decay must be in (0, 1), got \(decay)")
         self.decay = decay
         averages = parameters.map { Parameter(name: "ema.\($0.name)", value: $0.value) }
+        elementCount = averages.elementCount
         self.group = group.flatMap { $0.size > 1 ? $0 : nil }
     }
 
@@ -35,7 +38,7 @@ public final class WeightAverage {
         precondition(parameters.count == averages.count, "WeightAverage.update: \(parameters.count) parameters for \(averages.count) averages")
         let beta = min(decay, Float(1 + steps) / Float(10 + steps))
         let rate = 1 - beta
-        let part = group?.contiguousPart(of: averages.reduce(0) { $0 + $1.elementCount })
+        let part = group?.contiguousPart(of: elementCount)
         var offset = 0
         for (p, a) in zip(parameters, averages) {
             let span = part.map { Self.span(of: $0, in: offset..<(offset + a.elementCount)) } ?? 0..<a.elementCount
@@ -62,22 +65,10 @@ public final class WeightAverage {
     /// same point); nothing to do outside a group or when they are already whole.
     public func synchronize() {
         guard let group, isPartial else { return }
-        var flat = [Float](repeating: 0, count: averages.reduce(0) { $0 + $1.elementCount })
-        flat.withUnsafeMutableBufferPointer { out in
-            var at = 0
-            for a in averages where a.elementCount > 0 {
-                a.value.withUnsafeBufferPointer { out.baseAddress!.advanced(by: at).update(from: $0.baseAddress!, count: $0.count) }
-                at += a.elementCount
-            }
-        }
+        var flat = [Float](repeating: 0, count: elementCount)
+        averages.pack(\.value, into: &flat)
         group.allGatherParts(&flat)
-        flat.withUnsafeBufferPointer { all in
-            var at = 0
-            for a in averages where a.elementCount > 0 {
-                a.value.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: all.baseAddress!.advanced(by: at), count: $0.count) }
-                at += a.elementCount
-            }
-        }
+        averages.unpack(\.value, from: flat)
         isPartial = false
     }
 
