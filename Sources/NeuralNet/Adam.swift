@@ -35,6 +35,17 @@ public final class Adam: Optimizer {
     public private(set) var steps: [Int]
     private var firstMoments: [Tensor]
     private var secondMoments: [Tensor]
+    /// L2 penalties per parameter (in `parameters` order), used instead of `weightDecay`: each
+    /// updated element's gradient becomes g + λ·θ inside the step. The same arithmetic as adding
+    /// λ·θ to the touched gradient before `step()` (so the same bits), without a pass of its own
+    /// over the rows (the trainer's embedding regularisation). Not with decoupled weight decay.
+    public var penalties: [Float]? {
+        didSet {
+            precondition(penalties.map { $0.count == parameters.count && $0.allSatisfy { $0 >= 0 } } ?? true,
+                         "Adam: one penalty ≥ 0 per parameter")
+            precondition(penalties == nil || !decoupledWeightDecay, "Adam: penalties replace L2 weight decay, not AdamW's")
+        }
+    }
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999),
                 eps: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
@@ -59,7 +70,7 @@ public final class Adam: Optimizer {
             let lr = Double(learningRate)
             let h = Hyper(
                 c1: 1 - betas.0, beta2: betas.1, c2: 1 - betas.1, eps: eps,
-                l2: decoupledWeightDecay ? 0 : weightDecay,
+                l2: penalties?[k] ?? (decoupledWeightDecay ? 0 : weightDecay),
                 shrink: decoupledWeightDecay ? Float(1 - lr * Double(weightDecay)) : 1,
                 denseStep: Float(-(lr / bias1)), denseSqrtBias2: Float(bias2.squareRoot()),
                 sparseStep: Float(-(lr * bias2.squareRoot() / bias1)))

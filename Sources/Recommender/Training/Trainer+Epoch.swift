@@ -19,6 +19,9 @@ extension Trainer {
         let ratingSteps: Int, rankingSteps: Int
         /// Sums gradients across the training group (nil: one process).
         let exchange: GradientExchange?
+        /// The embedding regularisation is applied by the optimizer's step (`Adam.penalties`)
+        /// rather than by a pass of its own: Adam without clipping, whose norm must see it first.
+        let regularizesInStep: Bool
 
         var stepsPerEpoch: Int { (ratingWeight > 0 ? ratingSteps : 0) + rankingSteps }
     }
@@ -32,9 +35,17 @@ extension Trainer {
 
     func makePlan() -> Plan {
         let parameters = model.parameters
-        let optimizer: any Optimizer = options.optimizer == .adam
-            ? Adam(parameters: parameters, learningRate: Float(options.learningRate))
-            : SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
+        let optimizer: any Optimizer
+        let regularizesInStep = options.optimizer == .adam && options.clipNorm == 0
+        if options.optimizer == .adam {
+            let adam = Adam(parameters: parameters, learningRate: Float(options.learningRate))
+            if regularizesInStep {
+                adam.penalties = parameters.map { $0.isRowSparse ? Float(options.embeddingRegularization) : 0 }
+            }
+            optimizer = adam
+        } else {
+            optimizer = SGD(parameters: parameters, learningRate: Float(options.learningRate), momentum: Float(options.momentum))
+        }
         let trainRows = split.rows(in: .train)
         let schedule: LearningRateSchedule = switch options.schedule {
         case .constant: .constant
@@ -55,7 +66,7 @@ extension Trainer {
             targets: trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }, schedule: schedule,
             ratingWeight: ratingWeight, rankingWeight: rankingWeight, ranking: ranking,
             ratingSteps: ratingSteps, rankingSteps: rankingSteps,
-            exchange: group.flatMap { $0.size > 1 ? GradientExchange(group: $0) : nil })
+            exchange: group.flatMap { $0.size > 1 ? GradientExchange(group: $0) : nil }, regularizesInStep: regularizesInStep)
     }
 
     /// The running average of the weights, when train.weight_average asks for one.
@@ -155,7 +166,7 @@ extension Trainer {
     /// (in a training group, this member's part of it: `WeightAverage`).
     private func finishStep(_ plan: Plan) {
         plan.exchange?.sum(plan.parameters)  // before regularisation: that applies once, to the summed rows
-        model.regularizeTouchedRows(Float(options.embeddingRegularization))
+        if !plan.regularizesInStep { model.regularizeTouchedRows(Float(options.embeddingRegularization)) }
         if options.weightDecay > 0 {
             for p in plan.dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
         }
