@@ -52,4 +52,38 @@ import Testing
             #expect(whole != nil && streamed == whole, "\(name)")
         }
     }
+    /// A filtered reader (a shard's): rows whose key the filter rejects keep their fields up to
+    /// the key and nothing after it; every other row, line, invalid-UTF-8 position and error is
+    /// the whole file's.
+    @Test(arguments: [1, 3, 1 << 20])
+    func filteredRowsAreWholeOrCutAfterTheirKey(blockSize: Int) throws {
+        let bytes = Array("title,item_id,note\nt1, k1 ,n1\n\"t,2\",x2,\"n\n2\"\n\nt3,k3,caf".utf8) + [0xC3]
+            + Array("\nt4,x4,caf".utf8) + [0xC3] + Array("\nt5,,n5\n".utf8)
+        let url = try Self.write(bytes, "keyed.csv")
+        let whole = try DataTable.read(url, format: .auto)
+        let stream = try TableStream(url, format: .auto, blockSize: blockSize,
+                                     filter: CSVParser.RowFilter(column: "item_id", keeps: { $0.hasPrefix("k") }))
+        var rows: [[String?]] = [], lines: [Int] = [], bad: [[Int]] = []
+        while let part = try stream.next() {
+            bad += part.invalidUTF8.map { [rows.count + $0.row, $0.column] }
+            rows += part.rows
+            lines += part.lines
+        }
+        #expect(whole.rows.count == 5 && lines == whole.lines)
+        for (r, row) in rows.enumerated() {
+            let key = row[1]?.trimmingCharacters(in: .whitespaces) ?? ""
+            if key.isEmpty || key.hasPrefix("k") {
+                #expect(row == whole.rows[r], "row \(r)")
+            } else {
+                #expect(row == Array(whole.rows[r].prefix(2)) + [nil], "row \(r)")
+            }
+        }
+        #expect(rows[0] == ["t1", " k1 ", "n1"] && rows[1] == ["t,2", "x2", nil])
+        #expect(bad == [[2, 2]])  // k3's note; x4's is not decoded
+        #expect(whole.invalidUTF8.map { [$0.row, $0.column] } == [[2, 2], [3, 2]])
+
+        let wide = try Self.write(Array("a,id\n1,x,3\n".utf8), "wide.csv")
+        let rejected = try TableStream(wide, format: .auto, filter: CSVParser.RowFilter(column: "id", keeps: { _ in false }))
+        #expect(throws: (any Error).self) { _ = try rejected.next() }
+    }
 }

@@ -31,11 +31,27 @@ struct CSVParser {
     /// Refuses the row past it (data.max_items), counted over every block.
     private let limit: RowLimit?
     private var rowsKept = 0
+    /// Rows whose key the filter rejects keep their fields up to the key; the rest are nil.
+    private let filter: RowFilter?
+    private var keyIndex: Int?
+    /// Set once the current row's key is rejected: its later fields are not decoded.
+    private var skippingRow = false
 
-    init(source: String, delimiter: UInt8, limit: RowLimit? = nil) {
+    /// Which rows a reader needs whole: those whose key, in `column` (spaces trimmed, not empty),
+    /// `keeps`. The others still count as rows, with their lines and errors, but their fields
+    /// after the key are nil and not decoded (nor checked for invalid UTF-8): a shard's reader
+    /// makes no strings for the other shards' rows, which were most of its parsing and of the
+    /// scattered heap it kept (docs/scale-out.md).
+    struct RowFilter {
+        let column: String
+        let keeps: (String) -> Bool
+    }
+
+    init(source: String, delimiter: UInt8, limit: RowLimit? = nil, filter: RowFilter? = nil) {
         self.source = source
         self.delimiter = delimiter
         self.limit = limit
+        self.filter = filter
     }
 
     /// The header, or the error of a file without one (call after the last block).
@@ -98,23 +114,31 @@ struct CSVParser {
     }
 
     private mutating func endField() {
+        defer {
+            field.removeAll(keepingCapacity: true)
+            fieldWasQuoted = false
+        }
+        if skippingRow { return row.append(nil) }
         if let s = String(validatingUTF8Bytes: field) {
             row.append(s.isEmpty && !fieldWasQuoted ? nil : s)
         } else {  // kept with U+FFFD replacements; the position is reported, the user's policy decides
             badFields.append(row.count)
             row.append(String(decoding: field, as: UTF8.self))
         }
-        field.removeAll(keepingCapacity: true)
-        fieldWasQuoted = false
+        if let keyIndex, row.count == keyIndex + 1, let key = row[keyIndex]?.trimmedSpaces, !key.isEmpty,
+           filter?.keeps(key) == false {
+            skippingRow = true
+        }
     }
 
     private mutating func endRow(into table: inout DataTable) throws {
         endField()
-        defer { row.removeAll(keepingCapacity: true); badFields.removeAll() }
+        defer { row.removeAll(keepingCapacity: true); badFields.removeAll(); skippingRow = false }
         if row.count == 1 && row[0] == nil && badFields.isEmpty { return }  // blank line
         guard let names = header else {
             header = row.enumerated().map { $1 ?? "column\($0 + 1)" }
             table.columns = header!
+            keyIndex = filter.flatMap { header!.firstIndex(of: $0.column) }
             return
         }
         if row.count > names.count {

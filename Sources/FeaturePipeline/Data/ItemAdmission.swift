@@ -42,6 +42,9 @@ struct ItemAdmission {
     /// Finds the repeated ids by sorting them in hidden files in `folder`; admits nothing before `finish`.
     init(sortingIn folder: URL) { (replayedDuplicates, sort) = (nil, RepeatedIdSort(folder: folder)) }
 
+    /// Whether this pass sorts its ids (and so reads nothing else of a row).
+    var isSorting: Bool { sort != nil }
+
     /// The admitted ids in file order (empty unless remembering).
     var ids: [String] { seen.elements }
 

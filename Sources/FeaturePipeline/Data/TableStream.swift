@@ -27,8 +27,9 @@ final class TableStream {
     /// Rows returned by earlier calls of `next()`.
     private var rowsBefore = 0
 
+    /// `filter`: the rows a CSV reader needs whole (`CSVParser.RowFilter`); JSON Lines ignores it.
     init(_ url: URL, format: TableFormat, delimiter: UInt8 = UInt8(ascii: ","), limit: RowLimit? = nil,
-         blockSize: Int = 1 << 20) throws {
+         blockSize: Int = 1 << 20, filter: CSVParser.RowFilter? = nil) throws {
         source = url.path
         self.blockSize = blockSize
         do {
@@ -40,7 +41,7 @@ final class TableStream {
                                 ? "check the path in the pipeline file (relative paths start at the pipeline file's folder)" : problem.hint)
         }
         self.format = format.resolved(for: url)
-        csv = CSVParser(source: url.path, delimiter: delimiter, limit: limit)
+        csv = CSVParser(source: url.path, delimiter: delimiter, limit: limit, filter: filter)
         self.limit = limit
     }
 

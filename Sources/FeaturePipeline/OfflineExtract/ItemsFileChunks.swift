@@ -73,8 +73,11 @@ struct ItemsFileChunks {
     }
 
     private func forEach(admission first: ItemAdmission, _ body: (Catalog, Int) throws -> Void) throws -> Totals {
+        // A sorting pass reads only the ids; a shard's pass, only its own rows whole.
+        let needed: ((String) -> Bool)? = first.isSorting ? { _ in false } : keeps
         let stream = try TableStream(data.items.path, format: data.items.format, delimiter: data.items.delimiter,
-                                     limit: RowLimit(rows: data.maxItems, key: "data.max_items"))
+                                     limit: RowLimit(rows: data.maxItems, key: "data.max_items"),
+                                     filter: needed.map { CSVParser.RowFilter(column: data.itemId, keeps: $0) })
         var admission = first
         admission.keeps = keeps
         var totals = Totals()
