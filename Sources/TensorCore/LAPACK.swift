@@ -19,9 +19,11 @@ public enum LAPACK {
     public static func invertSymmetricPositiveDefinite(_ a: UnsafeMutablePointer<Float>, n: Int) throws(NotPositiveDefinite) {
         guard n > 0 else { return }
         precondition(n <= Int(Int32.max), "invertSymmetricPositiveDefinite: order \(n) exceeds LAPACK's 32-bit integers")
-        // A symmetric row-major matrix is its own column-major transpose; Fortran's lower triangle
-        // is our upper one.
-        var uplo = CChar(UInt8(ascii: "L")), order = Int32(n), lda = Int32(n), info: Int32 = 0
+        // A symmetric row-major matrix is its own column-major transpose; Fortran's upper triangle
+        // is our lower one. Upper, not lower: OpenBLAS 0.3.21's Prescott kernels (the ones it picks
+        // on a CPU it does not recognise, such as a VM's "Intel Xeon Processor") crash in strtri's
+        // lower case on odd orders from 133 on (docs/reliability.md).
+        var uplo = CChar(UInt8(ascii: "U")), order = Int32(n), lda = Int32(n), info: Int32 = 0
         _ = spotrf_(&uplo, &order, a, &lda, &info)
         precondition(info >= 0, "spotrf_: illegal argument \(-info)")
         if info > 0 { throw NotPositiveDefinite(order: n, minor: Int(info)) }
@@ -29,7 +31,7 @@ public enum LAPACK {
         precondition(info >= 0, "spotri_: illegal argument \(-info)")
         // spotri fails only on a zero diagonal of the factor, which spotrf has already excluded.
         if info > 0 { throw NotPositiveDefinite(order: n, minor: Int(info)) }
-        mirrorUpperToLower(a, n: n)
+        mirrorLowerToUpper(a, n: n)
     }
 
     /// Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric n × n matrix `a`
@@ -53,13 +55,13 @@ public enum LAPACK {
         return info == 0 ? (values, matrix) : nil
     }
 
-    /// a[j][i] = a[i][j] for j > i, in square tiles so the strided side stays in cache.
-    static func mirrorUpperToLower(_ a: UnsafeMutablePointer<Float>, n: Int) {
+    /// a[i][j] = a[j][i] for j > i, in square tiles so the strided side stays in cache.
+    static func mirrorLowerToUpper(_ a: UnsafeMutablePointer<Float>, n: Int) {
         let tile = 64
         for i0 in stride(from: 0, to: n, by: tile) {
             for j0 in stride(from: i0, to: n, by: tile) {
                 for i in i0..<min(i0 + tile, n) {
-                    for j in max(j0, i + 1)..<max(min(j0 + tile, n), i + 1) { a[j * n + i] = a[i * n + j] }
+                    for j in max(j0, i + 1)..<max(min(j0 + tile, n), i + 1) { a[i * n + j] = a[j * n + i] }
                 }
             }
         }

@@ -8,6 +8,10 @@ public enum BLAS {
     /// Threads OpenBLAS may use. The project parallelises across items instead, so callers set 1.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
+    /// The kernels OpenBLAS chose for this CPU when it loaded ("Haswell", "Zen", "Prescott" on a
+    /// CPU it does not recognise); `OPENBLAS_CORETYPE` in the environment overrides the choice.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
     /// Raw sgemm on pointers with explicit leading dimensions (row-major).
     @inlinable
     public static func gemm(

@@ -1,9 +1,11 @@
+import Foundation
 import Testing
 import TensorCore
 
 @Suite struct LAPACKTests {
-    /// 70 crosses the 64-wide tiles of the triangle mirroring and OpenBLAS's blocking.
-    @Test(arguments: [1, 5, 70])
+    /// 70 crosses the 64-wide tiles of the triangle mirroring and OpenBLAS's blocking; 297, an
+    /// odd order from 133 on, crashed OpenBLAS's Prescott kernels (see the next test).
+    @Test(arguments: [1, 5, 70, 297])
     func inverseTimesMatrixIsIdentity(n: Int) throws {
         var rng = SeededGenerator(seed: UInt64(n), stream: "spd")
         let m = Tensor.normal(shape: [n, n], using: &rng)
@@ -17,6 +19,30 @@ import TensorCore
         #expect(matmul(inverse, a).maxAbsDifference(identity) < 1e-4)
         let symmetric = (0..<n).allSatisfy { i in (0..<n).allSatisfy { j in inverse[i, j] == inverse[j, i] } }
         #expect(symmetric, "both triangles filled")
+    }
+
+    /// OpenBLAS picks its kernels by CPU as it loads, so the inverse runs again in a child test
+    /// process told to take the Prescott kernels (`OPENBLAS_CORETYPE`), which OpenBLAS 0.3.21 takes
+    /// on a CPU it does not recognise (a VM's "Intel Xeon Processor"): their strtri crashed on odd
+    /// orders from 133 on in the lower-triangle case the inverse used to call, on one thread.
+    @Test func inverseHoldsOnOpenBLASsPrescottKernels() throws {
+        if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+            #expect(BLAS.coreName.lowercased() == forced.lowercased(), "OpenBLAS took \(BLAS.coreName), not \(forced)")
+            return
+        }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "LAPACKTests/inverse"]
+        // One BLAS thread, as the tool runs it: the threaded path did not crash.
+        child.environment = ProcessInfo.processInfo.environment.merging(
+            ["OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        let output = Pipe()
+        (child.standardOutput, child.standardError) = (output, output)
+        try child.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .exit && child.terminationStatus == 0
+                && text.contains("inverseTimesMatrixIsIdentity") && text.contains("passed"), "\(text.suffix(3000))")
     }
 
     @Test func indefiniteMatrixIsReportedWithItsMinor() {
