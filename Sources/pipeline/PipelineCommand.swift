@@ -25,7 +25,7 @@ struct PipelineCommand: ParsableCommand {
         ])
 
     static func main() {
-        ProcessSetup.singleThreadedBLAS()
+        ProcessSetup.blasSettings()
         ProcessSetup.faultDelayFromEnvironment()
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {

@@ -8,14 +8,33 @@ import TensorCore
 
 /// Process-wide settings that must hold before any library initialises.
 enum ProcessSetup {
-    /// OpenBLAS starts its worker threads when the library loads, and they spin even after
-    /// `openblas_set_num_threads(1)`. The tool parallelises across items instead, so when the
-    /// user has not chosen, the process re-executes itself once with OPENBLAS_NUM_THREADS=1.
-    static func singleThreadedBLAS() {
-        guard getenv("OPENBLAS_NUM_THREADS") == nil else { return }
-        setenv("OPENBLAS_NUM_THREADS", "1", 1)
+    /// OpenBLAS reads its settings when the library loads, so the process re-executes itself once
+    /// with them when the user has not chosen:
+    /// - OPENBLAS_NUM_THREADS=1: its worker threads spin even after `openblas_set_num_threads(1)`,
+    ///   and the tool parallelises across items instead;
+    /// - OPENBLAS_CORETYPE, when OpenBLAS did not know the CPU and took its slowest kernels
+    ///   (`BLAS.betterCore`).
+    static func blasSettings() {
+        var changed = false
+        if getenv("OPENBLAS_NUM_THREADS") == nil {
+            setenv("OPENBLAS_NUM_THREADS", "1", 1)
+            changed = true
+        }
+        if getenv("OPENBLAS_CORETYPE") == nil, let core = BLAS.betterCore(than: BLAS.coreName, cpuFlags: cpuFlags()) {
+            setenv("OPENBLAS_CORETYPE", core, 1)
+            changed = true
+        }
+        guard changed else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with BLAS as it is.
+    }
+
+    /// The first processor's flags in /proc/cpuinfo (empty where there is none).
+    private static func cpuFlags() -> Set<String> {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
     /// The crash-safety tests slow the tool down at its kill points (TensorCore's FaultInjection)
