@@ -8,23 +8,6 @@ public enum BLAS {
     /// Threads OpenBLAS may use. The project parallelises across items instead, so callers set 1.
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
 
-    /// The kernels OpenBLAS chose for this CPU when it loaded ("Haswell", "Zen", "Prescott" on a
-    /// CPU it does not recognise); `OPENBLAS_CORETYPE` in the environment overrides the choice.
-    public static var coreName: String { String(cString: openblas_get_corename()) }
-
-    /// The kernels to ask OpenBLAS for (`OPENBLAS_CORETYPE`) when it fell back to its oldest
-    /// x86-64 ones, Prescott (SSE3), on a CPU whose model it does not know but whose `cpuFlags`
-    /// (/proc/cpuinfo) run newer ones; nil when it chose anything else or nothing newer runs.
-    /// OpenBLAS 0.3.21 does that on family 6 model 207 (Emerald Rapids, a VM's "Intel Xeon
-    /// Processor"), where its SkylakeX kernels multiply 512 × 512 matrices 6× faster (docs/benchmarks.md).
-    public static func betterCore(than chosen: String, cpuFlags: Set<String>) -> String? {
-        guard chosen.lowercased() == "prescott" else { return nil }
-        if cpuFlags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
-        if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
-        if cpuFlags.contains("avx") { return "Sandybridge" }
-        return nil
-    }
-
     /// Raw sgemm on pointers with explicit leading dimensions (row-major).
     @inlinable
     public static func gemm(

@@ -20,21 +20,13 @@ enum ProcessSetup {
             setenv("OPENBLAS_NUM_THREADS", "1", 1)
             changed = true
         }
-        if getenv("OPENBLAS_CORETYPE") == nil, let core = BLAS.betterCore(than: BLAS.coreName, cpuFlags: cpuFlags()) {
+        if getenv("OPENBLAS_CORETYPE") == nil, let core = BLAS.betterCore(than: BLAS.coreName, cpuFlags: BLAS.cpuFlags) {
             setenv("OPENBLAS_CORETYPE", core, 1)
             changed = true
         }
         guard changed else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // execv returns only on failure: carry on with BLAS as it is.
-    }
-
-    /// The first processor's flags in /proc/cpuinfo (empty where there is none).
-    private static func cpuFlags() -> Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
     /// The crash-safety tests slow the tool down at its kill points (TensorCore's FaultInjection)

@@ -16,9 +16,7 @@ struct BLASSettingsTests {
         #expect(result.status == 0, "\(result.stderr)")
         let cores = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Core: ") }.map { String($0.dropFirst(6)) }
         try #require(cores.count == 2, "one load, then one after re-executing: \(result.stderr)")
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let flagsLine = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
-        let flags = Set(flagsLine.split(separator: ":").last?.split(separator: " ").map(String.init) ?? [])
+        let flags = BLAS.cpuFlags
         #expect(cores[1] == BLAS.betterCore(than: cores[0], cpuFlags: flags) ?? cores[0], "OpenBLAS chose \(cores[0])")
         if flags.isSuperset(of: ["avx2", "fma"]) { #expect(cores[1] != "Prescott") }
     }
