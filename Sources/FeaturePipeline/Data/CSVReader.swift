@@ -31,17 +31,19 @@ struct CSVParser {
     /// Refuses the row past it (data.max_items), counted over every block.
     private let limit: RowLimit?
     private var rowsKept = 0
-    /// Rows whose key the filter rejects keep their fields up to the key; the rest are nil.
+    /// Rows whose key the filter rejects end at the key.
     private let filter: RowFilter?
     private var keyIndex: Int?
     /// Set once the current row's key is rejected: its later fields are not decoded.
     private var skippingRow = false
 
     /// Which rows a reader needs whole: those whose key, in `column` (spaces trimmed, not empty),
-    /// `keeps`. The others still count as rows, with their lines and errors, but their fields
-    /// after the key are nil and not decoded (nor checked for invalid UTF-8): a shard's reader
-    /// makes no strings for the other shards' rows, which were most of its parsing and of the
-    /// scattered heap it kept (docs/scale-out.md).
+    /// `keeps`. The others still count as rows, with their lines and errors, but end at the key:
+    /// their later fields are not decoded (nor checked for invalid UTF-8), and such a row is an
+    /// array of the fields up to the key, not of the header's width. A shard's reader makes no
+    /// strings for the other shards' rows, which were most of its parsing, and the small arrays
+    /// it makes for them, freed at once between the rows it keeps, no longer scatter its heap
+    /// (docs/scale-out.md).
     struct RowFilter {
         let column: String
         let keeps: (String) -> Bool
@@ -149,6 +151,12 @@ struct CSVParser {
         try limit?.check(rowsKept, source: source, line: rowStartLine)
         rowsKept += 1
         for c in badFields { table.invalidUTF8.append((table.rows.count, c)) }
+        if skippingRow, let keyIndex {
+            // Up to the key only: `row` keeps its buffer, so a rejected row costs one small array.
+            table.rows.append(Array(row[...keyIndex]))
+            table.lines.append(rowStartLine)
+            return
+        }
         // A short row's missing trailing fields are empty: every row has the header's width,
         // so consumers may index any column (a short row used to crash the item-id lookup).
         if row.count < names.count { row += [String?](repeating: nil, count: names.count - row.count) }
