@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TensorCore
+import TestSupport
 
 @Suite struct LAPACKTests {
     /// 70 crosses the 64-wide tiles of the triangle mirroring and OpenBLAS's blocking; 297, an
@@ -36,12 +37,9 @@ import TensorCore
         // One BLAS thread, as the tool runs it: the threaded path did not crash.
         child.environment = ProcessInfo.processInfo.environment.merging(
             ["OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        let output = Pipe()
-        (child.standardOutput, child.standardError) = (output, output)
-        try child.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationReason == .exit && child.terminationStatus == 0
+        let result = try PipelineProcess.collect(child)
+        let text = result.stdout + result.stderr
+        #expect(child.terminationReason == .exit && result.status == 0
                 && text.contains("inverseTimesMatrixIsIdentity") && text.contains("passed"), "\(text.suffix(3000))")
     }
 
