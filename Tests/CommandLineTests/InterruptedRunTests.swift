@@ -20,8 +20,10 @@ import Testing
         #expect(live.status == 1)
         #expect(live.stderr.hasPrefix("error: \(run) has no finished run yet: its run is in progress (pid "), "\(live.stderr)")
 
-        let training = try pane.watch(every: 0.05, timeout: 300) { $0.contains("train: ") || $0.contains("pane-done") }
-        #expect(training.last?.contains("train: ") == true, "\(training.last ?? "")")
+        // The bar ("train [███░░…] 13% 4/30 …") is drawn while epochs run; "train: …" is the line
+        // left once training has finished, too late for a Ctrl-C that must land inside it.
+        let training = try pane.watch(every: 0.05, timeout: 300) { $0.contains("train [") || $0.contains("pane-done") }
+        #expect(training.last?.contains("train [") == true, "\(training.last ?? "")")
         try pane.send("C-c")
         let screens = try pane.watch(every: 0.2, timeout: 60) { $0.contains("pane-done") }
         let screen = screens.last ?? ""
