@@ -4,13 +4,13 @@ import TensorCore
 /// the same optimizer step: each member ran forward and backward on its slice of the same global
 /// batch, with the loss scaled by the global batch size, so the sum is the global batch's gradient.
 ///
-/// Dense parameters are summed with one `allReduceSum` of all of them. An embedding table (a
+/// Dense parameters are summed with one `allReduceSum` of all of them, packed. An embedding table (a
 /// row-sparse parameter) is summed as (row, gradient) pairs: every member's touched rows are
 /// gathered, then each member adds the members' rows in rank order, 0 + g₀ + g₁ + …, so the bits do
 /// not depend on timing, and marks the union of the rows touched (the lazy optimizers update those
-/// rows only, as in one process). A table whose union covers more than half its rows goes into the
-/// dense sum instead (whole table). (Pairs cost more than the table from about a tenth of its rows
-/// in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
+/// rows only, as in one process). A table whose union covers more than half its rows is summed
+/// whole instead, in place, by an allreduce of its own. (Pairs cost more than the table from about
+/// a tenth of its rows in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
 public final class GradientExchange {
     public let group: any Collectives
@@ -29,7 +29,9 @@ public final class GradientExchange {
         let rows = touchedRows(of: tables)  // [table][member] → rows
         let unions = zip(tables, rows).map { table, lists in Self.unionInRankOrder(lists, rowCount: table.value.shape[0]) }
         let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
-        sumDense(active.filter { !$0.isRowSparse } + zip(tables, isWhole).filter(\.1).map(\.0))
+        sumDense(active.filter { !$0.isRowSparse })
+        // A table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
+        for k in tables.indices where isWhole[k] { group.allReduceSum(&tables[k].grad.storage) }
         let pairTables = tables.indices.filter { !isWhole[$0] }
         let gathered = group.allGather(pairTables.flatMap { touchedGradients(tables[$0]) })
         var offsets = [Int](repeating: 0, count: group.size)
@@ -77,8 +79,9 @@ public final class GradientExchange {
         return union
     }
 
-    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked. (Summing the
-    /// large ones in place, each in its own allreduce, made anime's 2-rank epochs slower.)
+    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked: one call for
+    /// dozens of small tensors. (Tables summed whole are not packed: copying their megabytes in and
+    /// out cost more than their own allreduce calls, docs/benchmarks.md.)
     private func sumDense(_ parameters: [Parameter]) {
         guard !parameters.isEmpty else { return }
         let count = parameters.elementCount
@@ -105,11 +108,13 @@ public final class GradientExchange {
         let width = table.rowWidth
         table.grad.withUnsafeMutableBufferPointer { g in
             for member in 0..<group.size {
-                let values = gathered[member]
                 var at = offsets[member]
-                for r in rows[member] {
-                    for j in 0..<width { g[r * width + j] += values[at + j] }
-                    at += width
+                gathered[member].withUnsafeBufferPointer { values in
+                    for r in rows[member] {
+                        precondition(at + width <= values.count, "member \(member) sent fewer gradients than rows")
+                        for j in 0..<width { g[r * width + j] += values[at + j] }
+                        at += width
+                    }
                 }
                 offsets[member] = at
             }
