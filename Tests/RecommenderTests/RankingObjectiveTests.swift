@@ -76,6 +76,21 @@ import Testing
                 TieBreak(set: set, trainRows: Array(0..<set.count)))
     }
 
+    /// The reference for the pruned ranking: each user's top k of the combined score computed
+    /// for every item not excluded (users are rows of the model; no rating normalisation).
+    static func exactCombinedTop(_ model: FusionModel, users: [Int32], excluded: [Set<Int32>], k: Int, ties: TieBreak,
+                                 threshold: Float, sigma: Float) -> [[Int32]] {
+        let s = model.rankingScores(userVectors: model.userVectors(forRanking: true), itemVectors: model.itemVectors(forRanking: true))
+        let userVectors = model.userVectors(), itemVectors = model.itemVectors(), itemCount = itemVectors.shape[0]
+        return users.enumerated().map { j, u in
+            let items = (0..<itemCount).filter { !excluded[j].contains(Int32($0)) }
+            let r = model.score(users: [Int](repeating: Int(u), count: items.count), items: items,
+                                userVectors: userVectors, itemVectors: itemVectors)
+            let combined = zip(items, r).map { i, rating in s.storage[j * itemCount + i] + FusedRanker.logNormalCDF((rating - threshold) / sigma) }
+            return TopK.select(items: items.map(Int32.init), scores: combined, k: k, ties: ties)
+        }
+    }
+
     @Test func theCombinedScoreTopKEqualsScoringEveryItem() throws {
         let (g, model, normalizer, ties) = try Self.goldenRanking()
         let users = (0..<Int32(g.users)).map { $0 }
@@ -83,16 +98,8 @@ import Testing
         for (threshold, sigma): (Float, Float) in [(3.5, 0.8), (6, 0.3), (0, 5)] {
             let ranker = FusedRanker(model: model, normalizer: normalizer, score: .combined(threshold: threshold, sigma: sigma))
             let top = ranker.topItems(users: users, excluded: excluded, k: 3, ties: ties)
-            let s = model.rankingScores(userVectors: model.userVectors(forRanking: true), itemVectors: model.itemVectors(forRanking: true))
-            let userVectors = model.userVectors(), itemVectors = model.itemVectors()
-            for (j, u) in users.enumerated() {
-                let items = (0..<g.items).filter { !excluded[j].contains(Int32($0)) }
-                let r = model.score(users: [Int](repeating: Int(u), count: items.count), items: items,
-                                    userVectors: userVectors, itemVectors: itemVectors)
-                let combined = zip(items, r).map { i, rating in s.storage[j * g.items + i] + FusedRanker.logNormalCDF((rating - threshold) / sigma) }
-                #expect(top[j] == TopK.select(items: items.map(Int32.init), scores: combined, k: 3, ties: ties),
-                        "user \(u), t \(threshold), σ \(sigma)")
-            }
+            let exact = Self.exactCombinedTop(model, users: users, excluded: excluded, k: 3, ties: ties, threshold: threshold, sigma: sigma)
+            for (j, u) in users.enumerated() { #expect(top[j] == exact[j], "user \(u), t \(threshold), σ \(sigma)") }
         }
     }
 
