@@ -76,7 +76,7 @@ public final class Adam: Optimizer {
                 sparseStep: Float(-(lr * bias2.squareRoot() / bias1)))
             p.withValueAndGradient { theta, g in
                 withMoments(k) { m, v in
-                    p.forEachUpdatedSpan { start, length in
+                    p.forEachUpdatedSpan(inRowOrder: true) { start, length in
                         if p.isRowSparse {
                             Adam.lazyRowUpdate(theta + start, g + start, m + start, v + start, length, h)
                         } else {

@@ -39,10 +39,16 @@ public struct OptimizerState: Sendable, Equatable {
 extension Parameter {
     /// Calls `body(start, length)` for each span of `value` an optimizer step must update: the whole
     /// tensor for a dense parameter, each touched row (in first-touch order) for a row-sparse one.
-    func forEachUpdatedSpan(_ body: (Int, Int) -> Void) {
+    /// `inRowOrder`: rows in the order `forEachTouchedRowStreaming` gives, for updates whose rows
+    /// are independent (not for sums, whose bits depend on the order).
+    func forEachUpdatedSpan(inRowOrder: Bool = false, _ body: (Int, Int) -> Void) {
         if isRowSparse {
             let width = rowWidth
-            for r in touchedRows { body(r * width, width) }
+            if inRowOrder {
+                forEachTouchedRowStreaming { body($0 * width, width) }
+            } else {
+                for r in touchedRows { body(r * width, width) }
+            }
         } else {
             body(0, elementCount)
         }

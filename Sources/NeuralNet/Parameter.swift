@@ -74,6 +74,20 @@ public final class Parameter {
         markTouched(rows: rows)
     }
 
+    /// Calls `body` with each touched row: in row order when they are over a quarter of the table
+    /// (a walk of the mask goes through the table front to back, which memory streams; first-touch
+    /// order hops between rows), else in first-touch order. For passes whose rows are independent.
+    public func forEachTouchedRowStreaming(_ body: (Int) -> Void) {
+        guard isRowSparse else { return }
+        if 4 * touchedRows.count > touchedMask.count {
+            touchedMask.withUnsafeBufferPointer { mask in
+                for r in mask.indices where mask[r] { body(r) }
+            }
+        } else {
+            for r in touchedRows { body(r) }
+        }
+    }
+
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.
     public func zeroGrad() {
         guard isRowSparse else { grad.zero(); return }

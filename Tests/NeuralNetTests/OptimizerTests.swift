@@ -71,6 +71,24 @@ import Testing
         #expect(table.value.row(1) == initial.row(1) && table.value.row(3) == initial.row(3))
     }
 
+    /// Above a quarter of the table the touched rows come in row order (Adam's pass streams
+    /// through the table), at or below it in first-touch order; a dense parameter has none.
+    @Test func touchedRowsStreamInRowOrderAboveAQuarterOfTheTable() {
+        let table = Parameter(name: "t", value: Tensor(shape: [8, 2]), rowSparse: true)
+        func streamed(_ p: Parameter) -> [Int] {
+            var rows: [Int] = []
+            p.forEachTouchedRowStreaming { rows.append($0) }
+            return rows
+        }
+        table.markTouched(rows: [7, 2])
+        #expect(streamed(table) == [7, 2])
+        table.markTouched(rows: [5, 7])
+        #expect(streamed(table) == [2, 5, 7])
+        table.zeroGrad()
+        #expect(streamed(table).isEmpty)
+        #expect(streamed(Parameter(name: "d", value: Tensor(shape: [3]))).isEmpty)
+    }
+
     @Test func touchedRowUpdatesDoNotDependOnOtherRows() {
         // A row touched in every step sees the same updates whichever rows are touched beside it.
         var rng = SeededGenerator(seed: 62)
