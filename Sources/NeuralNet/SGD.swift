@@ -33,7 +33,7 @@ public final class SGD: Optimizer {
         for (k, p) in parameters.enumerated() where p.hasUpdate {
             p.withValueAndGradient { theta, g in
                 let update = { (b: UnsafeMutablePointer<Float>?) in
-                    p.forEachUpdatedSpan { start, length in
+                    p.forEachUpdatedSpan(inRowOrder: true) { start, length in
                         for i in start..<(start + length) {
                             var d = g[i] + wd * theta[i]
                             if let b {

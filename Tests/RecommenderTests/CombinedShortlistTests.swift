@@ -42,6 +42,20 @@ import Testing
     @Test(arguments: [(Float(2.6), Float(0.5)), (2.8, 0.5), (2.9, 0.5), (3, 0.5)])
     func theTopKEqualsScoringEveryItem(threshold: Float, sigma: Float) {
         let (model, normalizer, ties) = Self.model()
+        Self.expectExactTop(model, normalizer, ties, threshold: threshold, sigma: sigma)
+    }
+
+    /// A ranking head scoring every item alike (scale 0, no biases), as before training: the
+    /// shortlist widens to the whole catalog, and the top k comes from the ratings of items far
+    /// outside every shortlist by s.
+    @Test func aFlatRankingHeadRanksByEveryItemsRating() {
+        let (model, normalizer, ties) = Self.model()
+        model.rankingScale.value.storage = [0]
+        #expect(model.rankingBias.table.value.storage.allSatisfy { $0 == 0 })
+        Self.expectExactTop(model, normalizer, ties, threshold: 3, sigma: 0.5)
+    }
+
+    static func expectExactTop(_ model: FusionModel, _ normalizer: RatingNormalizer, _ ties: TieBreak, threshold: Float, sigma: Float) {
         let users = (0..<Int32(Self.users)).map { $0 }
         let excluded: [Set<Int32>] = users.map { u in u == 1 ? Set((0..<300).map(Int32.init)) : [5, 6] }
         let ranker = FusedRanker(model: model, normalizer: normalizer, score: .combined(threshold: threshold, sigma: sigma))

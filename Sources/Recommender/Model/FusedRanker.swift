@@ -159,34 +159,33 @@ public struct FusedRanker: Ranker {
 
     /// The exact top k of the combined score by a widening shortlist (see the type's comment).
     /// Each shortlist extends the last (the best by s, in the same order: `ties` is a total
-    /// order), so only the new items' ratings are computed; once it would cover a
-    /// quarter of the open items, every open item is scored at once instead (a flat s, as an
-    /// untrained ranking head gives, would otherwise widen it round after round to all of them,
-    /// each round selecting and sorting thousands: the starting point's validation took longer
-    /// than an epoch).
+    /// order), so only the new items' ratings are computed; once it would cover a quarter of the
+    /// open items, the items left are scored at once instead (a flat s, as an untrained ranking
+    /// head gives, would otherwise widen it round after round to all of them, each round
+    /// selecting and sorting thousands: the starting point's validation took longer than an epoch).
     private func combinedTop(user: Int, s: [Float], excluded: Set<Int32>, k: Int, ties: TieBreak,
                              threshold: Float, sigma: Float) -> [Int32] {
+        func combinedScores(_ items: [Int]) -> [Float] {
+            zip(items, ratings(user: user, items: items)).map { i, r in s[i] + Self.logNormalCDF((r - threshold) / sigma) }
+        }
         let open = s.count - excluded.count
         var width = min(open, max(4 * k, 64))
-        var combined: [Float] = []  // of the shortlist, in its order
-        var previous: [Int] = []
+        var shortlist: [Int] = [], combined: [Float] = []  // the last shortlist and its scores, in its order
         while 4 * width < open {
             // The `width + 1` best by s: the shortlist and the best item left out of it.
             let order = s.withUnsafeBufferPointer { TopK.select($0, k: width + 1, excluded: excluded, ties: ties) }
-            let shortlist = Array(order.prefix(width)).map(Int.init)
-            assert(previous.elementsEqual(shortlist.prefix(previous.count)), "combinedTop: a wider shortlist must extend the last")
-            previous = shortlist
-            let added = Array(shortlist[combined.count...])
-            combined += zip(added, ratings(user: user, items: added)).map { i, r in s[i] + Self.logNormalCDF((r - threshold) / sigma) }
+            shortlist = Array(order.prefix(width)).map(Int.init)
+            combined += combinedScores(Array(shortlist[combined.count...]))
             let top = TopK.select(items: shortlist.map(Int32.init), scores: combined, k: k, ties: ties)
             guard order.count > width, let kth = top.last, top.count == k else { return top }
             let kthScore = combined[shortlist.firstIndex(of: Int(kth))!]
             if kthScore > s[Int(order[width])] { return top }
             width *= 4
         }
-        let items = (0..<s.count).filter { !excluded.contains(Int32($0)) }
-        let all = zip(items, ratings(user: user, items: items)).map { i, r in s[i] + Self.logNormalCDF((r - threshold) / sigma) }
-        return TopK.select(items: items.map(Int32.init), scores: all, k: k, ties: ties)
+        var scored = [Bool](repeating: false, count: s.count)
+        for i in shortlist { scored[i] = true }
+        let rest = (0..<s.count).filter { !scored[$0] && !excluded.contains(Int32($0)) }
+        return TopK.select(items: (shortlist + rest).map(Int32.init), scores: combined + combinedScores(rest), k: k, ties: ties)
     }
 
     /// log Φ(z) for the standard normal CDF, accurate in the far left tail (where Φ underflows).
