@@ -54,6 +54,13 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     matmulDispatch(a, b, transposeA, transposeB, naive: false)
 }
 
+/// `matmul` written into `c`, whose allocation is reused (`Tensor.resize`): a product of megabytes
+/// made every training step is otherwise a fresh mapping each time, and on a machine without
+/// transparent huge pages its page faults cost more than the product itself (docs/benchmarks.md).
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, into c: inout Tensor) {
+    matmulDispatch(a, b, transposeA, transposeB, naive: false, into: &c)
+}
+
 /// The naive reference of `matmul`, for tests.
 public func matmulNaive(
     _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
@@ -62,12 +69,18 @@ public func matmulNaive(
 }
 
 private func matmulDispatch(_ a: Tensor, _ b: Tensor, _ tA: Bool, _ tB: Bool, naive: Bool) -> Tensor {
+    var c = Tensor(shape: [0, 0])
+    matmulDispatch(a, b, tA, tB, naive: naive, into: &c)
+    return c
+}
+
+private func matmulDispatch(_ a: Tensor, _ b: Tensor, _ tA: Bool, _ tB: Bool, naive: Bool, into c: inout Tensor) {
     precondition(a.rank == 2 && b.rank == 2, "matmul needs rank-2 tensors, got \(a.shape) and \(b.shape)")
     let (m, k) = tA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
     let (k2, n) = tB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     precondition(
         k == k2, "matmul inner dimensions differ: op(a) is (\(m), \(k)), op(b) is (\(k2), \(n))")
-    var c = Tensor(shape: [m, n])
+    c.resize(to: [m, n])
     let lda = a.shape[1], ldb = b.shape[1]
     a.withUnsafeBufferPointer { pa in
         b.withUnsafeBufferPointer { pb in
@@ -83,7 +96,6 @@ private func matmulDispatch(_ a: Tensor, _ b: Tensor, _ tA: Bool, _ tB: Bool, na
             }
         }
     }
-    return c
 }
 
 /// `a · x` for a matrix `a` (m, k) and a vector `x` (k values, any shape), through

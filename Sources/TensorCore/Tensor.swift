@@ -50,6 +50,20 @@ public struct Tensor: Sendable, Equatable {
     /// The same elements viewed with another shape of equal element count.
     public func reshaped(_ newShape: [Int]) -> Tensor { Tensor(shape: newShape, storage: storage) }
 
+    /// Gives the tensor `newShape` in place, keeping its storage's allocation when it is large
+    /// enough: a workspace reused step after step. The elements are unspecified afterwards (old
+    /// values, zeros where it grew), so the caller overwrites them all.
+    public mutating func resize(to newShape: [Int]) {
+        precondition(newShape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(newShape)")
+        let count = Tensor.elementCount(newShape)
+        if count < storage.count {
+            storage.removeLast(storage.count - count)
+        } else if count > storage.count {
+            storage.append(contentsOf: repeatElement(0, count: count - storage.count))
+        }
+        shape = newShape
+    }
+
     /// Element at a multi-index (bounds checked; for tests and cold paths).
     public subscript(_ index: Int...) -> Float {
         get { storage[flatIndex(index)] }

@@ -38,6 +38,36 @@ import Testing
         #expect(!closeness(tower, wholeTower, absolute: 1e-5, relative: 1e-4).ok)
     }
 
+    /// The ranking step keeps its (users × candidates) matrices from step to step: after steps of
+    /// other shapes (every candidate, then the sampled 5, then every candidate again) a model's
+    /// gradients are the bits of a fresh model's, in one process and split among members.
+    @Test(arguments: [1, 2])
+    func aReusedWorkspaceGivesAFreshModelsGradients(members: Int) throws {
+        let (_, g) = try BatchPartTests.model()
+        let batches = [Self.batch(g), FusionModelParityTests.rankingBatch(g, g.ranking_batches[1]), Self.batch(g)]
+        let results = ThreadGroup(size: members).run { member -> [Bool] in
+            let reused = (try? BatchPartTests.model().0)!
+            reused.prepareStep(for: .ranking)
+            return batches.indices.map { k in
+                let fresh = (try? BatchPartTests.model().0)!
+                fresh.prepareStep(for: .ranking)
+                for model in [reused, fresh] {
+                    for p in model.parameters { p.zeroGrad() }
+                    var rng = SeededGenerator(seed: UInt64(9 + k))
+                    if members == 1 {
+                        model.rankingStep(batches[k], historyKeep: 0.5, weight: 0.7, rng: &rng)
+                    } else {
+                        model.rankingStep(batches[k], splitAmong: member, historyKeep: 0.5, weight: 0.7, rng: &rng)
+                    }
+                }
+                return BatchPartTests.gradients(reused) == BatchPartTests.gradients(fresh)
+            }
+        }
+        for (member, sameBits) in results.enumerated() {
+            #expect(sameBits == [true, true, true], "member \(member) of \(members): steps with the same gradients as a fresh model")
+        }
+    }
+
     /// Every user with their train items as targets, every item a candidate.
     static func batch(_ g: FusionModelParityTests.Golden) -> FusionModel.RankingBatch {
         let users = Array(0..<g.users)

@@ -28,6 +28,23 @@ import TensorCore
         #expect(zip(fast.storage, slow.storage).allSatisfy { abs($0 - $1) <= 1e-4 * Float(max(k, 1)) })
     }
 
+    /// A workspace reused for products of changing shapes: every element is overwritten (the NaNs
+    /// left from before never leak), the result is the bits of a fresh `matmul`, and the allocation
+    /// is kept when the product shrinks and grows back.
+    @Test func matmulIntoAWorkspaceOverwritesAndKeepsItsAllocation() {
+        var rng = SeededGenerator(seed: 11)
+        var workspace = Tensor(shape: [40, 50], repeating: .nan)
+        let address = workspace.storage.withUnsafeBufferPointer { $0.baseAddress }
+        for (m, k, n, tB) in [(40, 8, 50, false), (7, 3, 9, true), (40, 8, 50, true), (2, 0, 3, false)] {
+            workspace.storage.withUnsafeMutableBufferPointer { $0.update(repeating: .nan) }
+            let a = Tensor.normal(shape: [m, k], using: &rng), b = Tensor.normal(shape: tB ? [n, k] : [k, n], using: &rng)
+            matmul(a, b, transposeB: tB, into: &workspace)
+            #expect(workspace.shape == [m, n])
+            #expect(workspace.storage == matmul(a, b, transposeB: tB).storage, "(\(m), \(k), \(n))")
+            #expect(workspace.storage.withUnsafeBufferPointer { $0.baseAddress } == address, "(\(m), \(k), \(n)) reallocated")
+        }
+    }
+
     @Test func knownProduct() {
         let a = Tensor(shape: [2, 3], storage: [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [3, 2], storage: [7, 8, 9, 10, 11, 12])

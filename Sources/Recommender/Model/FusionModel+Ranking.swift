@@ -76,34 +76,37 @@ extension FusionModel {
         let w = retrievalUserTower.forward(userIn.x)  // (b, d)
         let bias = rankingBias.forward(itemIn.idRows)  // (n, 1)
         let scale = rankingScale.value.storage[0]
-        let logits = matmul(w, v, transposeB: true)  // (b, n)
-        let (loss, dLogits, dScale) = Self.softmaxLoss(logits, bias: bias, scale: scale, batch: batch, weight: weight / Float(b))
+        // The two (b, n) matrices live in the workspace: ⟨w, v⟩, then dL/dlogits becoming dL/d⟨w, v⟩.
+        matmul(w, v, transposeB: true, into: &rankingWorkspace.dots)
+        let (loss, dScale) = Self.softmaxLoss(rankingWorkspace.dots, bias: bias, scale: scale, batch: batch, weight: weight / Float(b),
+                                              gradient: &rankingWorkspace.gradient)
         rankingScale.grad.storage[0] += dScale
-        rankingBias.backward(dLogits.sumRows().reshaped([n, 1]))
-        var dDots = dLogits
-        dDots.scale(by: scale)
-        let dw = matmul(dDots, v)  // (b, d)
-        let dv = matmul(dDots, w, transposeA: true)  // (n, d)
+        rankingBias.backward(rankingWorkspace.gradient.sumRows().reshaped([n, 1]))
+        rankingWorkspace.gradient.scale(by: scale)
+        let dw = matmul(rankingWorkspace.gradient, v)  // (b, d)
+        let dv = matmul(rankingWorkspace.gradient, w, transposeA: true)  // (n, d)
         backwardUserTower(retrievalUserTower.backward(dw))
         backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)
     }
 
     /// The softmax cross-entropy of each user row over the candidates, logits scale·⟨w, v⟩ + bias −
-    /// log Q: its summed loss, dL/dlogits scaled by `k` (the mean over users times the objective's
-    /// weight) and dL/dscale. One pass per row over unsafe buffers: the hot loop of ranking training.
-    static func softmaxLoss(_ logits: Tensor, bias: Tensor, scale: Float, batch: RankingBatch,
-                            weight k: Float) -> (loss: Double, dLogits: Tensor, dScale: Float) {
-        let b = logits.shape[0], n = logits.shape[1]
+    /// log Q (`dots`: ⟨w, v⟩): its summed loss and dL/dscale, and dL/dlogits scaled by `k` (the mean
+    /// over users times the objective's weight) in `gradient`, resized to (b, n) and overwritten.
+    /// One pass per row over unsafe buffers: the hot loop of ranking training.
+    static func softmaxLoss(_ dots: Tensor, bias: Tensor, scale: Float, batch: RankingBatch,
+                            weight k: Float, gradient: inout Tensor) -> (loss: Double, dScale: Float) {
+        let b = dots.shape[0], n = dots.shape[1]
         // Column of each target item among the candidates.
         var column = [Int: Int](minimumCapacity: n)
         for (c, item) in batch.candidates.enumerated() { column[item] = c }
         var loss = 0.0
-        var dLogits = Tensor(shape: [b, n])
+        gradient.resize(to: [b, n])
         var dScale: Float = 0
         var probability = [Float](repeating: 0, count: n)
-        logits.withUnsafeBufferPointer { s in
-            dLogits.withUnsafeMutableBufferPointer { g in
+        var targets: [(column: Int, y: Float)] = []
+        dots.withUnsafeBufferPointer { s in
+            gradient.withUnsafeMutableBufferPointer { g in
                 bias.withUnsafeBufferPointer { c in
                     probability.withUnsafeMutableBufferPointer { p in
                         for r in 0..<b {
@@ -123,6 +126,7 @@ extension FusionModel {
                             let logZ = top + log(total)
                             var mass: Float = 0
                             var ds: Float = 0  // dL/dscale of this row, before the factor k
+                            targets.removeAll(keepingCapacity: true)
                             for t in batch.targets.range(r) {
                                 guard let j = column[batch.targets.indices[t]] else { continue }
                                 let y = batch.targets.weights?[t] ?? 1
@@ -130,22 +134,23 @@ extension FusionModel {
                                 mass += y
                                 loss += Double(y * (logZ - logit))
                                 ds -= y * dot[j]
-                                grad[j] -= k * y
+                                targets.append((j, y))
                             }
-                            // dL/ds_uj = (mass · softmax_j − y_uj) / B.
+                            // dL/ds_uj = (mass · softmax_j − y_uj) / B: every column written, then the targets'.
                             let inverse = 1 / total
                             for j in 0..<n {
                                 let q = p[j] * inverse * mass
                                 ds += q * dot[j]
-                                grad[j] += k * q
+                                grad[j] = k * q
                             }
+                            for (j, y) in targets { grad[j] -= k * y }
                             dScale += k * ds
                         }
                     }
                 }
             }
         }
-        return (loss, dLogits, dScale)
+        return (loss, dScale)
     }
 
     /// Ranking scores s_ui of every item for each user row of `userVectors` (`Scorer.rankingScores`).

@@ -31,14 +31,15 @@ extension FusionModel {
         let w = retrievalUserTower.forward(userIn.x)  // (b, d)
         let bias = rankingBias.forward(itemIn.idRows)  // (columns, 1)
         let scale = rankingScale.value.storage[0]
-        let dots = matmul(w, v, transposeB: true)  // (b, columns)
-        let logits = Self.logits(dots, bias: bias, scale: scale, logQ: batch.logQ.map { Array($0[columns]) })
-        let (loss, dLogits, dScale) = Self.softmaxLoss(part: columns, dots: dots, logits: logits, group: group, batch: batch,
-                                                       weight: weight / Float(b))
+        // The workspace's (b, columns) matrices: ⟨w, v⟩, then dL/dlogits becoming dL/d⟨w, v⟩.
+        matmul(w, v, transposeB: true, into: &rankingWorkspace.dots)
+        let logits = Logits(bias: bias, scale: scale, logQ: batch.logQ.map { Array($0[columns]) })
+        let (loss, dScale) = Self.softmaxLoss(part: columns, dots: rankingWorkspace.dots, logits: logits, group: group, batch: batch,
+                                              weight: weight / Float(b), gradient: &rankingWorkspace.gradient)
         rankingScale.grad.storage[0] += dScale
-        rankingBias.backward(dLogits.sumRows().reshaped([columns.count, 1]))
-        var dDots = dLogits
-        dDots.scale(by: scale)
+        rankingBias.backward(rankingWorkspace.gradient.sumRows().reshaped([columns.count, 1]))
+        rankingWorkspace.gradient.scale(by: scale)
+        let dDots = rankingWorkspace.gradient
         var dw = matmul(dDots, v)  // (b, d): this member's columns' part
         group.allReduceSum(&dw.storage)
         // Each member backpropagates its own users: the group's sum is then every user once.
@@ -52,43 +53,49 @@ extension FusionModel {
         return loss / Double(b)
     }
 
-    /// scale · dots + bias − log Q, (b, columns).
-    static func logits(_ dots: Tensor, bias: Tensor, scale: Float, logQ: [Float]?) -> Tensor {
-        var p = dots
-        let b = dots.shape[0], n = dots.shape[1]
-        p.withUnsafeMutableBufferPointer { s in
-            bias.withUnsafeBufferPointer { c in
-                for r in 0..<b {
-                    for j in 0..<n { s[r * n + j] = scale * s[r * n + j] + c[j] - (logQ?[j] ?? 0) }
-                }
-            }
+    /// How a column's logit follows from its dot product: scale · ⟨w, v⟩ + bias − log Q.
+    struct Logits {
+        let bias: Tensor
+        let scale: Float
+        let logQ: [Float]?
+
+        @inline(__always)
+        func callAsFunction(_ dot: Float, _ bias: UnsafeBufferPointer<Float>, column j: Int) -> Float {
+            scale * dot + bias[j] - (logQ?[j] ?? 0)
         }
-        return p
     }
 
     /// Each row's log Σ_j exp(logit_uj) over every member's columns: each member's max and sum of
     /// exponentials, gathered and combined in rank order (the same bits on every member). Also
-    /// returns this member's maxima and exp(logit − max) of its columns, which the softmax's
-    /// gradient reuses (one exponential per logit, not two).
-    static func logNormalizers(_ logits: Tensor, group: any Collectives) -> (logZ: [Float], top: [Float], exps: Tensor) {
-        let b = logits.shape[0], n = logits.shape[1]
-        var exps = Tensor(shape: [b, n])
+    /// returns this member's maxima, and writes exp(logit − max) of its columns to `exps`, which
+    /// the softmax's gradient reuses (one exponential per logit, not two).
+    static func logNormalizers(_ dots: Tensor, _ logits: Logits, group: any Collectives,
+                               exps: inout Tensor) -> (logZ: [Float], top: [Float]) {
+        let b = dots.shape[0], n = dots.shape[1]
+        exps.resize(to: [b, n])
         var partial = [Float](repeating: 0, count: 2 * b)  // per row: max, then Σ exp(p − max)
-        logits.withUnsafeBufferPointer { p in
-            exps.withUnsafeMutableBufferPointer { e in
-                for r in 0..<b {
-                    let row = p.baseAddress! + r * n, out = e.baseAddress! + r * n
-                    var top = -Float.infinity
-                    for j in 0..<n { top = max(top, row[j]) }
-                    var total: Float = 0
-                    if top > -.infinity {
+        dots.withUnsafeBufferPointer { s in
+            logits.bias.withUnsafeBufferPointer { c in
+                exps.withUnsafeMutableBufferPointer { e in
+                    for r in 0..<b {
+                        let dot = s.baseAddress! + r * n, out = e.baseAddress! + r * n
+                        var top = -Float.infinity
                         for j in 0..<n {
-                            out[j] = exp(row[j] - top)
-                            total += out[j]
+                            out[j] = logits(dot[j], c, column: j)
+                            top = max(top, out[j])
                         }
+                        var total: Float = 0
+                        if top > -.infinity {
+                            for j in 0..<n {
+                                out[j] = exp(out[j] - top)
+                                total += out[j]
+                            }
+                        } else {
+                            out.update(repeating: 0, count: n)
+                        }
+                        partial[2 * r] = top
+                        partial[2 * r + 1] = total
                     }
-                    partial[2 * r] = top
-                    partial[2 * r + 1] = total
                 }
             }
         }
@@ -98,26 +105,26 @@ extension FusionModel {
             let total = members.reduce(Float(0)) { $1[2 * r] > -.infinity ? $0 + $1[2 * r + 1] * exp($1[2 * r] - top) : $0 }
             return top + log(total)
         }
-        return (logZ, (0..<b).map { partial[2 * $0] }, exps)
+        return (logZ, (0..<b).map { partial[2 * $0] })
     }
 
     /// `softmaxLoss` restricted to the candidates `part`, its normalisers over all of them from the
-    /// group: this member's share of the summed loss, dL/dlogits of its columns scaled by `k`, and
-    /// its share of dL/dscale.
-    static func softmaxLoss(part: Range<Int>, dots: Tensor, logits: Tensor, group: any Collectives, batch: RankingBatch,
-                            weight k: Float) -> (loss: Double, dLogits: Tensor, dScale: Float) {
+    /// group: this member's share of the summed loss and of dL/dscale, and dL/dlogits of its
+    /// columns scaled by `k` in `gradient` (resized to (b, part.count) and overwritten).
+    static func softmaxLoss(part: Range<Int>, dots: Tensor, logits: Logits, group: any Collectives, batch: RankingBatch,
+                            weight k: Float, gradient: inout Tensor) -> (loss: Double, dScale: Float) {
         let b = dots.shape[0], n = part.count
-        // dLogits starts as exp(logit − this member's row max) and becomes the gradient in place.
-        var (logZ, top, dLogits) = logNormalizers(logits, group: group)
+        // The gradient starts as exp(logit − this member's row max) and becomes dL/dlogits in place.
+        let (logZ, top) = logNormalizers(dots, logits, group: group, exps: &gradient)
         var column = [Int: Int](minimumCapacity: batch.candidates.count)
         for (c, item) in batch.candidates.enumerated() { column[item] = c }
         var loss = 0.0, dScale: Float = 0
         var targets: [(column: Int, y: Float)] = []
         dots.withUnsafeBufferPointer { s in
-            logits.withUnsafeBufferPointer { p in
-                dLogits.withUnsafeMutableBufferPointer { g in
+            logits.bias.withUnsafeBufferPointer { c in
+                gradient.withUnsafeMutableBufferPointer { g in
                     for r in 0..<b {
-                        let dot = s.baseAddress! + r * n, logit = p.baseAddress! + r * n, grad = g.baseAddress! + r * n
+                        let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
                         var mass: Float = 0, ds: Float = 0
                         targets.removeAll(keepingCapacity: true)
                         for t in batch.targets.range(r) {
@@ -125,7 +132,7 @@ extension FusionModel {
                             let y = batch.targets.weights?[t] ?? 1
                             mass += y  // over every candidate: the softmax's share of each column
                             guard part.contains(j) else { continue }
-                            loss += Double(y * (logZ[r] - logit[j - part.lowerBound]))
+                            loss += Double(y * (logZ[r] - logits(dot[j - part.lowerBound], c, column: j - part.lowerBound)))
                             ds -= y * dot[j - part.lowerBound]
                             targets.append((j - part.lowerBound, y))
                         }
@@ -142,6 +149,6 @@ extension FusionModel {
                 }
             }
         }
-        return (loss, dLogits, dScale)
+        return (loss, dScale)
     }
 }

@@ -52,6 +52,7 @@ public final class FusionModel {
     /// Frozen encoders' outputs for every item, computed once.
     var frozenOutputs: [Int: Tensor] = [:]
     var pending: StepCache?
+    var rankingWorkspace = RankingWorkspace()
 
     public var dimension: Int { options.itemDim }
 
