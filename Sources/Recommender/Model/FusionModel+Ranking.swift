@@ -78,8 +78,8 @@ extension FusionModel {
         let scale = rankingScale.value.storage[0]
         // The two (b, n) matrices live in the workspace: ⟨w, v⟩, then dL/dlogits becoming dL/d⟨w, v⟩.
         matmul(w, v, transposeB: true, into: &rankingWorkspace.dots)
-        let (loss, dScale) = Self.softmaxLoss(rankingWorkspace.dots, bias: bias, scale: scale, batch: batch, weight: weight / Float(b),
-                                              gradient: &rankingWorkspace.gradient)
+        let (loss, dScale) = Self.softmaxLoss(rankingWorkspace.dots, Logits(bias: bias, scale: scale, logQ: batch.logQ), batch: batch,
+                                              weight: weight / Float(b), gradient: &rankingWorkspace.gradient)
         rankingScale.grad.storage[0] += dScale
         rankingBias.backward(rankingWorkspace.gradient.sumRows().reshaped([n, 1]))
         rankingWorkspace.gradient.scale(by: scale)
@@ -90,11 +90,45 @@ extension FusionModel {
         return loss / Double(b)
     }
 
-    /// The softmax cross-entropy of each user row over the candidates, logits scale·⟨w, v⟩ + bias −
-    /// log Q (`dots`: ⟨w, v⟩): its summed loss and dL/dscale, and dL/dlogits scaled by `k` (the mean
-    /// over users times the objective's weight) in `gradient`, resized to (b, n) and overwritten.
-    /// One pass per row over unsafe buffers: the hot loop of ranking training.
-    static func softmaxLoss(_ dots: Tensor, bias: Tensor, scale: Float, batch: RankingBatch,
+    /// How a column's logit follows from its dot product: scale · ⟨w, v⟩ + bias − log Q.
+    struct Logits {
+        let bias: Tensor
+        let scale: Float
+        let logQ: [Float]?
+
+        @inline(__always)
+        func callAsFunction(_ dot: Float, _ bias: UnsafeBufferPointer<Float>, column j: Int) -> Float {
+            scale * dot + bias[j] - (logQ?[j] ?? 0)
+        }
+
+        /// Writes exp(logit_j − max) of one row's `n` columns to `out`; returns the max and the sum
+        /// of the exponentials (−∞ and 0, with zeros written, when every logit is −∞).
+        @inline(__always)
+        func exponentials(_ dot: UnsafePointer<Float>, _ bias: UnsafeBufferPointer<Float>, _ n: Int,
+                          into out: UnsafeMutablePointer<Float>) -> (top: Float, total: Float) {
+            var top = -Float.infinity
+            for j in 0..<n {
+                out[j] = self(dot[j], bias, column: j)
+                top = max(top, out[j])
+            }
+            guard top > -.infinity else {
+                out.update(repeating: 0, count: n)
+                return (top, 0)
+            }
+            var total: Float = 0
+            for j in 0..<n {
+                out[j] = exp(out[j] - top)
+                total += out[j]
+            }
+            return (top, total)
+        }
+    }
+
+    /// The softmax cross-entropy of each user row over the candidates (`dots`: ⟨w, v⟩): its summed
+    /// loss and dL/dscale, and dL/dlogits scaled by `k` (the mean over users times the objective's
+    /// weight) in `gradient`, resized to (b, n) and overwritten. One pass per row over unsafe
+    /// buffers: the hot loop of ranking training.
+    static func softmaxLoss(_ dots: Tensor, _ logits: Logits, batch: RankingBatch,
                             weight k: Float, gradient: inout Tensor) -> (loss: Double, dScale: Float) {
         let b = dots.shape[0], n = dots.shape[1]
         // Column of each target item among the candidates.
@@ -103,49 +137,35 @@ extension FusionModel {
         var loss = 0.0
         gradient.resize(to: [b, n])
         var dScale: Float = 0
-        var probability = [Float](repeating: 0, count: n)
         var targets: [(column: Int, y: Float)] = []
         dots.withUnsafeBufferPointer { s in
-            gradient.withUnsafeMutableBufferPointer { g in
-                bias.withUnsafeBufferPointer { c in
-                    probability.withUnsafeMutableBufferPointer { p in
-                        for r in 0..<b {
-                            // s holds ⟨w, v⟩ on entry; the logits go to p, the softmax over them too.
-                            let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
-                            var top = -Float.infinity
-                            for j in 0..<n {
-                                p[j] = scale * dot[j] + c[j] - (batch.logQ?[j] ?? 0)
-                                top = max(top, p[j])
-                            }
-                            var total: Float = 0
-                            for j in 0..<n {
-                                let e = exp(p[j] - top)
-                                total += e
-                                p[j] = e
-                            }
-                            let logZ = top + log(total)
-                            var mass: Float = 0
-                            var ds: Float = 0  // dL/dscale of this row, before the factor k
-                            targets.removeAll(keepingCapacity: true)
-                            for t in batch.targets.range(r) {
-                                guard let j = column[batch.targets.indices[t]] else { continue }
-                                let y = batch.targets.weights?[t] ?? 1
-                                let logit = scale * dot[j] + c[j] - (batch.logQ?[j] ?? 0)
-                                mass += y
-                                loss += Double(y * (logZ - logit))
-                                ds -= y * dot[j]
-                                targets.append((j, y))
-                            }
-                            // dL/ds_uj = (mass · softmax_j − y_uj) / B: every column written, then the targets'.
-                            let inverse = 1 / total
-                            for j in 0..<n {
-                                let q = p[j] * inverse * mass
-                                ds += q * dot[j]
-                                grad[j] = k * q
-                            }
-                            for (j, y) in targets { grad[j] -= k * y }
-                            dScale += k * ds
+            logits.bias.withUnsafeBufferPointer { c in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    for r in 0..<b {
+                        // The gradient's row holds the logits, then their exponentials, then dL/dlogits.
+                        let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
+                        let (top, total) = logits.exponentials(dot, c, n, into: grad)
+                        let logZ = top + log(total)
+                        var mass: Float = 0
+                        var ds: Float = 0  // dL/dscale of this row, before the factor k
+                        targets.removeAll(keepingCapacity: true)
+                        for t in batch.targets.range(r) {
+                            guard let j = column[batch.targets.indices[t]] else { continue }
+                            let y = batch.targets.weights?[t] ?? 1
+                            mass += y
+                            loss += Double(y * (logZ - logits(dot[j], c, column: j)))
+                            ds -= y * dot[j]
+                            targets.append((j, y))
                         }
+                        // dL/ds_uj = (mass · softmax_j − y_uj) / B: every column written, then the targets'.
+                        let inverse = 1 / total
+                        for j in 0..<n {
+                            let q = grad[j] * inverse * mass
+                            ds += q * dot[j]
+                            grad[j] = k * q
+                        }
+                        for (j, y) in targets { grad[j] -= k * y }
+                        dScale += k * ds
                     }
                 }
             }

@@ -39,30 +39,17 @@ extension FusionModel {
         rankingScale.grad.storage[0] += dScale
         rankingBias.backward(rankingWorkspace.gradient.sumRows().reshaped([columns.count, 1]))
         rankingWorkspace.gradient.scale(by: scale)
-        let dDots = rankingWorkspace.gradient
-        var dw = matmul(dDots, v)  // (b, d): this member's columns' part
+        var dw = matmul(rankingWorkspace.gradient, v)  // (b, d): this member's columns' part
         group.allReduceSum(&dw.storage)
         // Each member backpropagates its own users: the group's sum is then every user once.
         let d = dw.shape[1]
         dw.withUnsafeMutableBufferPointer { g in
             for r in 0..<b where !users.contains(r) { (g.baseAddress! + r * d).update(repeating: 0, count: d) }
         }
-        let dv = matmul(dDots, w, transposeA: true)  // (columns, d)
+        let dv = matmul(rankingWorkspace.gradient, w, transposeA: true)  // (columns, d)
         backwardUserTower(retrievalUserTower.backward(dw))
         backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)
-    }
-
-    /// How a column's logit follows from its dot product: scale · ⟨w, v⟩ + bias − log Q.
-    struct Logits {
-        let bias: Tensor
-        let scale: Float
-        let logQ: [Float]?
-
-        @inline(__always)
-        func callAsFunction(_ dot: Float, _ bias: UnsafeBufferPointer<Float>, column j: Int) -> Float {
-            scale * dot + bias[j] - (logQ?[j] ?? 0)
-        }
     }
 
     /// Each row's log Σ_j exp(logit_uj) over every member's columns: each member's max and sum of
@@ -78,21 +65,7 @@ extension FusionModel {
             logits.bias.withUnsafeBufferPointer { c in
                 exps.withUnsafeMutableBufferPointer { e in
                     for r in 0..<b {
-                        let dot = s.baseAddress! + r * n, out = e.baseAddress! + r * n
-                        var top = -Float.infinity
-                        for j in 0..<n {
-                            out[j] = logits(dot[j], c, column: j)
-                            top = max(top, out[j])
-                        }
-                        var total: Float = 0
-                        if top > -.infinity {
-                            for j in 0..<n {
-                                out[j] = exp(out[j] - top)
-                                total += out[j]
-                            }
-                        } else {
-                            out.update(repeating: 0, count: n)
-                        }
+                        let (top, total) = logits.exponentials(s.baseAddress! + r * n, c, n, into: e.baseAddress! + r * n)
                         partial[2 * r] = top
                         partial[2 * r + 1] = total
                     }
