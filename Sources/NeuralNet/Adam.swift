@@ -63,6 +63,17 @@ public final class Adam: Optimizer {
     }
 
     public func step() {
+        update(zeroingGradients: false)
+    }
+
+    /// Each gradient element is zeroed as soon as the update has read it: no second pass over the
+    /// touched rows (after a ranking step, every item's) to clear them.
+    public func stepThenZeroGrad() {
+        update(zeroingGradients: true)
+        zeroGrad()  // what no update read: idle parameters, and the dense ones (cheap) once more
+    }
+
+    private func update(zeroingGradients zeroing: Bool) {
         for (k, p) in parameters.enumerated() where p.hasUpdate {
             steps[k] += 1
             let t = Double(steps[k])
@@ -78,13 +89,14 @@ public final class Adam: Optimizer {
                 withMoments(k) { m, v in
                     p.forEachUpdatedSpan(inRowOrder: true) { start, length in
                         if p.isRowSparse {
-                            Adam.lazyRowUpdate(theta + start, g + start, m + start, v + start, length, h)
+                            Adam.lazyRowUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
                         } else {
-                            Adam.denseUpdate(theta + start, g + start, m + start, v + start, length, h)
+                            Adam.denseUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
                         }
                     }
                 }
             }
+            if zeroing { p.forgetZeroedRows() }
         }
     }
 
@@ -105,11 +117,13 @@ public final class Adam: Optimizer {
 
     /// torch.optim.Adam's single-tensor arithmetic, operation by operation.
     @inline(__always)
-    static func denseUpdate(_ theta: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                            _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: Hyper) {
+    static func denseUpdate(_ theta: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                            _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: Hyper,
+                             zeroing: Bool) {
         for i in 0..<n {
             let p = theta[i] * h.shrink
             let grad = g[i] + h.l2 * p
+            if zeroing { g[i] = 0 }
             let mi = m[i] + h.c1 * (grad - m[i])
             let vi = v[i] * h.beta2 + h.c2 * grad * grad
             m[i] = mi
@@ -120,11 +134,13 @@ public final class Adam: Optimizer {
 
     /// torch.optim.SparseAdam's arithmetic for one touched row, operation by operation.
     @inline(__always)
-    static func lazyRowUpdate(_ theta: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                              _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: Hyper) {
+    static func lazyRowUpdate(_ theta: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                              _ v: UnsafeMutablePointer<Float>, _ n: Int, _ h: Hyper,
+                               zeroing: Bool) {
         for i in 0..<n {
             let p = theta[i] * h.shrink
             let grad = g[i] + h.l2 * p
+            if zeroing { g[i] = 0 }
             let oldM = m[i], oldV = v[i]
             let mi = oldM + (grad - oldM) * h.c1
             let vi = oldV + (grad * grad - oldV) * h.c2

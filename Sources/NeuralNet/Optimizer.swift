@@ -11,6 +11,9 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// One update from the current gradients. Gradients are left as they are.
     func step()
+    /// `step()` then `zeroGrad()`; an optimizer may clear each gradient span as its update reads it
+    /// (one pass over a batch's touched rows instead of two).
+    func stepThenZeroGrad()
     /// Everything the optimizer carries between steps (moments, momentum buffers, step counts),
     /// keyed by parameter name, so that a checkpoint can resume training bit-exactly.
     func state() -> OptimizerState
@@ -22,6 +25,11 @@ extension Optimizer {
     /// Clears every parameter's gradient (only the touched rows of row-sparse ones).
     public func zeroGrad() {
         for p in parameters { p.zeroGrad() }
+    }
+
+    public func stepThenZeroGrad() {
+        step()
+        zeroGrad()
     }
 }
 
@@ -60,8 +68,8 @@ extension Parameter {
     var hasUpdate: Bool { !isIdle && (!isRowSparse || !touchedRows.isEmpty) }
 
     /// Runs `body` with raw pointers to value and gradient (both `value.count` long).
-    func withValueAndGradient(_ body: (UnsafeMutablePointer<Float>, UnsafePointer<Float>) -> Void) {
-        grad.withUnsafeBufferPointer { g in
+    func withValueAndGradient(_ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        grad.withUnsafeMutableBufferPointer { g in
             value.withUnsafeMutableBufferPointer { p in
                 guard let pp = p.baseAddress, let gp = g.baseAddress else { return }
                 body(pp, gp)

@@ -88,6 +88,16 @@ public final class Parameter {
         }
     }
 
+    /// Forgets the touched rows after the caller wrote zeros to their gradient rows (an optimizer
+    /// step that clears what it reads), so that `zeroGrad()` need not write them again.
+    func forgetZeroedRows() {
+        guard isRowSparse else { return }
+        touchedMask.withUnsafeMutableBufferPointer { mask in
+            for r in touchedRows { mask[r] = false }
+        }
+        touchedRows.removeAll(keepingCapacity: true)
+    }
+
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.
     public func zeroGrad() {
         guard isRowSparse else { grad.zero(); return }

@@ -108,6 +108,48 @@ import Testing
         #expect(a.value.row(3) == initial.row(3) && b.value.row(3) != initial.row(3))
     }
 
+    @Test(arguments: [false, true])
+    func stepThenZeroGradIsAStepThenZeroGrad(large: Bool) {
+        // Adam's fused form (each gradient element zeroed as its update reads it) gives the bits of
+        // step() then zeroGrad(): values, moments, a gradient of zeros and no touched rows, for a
+        // table (rows touched few or over a quarter: both walks), a dense parameter and an idle one.
+        var rng = SeededGenerator(seed: 64)
+        let table0 = Tensor.normal(shape: [8, 3], using: &rng), dense0 = Tensor.normal(shape: [5], using: &rng)
+        func parameters() -> [Parameter] {
+            [Parameter(name: "t", value: table0, rowSparse: true), Parameter(name: "w", value: dense0),
+             Parameter(name: "idle", value: dense0)]
+        }
+        let (fused, separate) = (parameters(), parameters())
+        let (adamFused, adamSeparate) = (Adam(parameters: fused, learningRate: 0.05), Adam(parameters: separate, learningRate: 0.05))
+        adamFused.penalties = [0.02, 0, 0]; adamSeparate.penalties = [0.02, 0, 0]
+        let steps: [[Int]] = large ? [[1, 6, 2, 7], [0, 1, 2, 3, 4, 5, 6]] : [[5], [], [2, 5]]
+        for (k, rows) in steps.enumerated() {
+            for ps in [fused, separate] { ps[2].isIdle = k % 2 == 0 }
+            adamSeparate.zeroGrad()  // the fused one is already clear
+            for r in rows {
+                for j in 0..<3 {
+                    let g = rng.nextNormal()
+                    fused[0].grad[r, j] = g; separate[0].grad[r, j] = g
+                }
+            }
+            fused[0].markTouched(rows: rows); separate[0].markTouched(rows: rows)
+            for p in 1...2 {
+                for j in 0..<5 {
+                    let g = rng.nextNormal()
+                    fused[p].grad[j] = g; separate[p].grad[j] = g
+                }
+            }
+            adamFused.stepThenZeroGrad()
+            adamSeparate.step()
+            for (a, b) in zip(fused, separate) { #expect(a.value.storage == b.value.storage, "\(a.name) after rows \(rows)") }
+            #expect(adamFused.state() == adamSeparate.state())
+            for p in fused {
+                #expect(p.grad.storage.allSatisfy { $0 == 0 } && p.touchedRows.isEmpty, "\(p.name) cleared after rows \(rows)")
+            }
+        }
+        #expect(fused[0].value.storage != table0.storage && fused[2].value.storage != dense0.storage)
+    }
+
     @Test func penaltiesInTheStepEqualRegularisingTheGradientFirst() {
         // The trainer's embedding regularisation inside Adam's step gives the bits of the pass it
         // replaces (g + λ·θ on the touched rows, then the step), step after step.

@@ -171,7 +171,7 @@ extension Trainer {
             for p in plan.dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
         }
         if options.clipNorm > 0 { _ = clipGradientNorm(plan.parameters, maxNorm: Float(options.clipNorm)) }
-        plan.optimizer.step()
+        plan.optimizer.stepThenZeroGrad()
         average?.update(plan.parameters)
         plan.exchange?.group.stepFinished(plan.parameters)
         FaultInjection.pause()
