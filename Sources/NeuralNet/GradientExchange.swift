@@ -24,7 +24,7 @@ public final class GradientExchange {
     /// Sums every active parameter's gradient across the group; every member gets every total.
     public func sum(_ parameters: [Parameter]) {
         guard group.size > 1 else { return }
-        let active = parameters.filter { !$0.isIdle }
+        let active = parameters.filter { !$0.isIdle && !$0.isSummedInGroup }
         let tables = active.filter(\.isRowSparse)
         let rows = touchedRows(of: tables)  // [table][member] → rows
         let unions = zip(tables, rows).map { table, lists in Self.unionInRankOrder(lists, rowCount: table.value.shape[0]) }

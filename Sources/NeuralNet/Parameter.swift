@@ -21,6 +21,9 @@ public final class Parameter {
     /// optimizer steps then leave its value and state alone, as PyTorch leaves a parameter whose
     /// gradient is None, instead of moving it by momentum alone.
     public var isIdle = false
+    /// Set when every member of a training group computed this step's whole gradient itself (the
+    /// same bits on each), so `GradientExchange` leaves it out; cleared by `zeroGrad()`.
+    public var isSummedInGroup = false
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []
@@ -100,6 +103,7 @@ public final class Parameter {
 
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.
     public func zeroGrad() {
+        isSummedInGroup = false
         guard isRowSparse else { grad.zero(); return }
         let width = rowWidth
         grad.withUnsafeMutableBufferPointer { g in

@@ -19,17 +19,31 @@ import Testing
         let wholeLoss = whole.rankingStep(batch, historyKeep: 0.5, weight: 0.7, rng: &rng)
         let expected = BatchPartTests.gradients(whole)
 
-        let parts = ThreadGroup(size: members).run { member -> (Double, [String: [Float]]) in
+        let parts = ThreadGroup(size: members).run { member -> (Double, [String: [Float]], Set<String>) in
             let model = (try? BatchPartTests.model().0)!
             model.prepareStep(for: .ranking)
             var rng = SeededGenerator(seed: 4)
             let loss = model.rankingStep(batch, splitAmong: member, historyKeep: 0.5, weight: 0.7, rng: &rng)
-            return (loss, BatchPartTests.gradients(model))
+            return (loss, BatchPartTests.gradients(model), Set(model.parameters.filter(\.isSummedInGroup).map(\.name)))
         }
         let loss = parts.reduce(0) { $0 + $1.0 }
         #expect(abs(loss - wholeLoss) < 1e-5 * max(1, abs(wholeLoss)), "loss \(loss) of \(members) members (sampled: \(sampled)), \(wholeLoss) of the whole batch")
+        // The user side's gradients are the whole batch's on every member (the exchange leaves
+        // them out); the others add up to the whole batch's across the members.
+        let summed = parts[0].2
+        #expect(summed.contains("ranking.user.tower.weight") && summed.contains("user.history.weight") && !summed.contains("ranking.item.tower.weight"),
+                "\(summed)")
         for (name, wholeGradient) in expected {
-            let sum = parts.map { $0.1[name]! }.reduce([Float](repeating: 0, count: wholeGradient.count)) { zip($0, $1).map(+) }
+            let gradients = parts.map { $0.1[name]! }
+            if summed.contains(name) {
+                for (member, gradient) in gradients.enumerated() {
+                    #expect(parts[member].2 == summed)
+                    let check = closeness(gradient, wholeGradient, absolute: 1e-5, relative: 1e-4)
+                    #expect(check.ok, "member \(member) of \(members) (sampled: \(sampled)), gradient of \(name): \(check.detail)")
+                }
+                continue
+            }
+            let sum = gradients.reduce([Float](repeating: 0, count: wholeGradient.count)) { zip($0, $1).map(+) }
             let check = closeness(sum, wholeGradient, absolute: 1e-5, relative: 1e-4)
             #expect(check.ok, "\(members) members (sampled: \(sampled)), gradient of \(name): \(check.detail)")
         }

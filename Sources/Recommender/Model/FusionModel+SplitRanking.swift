@@ -9,8 +9,11 @@ import TensorCore
 /// gradient for them. The user tower runs on every member for the whole batch (a few hundred
 /// rows). The only exchanges are each row's partial normaliser (max and sum of exponentials over
 /// the member's columns, combined in rank order into log Z) and the users' gradient dL/dw, summed
-/// across the group; each member then backpropagates its part of the users, so the group's summed
-/// gradients are the whole batch's. Against cutting the batch by users, no member computes
+/// across the group. Every member then backpropagates every user, so the user side's gradients
+/// (tower, history table, fields) are already the whole batch's on each, and marked
+/// `isSummedInGroup` for the exchange to leave out: that costs a few hundred rows of backward and
+/// saves sending the history rows of every user each step. The item side's gradients are the
+/// member's own columns', summed by the exchange. Against cutting the batch by users, no member computes
 /// anything over every candidate: products over the candidates (the costly part of a step, the
 /// catalog × batch gradient above all) are split, not just their inner dimension.
 extension FusionModel {
@@ -23,7 +26,7 @@ extension FusionModel {
         let itemMasks = drawItemMasks(batch.candidates, rng: &rng)
         let userMasks = drawUserMasks(users: batch.users, leaveOut: nil, keep: historyKeep, rng: &rng)
         let b = batch.users.count, n = batch.candidates.count
-        let columns = group.contiguousPart(of: n), users = group.contiguousPart(of: b)
+        let columns = group.contiguousPart(of: n)
         let mine = Array(columns)
         let itemIn = itemInputs(mine.map { batch.candidates[$0] }, mode: .training, masks: itemMasks.subset(mine))
         let v = retrievalItemTower.forward(itemIn.x)  // (columns, d)
@@ -41,13 +44,11 @@ extension FusionModel {
         rankingWorkspace.gradient.scale(by: scale)
         var dw = matmul(rankingWorkspace.gradient, v)  // (b, d): this member's columns' part
         group.allReduceSum(&dw.storage)
-        // Each member backpropagates its own users: the group's sum is then every user once.
-        let d = dw.shape[1]
-        dw.withUnsafeMutableBufferPointer { g in
-            for r in 0..<b where !users.contains(r) { (g.baseAddress! + r * d).update(repeating: 0, count: d) }
-        }
         let dv = matmul(rankingWorkspace.gradient, w, transposeA: true)  // (columns, d)
+        // dw now holds every user's whole gradient on every member: each backpropagates the whole
+        // batch's users and gets the user side's summed gradients itself, the same bits on each.
         backwardUserTower(retrievalUserTower.backward(dw))
+        for p in userSideParameters { p.isSummedInGroup = true }
         backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)
     }

@@ -220,6 +220,11 @@ public final class FusionModel {
     var retrievalItemTower: Linear { rankingItemTower ?? itemTower }
     var retrievalUserTower: Linear { rankingUserTower ?? userTower }
 
+    /// The parameters a ranking step's user side trains: the retrieval user tower and its inputs' encoders.
+    var userSideParameters: [Parameter] {
+        retrievalUserTower.parameters + (userEmbedding?.parameters ?? []) + (history?.parameters ?? []) + (userEncoder?.parameters ?? [])
+    }
+
     /// Row of the id embeddings for user `u`: its own if train knows it, else the unknown row.
     func userRow(_ u: Int) -> Int { behavior.userRow(u) }
     func itemRow(_ i: Int) -> Int { behavior.itemRow(i) }
