@@ -90,6 +90,24 @@ extension FusionModel {
         return loss / Double(b)
     }
 
+    /// Each item's column among a batch's candidates, for finding the targets' columns: an array
+    /// indexed by item rather than a dictionary (hashing every candidate each step cost ~0.3 ms a
+    /// step with 7 000 items, on every rank of a group).
+    struct CandidateColumns {
+        private let columns: [Int32]
+
+        init(_ candidates: [Int]) {
+            var columns = [Int32](repeating: -1, count: (candidates.max() ?? -1) + 1)
+            for (c, item) in candidates.enumerated() { columns[item] = Int32(c) }
+            self.columns = columns
+        }
+
+        /// The column of `item`, nil when it is not a candidate.
+        subscript(item: Int) -> Int? {
+            item < columns.count && columns[item] >= 0 ? Int(columns[item]) : nil
+        }
+    }
+
     /// How a column's logit follows from its dot product: scale · ⟨w, v⟩ + bias − log Q.
     struct Logits {
         let bias: Tensor
@@ -131,9 +149,7 @@ extension FusionModel {
     static func softmaxLoss(_ dots: Tensor, _ logits: Logits, batch: RankingBatch,
                             weight k: Float, gradient: inout Tensor) -> (loss: Double, dScale: Float) {
         let b = dots.shape[0], n = dots.shape[1]
-        // Column of each target item among the candidates.
-        var column = [Int: Int](minimumCapacity: n)
-        for (c, item) in batch.candidates.enumerated() { column[item] = c }
+        let column = CandidateColumns(batch.candidates)
         var loss = 0.0
         gradient.resize(to: [b, n])
         var dScale: Float = 0

@@ -90,8 +90,7 @@ extension FusionModel {
         let b = dots.shape[0], n = part.count
         // The gradient starts as exp(logit − this member's row max) and becomes dL/dlogits in place.
         let (logZ, top) = logNormalizers(dots, logits, group: group, exps: &gradient)
-        var column = [Int: Int](minimumCapacity: batch.candidates.count)
-        for (c, item) in batch.candidates.enumerated() { column[item] = c }
+        let column = CandidateColumns(batch.candidates)
         var loss = 0.0, dScale: Float = 0
         var targets: [(column: Int, y: Float)] = []
         dots.withUnsafeBufferPointer { s in
