@@ -96,7 +96,7 @@ public final class Adam: Optimizer {
                     }
                 }
             }
-            if zeroing { p.forgetZeroedRows() }
+            if zeroing { p.forgetTouchedRows() }
         }
     }
 

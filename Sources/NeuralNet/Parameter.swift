@@ -69,11 +69,7 @@ public final class Parameter {
     /// Makes `rows` (distinct, validated) the touched rows, in that order, and leaves the gradient
     /// as it is: a training group's exchange, after it summed every member's rows.
     public func replaceTouchedRows(with rows: [Int]) {
-        guard isRowSparse else { return }
-        touchedMask.withUnsafeMutableBufferPointer { mask in
-            for r in touchedRows { mask[r] = false }
-        }
-        touchedRows.removeAll(keepingCapacity: true)
+        forgetTouchedRows()
         markTouched(rows: rows)
     }
 
@@ -91,9 +87,10 @@ public final class Parameter {
         }
     }
 
-    /// Forgets the touched rows after the caller wrote zeros to their gradient rows (an optimizer
-    /// step that clears what it reads), so that `zeroGrad()` need not write them again.
-    func forgetZeroedRows() {
+    /// Forgets which rows were touched and leaves the gradient as it is: after the caller summed
+    /// them elsewhere (`replaceTouchedRows`) or wrote zeros to them (an optimizer step that clears
+    /// what it reads, so that `zeroGrad()` need not write them again).
+    func forgetTouchedRows() {
         guard isRowSparse else { return }
         touchedMask.withUnsafeMutableBufferPointer { mask in
             for r in touchedRows { mask[r] = false }

@@ -161,32 +161,49 @@ extension FusionModel {
                         // The gradient's row holds the logits, then their exponentials, then dL/dlogits.
                         let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
                         let (top, total) = logits.exponentials(dot, c, n, into: grad)
-                        let logZ = top + log(total)
-                        var mass: Float = 0
-                        var ds: Float = 0  // dL/dscale of this row, before the factor k
-                        targets.removeAll(keepingCapacity: true)
-                        for t in batch.targets.range(r) {
-                            guard let j = column[batch.targets.indices[t]] else { continue }
-                            let y = batch.targets.weights?[t] ?? 1
-                            mass += y
-                            loss += Double(y * (logZ - logits(dot[j], c, column: j)))
-                            ds -= y * dot[j]
-                            targets.append((j, y))
-                        }
-                        // dL/ds_uj = (mass · softmax_j − y_uj) / B: every column written, then the targets'.
                         let inverse = 1 / total
-                        for j in 0..<n {
-                            let q = grad[j] * inverse * mass
-                            ds += q * dot[j]
-                            grad[j] = k * q
-                        }
-                        for (j, y) in targets { grad[j] -= k * y }
+                        let ds = rowGradient(r, batch: batch, columns: column, part: 0..<n, logZ: top + log(total), dot: dot,
+                                             grad: grad, bias: c, logits: logits, weight: k, loss: &loss, targets: &targets) { (inverse, $0) }
                         dScale += k * ds
                     }
                 }
             }
         }
         return (loss, dScale)
+    }
+
+    /// One row of the softmax cross-entropy once its normaliser log Z is known, for the one-process
+    /// and the split step: the row's targets (their weights add up to `mass` over every candidate;
+    /// those among the columns `part` add their loss to `loss`), then dL/dlogit_j = k · (grad_j · a · b
+    /// − y_j) over `part`, written over `grad`, which holds exp(logit_j − max) on entry; `factors(mass)`
+    /// gives (a, b) with grad_j · a · b = softmax_j · mass (each caller keeps its own rounding).
+    /// Returns the row's dL/dscale before the factor k.
+    @inline(__always)
+    static func rowGradient(_ r: Int, batch: RankingBatch, columns: CandidateColumns, part: Range<Int>, logZ: Float,
+                            dot: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>, bias: UnsafeBufferPointer<Float>,
+                            logits: Logits, weight k: Float, loss: inout Double, targets: inout [(column: Int, y: Float)],
+                            factors: (_ mass: Float) -> (Float, Float)) -> Float {
+        var mass: Float = 0, ds: Float = 0
+        targets.removeAll(keepingCapacity: true)
+        for t in batch.targets.range(r) {
+            guard let j = columns[batch.targets.indices[t]] else { continue }
+            let y = batch.targets.weights?[t] ?? 1
+            mass += y  // over every candidate: the softmax's share of each column
+            guard part.contains(j) else { continue }
+            let local = j - part.lowerBound
+            loss += Double(y * (logZ - logits(dot[local], bias, column: local)))
+            ds -= y * dot[local]
+            targets.append((local, y))
+        }
+        // dL/ds_uj = (mass · softmax_j − y_uj) / B: every column written, then the targets'.
+        let (a, b) = factors(mass)
+        for j in 0..<part.count {
+            let q = grad[j] * a * b
+            ds += q * dot[j]
+            grad[j] = k * q
+        }
+        for (j, y) in targets { grad[j] -= k * y }
+        return ds
     }
 
     /// Ranking scores s_ui of every item for each user row of `userVectors` (`Scorer.rankingScores`).

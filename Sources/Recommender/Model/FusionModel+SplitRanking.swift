@@ -98,25 +98,11 @@ extension FusionModel {
                 gradient.withUnsafeMutableBufferPointer { g in
                     for r in 0..<b {
                         let dot = s.baseAddress! + r * n, grad = g.baseAddress! + r * n
-                        var mass: Float = 0, ds: Float = 0
-                        targets.removeAll(keepingCapacity: true)
-                        for t in batch.targets.range(r) {
-                            guard let j = column[batch.targets.indices[t]] else { continue }
-                            let y = batch.targets.weights?[t] ?? 1
-                            mass += y  // over every candidate: the softmax's share of each column
-                            guard part.contains(j) else { continue }
-                            loss += Double(y * (logZ[r] - logits(dot[j - part.lowerBound], c, column: j - part.lowerBound)))
-                            ds -= y * dot[j - part.lowerBound]
-                            targets.append((j - part.lowerBound, y))
-                        }
                         // softmax_j · mass = exp(logit_j − max) · exp(max − log Z) · mass.
-                        let share = top[r] > -.infinity ? exp(top[r] - logZ[r]) * mass : 0
-                        for j in 0..<n {
-                            let q = grad[j] * share
-                            ds += q * dot[j]
-                            grad[j] = k * q
+                        let ds = rowGradient(r, batch: batch, columns: column, part: part, logZ: logZ[r], dot: dot, grad: grad,
+                                             bias: c, logits: logits, weight: k, loss: &loss, targets: &targets) { mass in
+                            (top[r] > -.infinity ? exp(top[r] - logZ[r]) * mass : 0, 1)
                         }
-                        for (j, y) in targets { grad[j] -= k * y }
                         dScale += k * ds
                     }
                 }
