@@ -58,6 +58,12 @@ static inline int pipeline_mpi_allreduce_sum_float(float *values, int64_t count)
     return MPI_SUCCESS;
 }
 
+/// Element-wise sum of `send` across the world, of which this rank receives its part: `counts[r]`
+/// floats for rank r, the parts one after another (MPI_Reduce_scatter; `recv` holds counts[rank]).
+static inline int pipeline_mpi_reduce_scatter_sum_float(const float *send, float *recv, const int *counts) {
+    return MPI_Reduce_scatter(send, recv, counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+}
+
 /// Fills `values` from every rank's part (`counts[r]` floats at `offsets[r]`), in place (MPI_Allgatherv).
 static inline int pipeline_mpi_allgather_parts_float(float *values, const int *counts, const int *offsets) {
     return MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values, counts, offsets, MPI_FLOAT, MPI_COMM_WORLD);

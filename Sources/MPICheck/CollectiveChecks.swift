@@ -41,6 +41,30 @@
             if let i = parts.indices.first(where: { parts[$0] != Float(owner($0) * 10_000 + $0) }) {
                 failures.append("allGatherParts: element \(i) is \(parts[i]), expected \(owner(i) * 10_000 + i)")
             }
+            failures += countedPartChecks()
+            return failures
+        }
+
+        /// `allGatherParts(_:counts:)` and `reduceScatterSum` with parts of a table's rows (rank r
+        /// holds 2r + 1 rows of 3, the last rank none when there are over two).
+        func countedPartChecks() -> [String] {
+            let n = group.size, rank = group.rank
+            let counts = (0..<n).map { n > 2 && $0 == n - 1 ? 0 : 3 * (2 * $0 + 1) }
+            let starts = counts.indices.map { counts[..<$0].reduce(0, +) }
+            let mine = starts[rank]..<(starts[rank] + counts[rank])
+            var failures: [String] = []
+            var parts = (0..<counts.reduce(0, +)).map { mine.contains($0) ? Float(rank * 1_000 + $0) : -1 }
+            group.allGatherParts(&parts, counts: counts)
+            let owner = { (i: Int) in counts.indices.first { (starts[$0]..<(starts[$0] + counts[$0])).contains(i) }! }
+            if let i = parts.indices.first(where: { parts[$0] != Float(owner($0) * 1_000 + $0) }) {
+                failures.append("allGatherParts(counts: \(counts)): element \(i) is \(parts[i]), expected \(owner(i) * 1_000 + i)")
+            }
+            var sums = parts.indices.map { Float(rank + 1) * Float($0 % 7) }
+            group.reduceScatterSum(&sums, counts: counts)
+            let ranksSum = Float(n * (n + 1) / 2)
+            if let i = mine.first(where: { sums[$0] != ranksSum * Float($0 % 7) }) {
+                failures.append("reduceScatterSum(counts: \(counts)): element \(i) is \(sums[i]), expected \(ranksSum * Float(i % 7))")
+            }
             return failures
         }
 

@@ -17,6 +17,8 @@ public final class MPIGroup: Collectives {
     /// The most bytes one MPI_Gatherv of `gather` moves in all: its counts and offsets are C ints,
     /// so larger gathers go in rounds (lowered by `MPICheck collectives` to test the rounds).
     public var gatherRoundBytes = 1 << 30
+    /// `reduceScatterSum`'s receive buffer, kept from call to call (megabytes: their page faults each step).
+    private var received: [Float] = []
 
     /// The launcher's variables that say this process is one rank of an MPI job.
     public static let launcherVariables = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"]
@@ -25,8 +27,16 @@ public final class MPIGroup: Collectives {
     /// so a trait build behaves as the default one outside mpirun).
     public static func joinIfLaunched(environment: [String: String]) throws -> MPIGroup? {
         guard launcherVariables.contains(where: { environment[$0] != nil }) else { return nil }
-        return try MPIGroup(checksSteps: environment["PIPELINE_MPI_CHECK_STEPS"] == "1")
+        let group = try MPIGroup(checksSteps: environment["PIPELINE_MPI_CHECK_STEPS"] == "1")
+        if let values = environment["PIPELINE_MPI_TABLES_IN_PARTS_FROM"].flatMap(Int.init), values >= 0 {
+            group.smallestTableUpdatedInParts = values
+        }
+        return group
     }
+
+    /// PIPELINE_MPI_TABLES_IN_PARTS_FROM=N (a test hook): tables of N values or more are updated
+    /// in parts, so that the small catalogs of tests exercise it.
+    public private(set) var smallestTableUpdatedInParts = 1 << 16
 
     init(checksSteps: Bool) throws {
         let status = pipeline_mpi_init()
@@ -42,17 +52,32 @@ public final class MPIGroup: Collectives {
         check(status, "MPI_Allreduce")
     }
 
-    public func allGatherParts(_ values: inout [Float]) {
-        guard let (counts, offsets) = partCounts(values.count) else { return allGatherPartsAsBytes(&values) }
-        let status = values.withUnsafeMutableBufferPointer { pipeline_mpi_allgather_parts_float($0.baseAddress, counts, offsets) }
-        check(status, "MPI_Allgatherv")
+    public func reduceScatterSum(_ values: inout [Float], counts: [Int]) {
+        precondition(counts.count == size && counts.reduce(0, +) == values.count, "reduceScatterSum: \(counts) for \(values.count) values")
+        guard values.count <= Int(Int32.max) else { return allReduceSum(&values) }
+        let start = counts[..<rank].reduce(0, +), mine = counts[rank]
+        if received.count < mine { received = [Float](repeating: 0, count: mine) }
+        let status = values.withUnsafeBufferPointer { sent in
+            received.withUnsafeMutableBufferPointer { pipeline_mpi_reduce_scatter_sum_float(sent.baseAddress, $0.baseAddress, counts.map { Int32($0) }) }
+        }
+        check(status, "MPI_Reduce_scatter")
+        values.withUnsafeMutableBufferPointer { v in
+            received.withUnsafeBufferPointer { r in
+                guard mine > 0, let to = v.baseAddress, let from = r.baseAddress else { return }
+                (to + start).update(from: from, count: mine)
+            }
+        }
     }
 
-    /// Each rank's element count and offset in `contiguousPart` layout, as MPI's ints (nil above them).
-    private func partCounts(_ count: Int) -> ([Int32], [Int32])? {
-        guard count > 0, count <= Int(Int32.max) else { return nil }
-        let offsets = (0...size).map { Int32(count * $0 / size) }
-        return ((0..<size).map { offsets[$0 + 1] - offsets[$0] }, Array(offsets.dropLast()))
+    public func allGatherParts(_ values: inout [Float], counts: [Int]) {
+        precondition(counts.count == size && counts.reduce(0, +) == values.count, "allGatherParts: \(counts) for \(values.count) values")
+        guard values.count > 0 else { return }
+        guard values.count <= Int(Int32.max) else { return allGatherPartsAsBytes(&values, counts: counts) }
+        let offsets = counts.indices.map { Int32(counts[..<$0].reduce(0, +)) }
+        let status = values.withUnsafeMutableBufferPointer {
+            pipeline_mpi_allgather_parts_float($0.baseAddress, counts.map { Int32($0) }, offsets)
+        }
+        check(status, "MPI_Allgatherv")
     }
 
     public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {

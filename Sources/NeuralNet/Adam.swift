@@ -23,6 +23,10 @@ import TensorCore
 /// above: decaying untouched rows would cost the table size per step.
 ///
 /// Bias-correction factors are computed in Double, as PyTorch computes them in Python floats.
+///
+/// In a training group, a table's `ownedRows` limits its update to those rows: the other touched
+/// rows' gradients are only cleared (their owners update them: `GradientExchange.shareUpdatedRows`),
+/// and this member's moments of them fall behind until `gatherOwnedMoments`.
 public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
@@ -85,10 +89,13 @@ public final class Adam: Optimizer {
                 shrink: decoupledWeightDecay ? Float(1 - lr * Double(weightDecay)) : 1,
                 denseStep: Float(-(lr / bias1)), denseSqrtBias2: Float(bias2.squareRoot()),
                 sparseStep: Float(-(lr * bias2.squareRoot() / bias1)))
+            let owned = p.ownedRows.map { ($0.lowerBound * p.rowWidth)..<($0.upperBound * p.rowWidth) } ?? 0..<p.elementCount
             p.withValueAndGradient { theta, g in
                 withMoments(k) { m, v in
                     p.forEachUpdatedSpan(inRowOrder: true) { start, length in
-                        if p.isRowSparse {
+                        if !owned.contains(start) {
+                            if zeroing { (g + start).update(repeating: 0, count: length) }  // its owner updates it
+                        } else if p.isRowSparse {
                             Adam.lazyRowUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
                         } else {
                             Adam.denseUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
@@ -147,6 +154,16 @@ public final class Adam: Optimizer {
             m[i] = mi
             v[i] = vi
             theta[i] = p + h.sparseStep * (mi / (vi.magnitude.squareRoot() + h.eps))
+        }
+    }
+
+    /// Gathers every member's rows of the tables' moments (`Parameter.ownedRows`), so that `state()`
+    /// is the whole state on every member. A collective: every member calls it at the same point.
+    public func gatherOwnedMoments(in group: any Collectives) {
+        for (k, p) in parameters.enumerated() where p.ownedRows != nil {
+            let counts = group.rowPartCounts(rows: p.value.shape[0], width: p.rowWidth)
+            group.allGatherParts(&firstMoments[k].storage, counts: counts)
+            group.allGatherParts(&secondMoments[k].storage, counts: counts)
         }
     }
 

@@ -9,9 +9,14 @@ public protocol Collectives: AnyObject {
     /// Sums `values` element-wise across the group, in place (MPI_Allreduce). The reduction order
     /// is fixed by the group's size and the length, not by timing, so every member gets the same bits.
     func allReduceSum(_ values: inout [Float])
-    /// Fills `values` in place from every member's part (`contiguousPart(of: values.count)` of each
-    /// member's `values`), so every member ends with the same array (MPI_Allgatherv).
-    func allGatherParts(_ values: inout [Float])
+    /// Sums `values` element-wise across the group into this member's part (`counts[rank]` elements
+    /// after the earlier members' counts; MPI_Reduce_scatter). Elsewhere `values` keeps this member's
+    /// own values or gets the totals: only the part may be read as totals. The group's size and the
+    /// counts fix the order of the sums, not timing.
+    func reduceScatterSum(_ values: inout [Float], counts: [Int])
+    /// Fills `values` in place from every member's part: member r's `counts[r]` elements, the parts
+    /// one after another in rank order, so every member ends with the same array (MPI_Allgatherv).
+    func allGatherParts(_ values: inout [Float], counts: [Int])
     /// Every member's `bytes` (lengths may differ), in rank order.
     func allGather(_ bytes: [UInt8]) -> [[UInt8]]
     /// Rank `root`'s `bytes` on every member (the others' arguments are ignored). Waiting members sleep.
@@ -22,6 +27,9 @@ public protocol Collectives: AnyObject {
     /// Called after every optimizer step with the parameters; a group may check that all members
     /// hold the same values (a test mode of `MPITraining`).
     func stepFinished(_ parameters: [Parameter])
+    /// Embedding tables of at least this many values have their rows' optimizer updates split among
+    /// the members (`Parameter.ownedRows`); smaller ones cost less to update whole on each than to share.
+    var smallestTableUpdatedInParts: Int { get }
 }
 
 extension Collectives {
@@ -47,14 +55,40 @@ extension Collectives {
 
     public func stepFinished(_ parameters: [Parameter]) {}
 
-    public func allGatherParts(_ values: inout [Float]) { allGatherPartsAsBytes(&values) }
+    public var smallestTableUpdatedInParts: Int { 1 << 16 }
+
+    /// `allGatherParts(_:counts:)` with every member's `contiguousPart(of: values.count)`.
+    public func allGatherParts(_ values: inout [Float]) {
+        let count = values.count
+        allGatherParts(&values, counts: (0..<size).map { (count * ($0 + 1) / size) - (count * $0 / size) })
+    }
+
+    public func allGatherParts(_ values: inout [Float], counts: [Int]) { allGatherPartsAsBytes(&values, counts: counts) }
+
+    /// Every total, this member's part among them.
+    public func reduceScatterSum(_ values: inout [Float], counts: [Int]) { allReduceSum(&values) }
 
     /// `allGatherParts` through `allGather` (any length).
-    public func allGatherPartsAsBytes(_ values: inout [Float]) {
-        let count = values.count
-        let parts: [[Float]] = allGather(Array(values[contiguousPart(of: count)]))
+    public func allGatherPartsAsBytes(_ values: inout [Float], counts: [Int]) {
+        precondition(counts.count == size && counts.reduce(0, +) == values.count, "allGatherParts: \(counts) for \(values.count) values")
+        let start = counts[..<rank].reduce(0, +)
+        let parts: [[Float]] = allGather(Array(values[start..<(start + counts[rank])]))
         values = parts.flatMap { $0 }
-        precondition(values.count == count, "allGatherParts: members passed different lengths")
+        precondition(values.count == counts.reduce(0, +), "allGatherParts: members passed different lengths")
+    }
+
+    /// Each member's element count when a table of `rows` rows of `width` is cut into
+    /// `contiguousPart(of: rows)` rows per member.
+    public func rowPartCounts(rows: Int, width: Int) -> [Int] {
+        (0..<size).map { (rows * ($0 + 1) / size - rows * $0 / size) * width }
+    }
+
+    /// The member whose `contiguousPart(of: count)` holds `index`.
+    public func owner(of index: Int, among count: Int) -> Int {
+        var m = min(size - 1, index * size / max(count, 1))
+        while m > 0 && count * m / size > index { m -= 1 }
+        while m + 1 < size && count * (m + 1) / size <= index { m += 1 }
+        return m
     }
 
     /// This member's part of `count` elements cut into `size` contiguous parts in rank order

@@ -12,6 +12,10 @@ import TensorCore
 /// whole instead, in place, by an allreduce of its own. (Pairs cost more than the table from about
 /// a tenth of its rows in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
+///
+/// A table whose rows members update apart (`Parameter.ownedRows`) needs its totals only in the
+/// owner's rows: summed whole it is reduce-scattered, summed as pairs only owned rows are added.
+/// After the optimizer step, `shareUpdatedRows` sends each member's updated rows to the others.
 public final class GradientExchange {
     public let group: any Collectives
     /// The packed dense sum, kept from step to step (a fresh buffer of megabytes costs its page faults each step).
@@ -31,7 +35,13 @@ public final class GradientExchange {
         let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
         sumDense(active.filter { !$0.isRowSparse })
         // A table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
-        for k in tables.indices where isWhole[k] { group.allReduceSum(&tables[k].grad.storage) }
+        for k in tables.indices where isWhole[k] {
+            if tables[k].ownedRows != nil {  // only its owner reads a row's total
+                group.reduceScatterSum(&tables[k].grad.storage, counts: group.rowPartCounts(rows: tables[k].value.shape[0], width: tables[k].rowWidth))
+            } else {
+                group.allReduceSum(&tables[k].grad.storage)
+            }
+        }
         let pairTables = tables.indices.filter { !isWhole[$0] }
         let gathered = group.allGather(pairTables.flatMap { touchedGradients(tables[$0]) })
         var offsets = [Int](repeating: 0, count: group.size)
@@ -43,6 +53,68 @@ public final class GradientExchange {
                 tables[k].zeroGrad()  // this member's own rows come back with the gathered ones
                 tables[k].markTouched(rows: unions[k])
                 addPairs(tables[k], rows[k], gathered, &offsets)
+            }
+        }
+    }
+
+    /// The tables whose rows members update apart (`Parameter.ownedRows`) and the rows the coming
+    /// optimizer step updates in each (the summed, touched rows: the same on every member). Taken
+    /// before the step, which forgets them, for `shareUpdatedRows` after it.
+    public func rowsToShare(_ parameters: [Parameter]) -> [(table: Parameter, rows: [Int])] {
+        parameters.filter { $0.ownedRows != nil && $0.hasUpdate }.map { ($0, $0.touchedRows) }
+    }
+
+    /// After an optimizer step in which each member updated only its own rows of the tables: every
+    /// member's updated rows' values to every member, so all hold the same values again. A table
+    /// with over half its rows updated is gathered whole, in place (rows nobody updated are the
+    /// same on every member); the others' rows go packed, one gather for all of them.
+    public func shareUpdatedRows(_ updated: [(table: Parameter, rows: [Int])]) {
+        guard group.size > 1 else { return }
+        var packed: [(table: Parameter, rows: [Int], owners: [Int])] = []
+        for (table, rows) in updated {
+            let rowCount = table.value.shape[0]
+            if 2 * rows.count > rowCount {
+                group.allGatherParts(&table.value.storage, counts: group.rowPartCounts(rows: rowCount, width: table.rowWidth))
+            } else {
+                packed.append((table, rows, rows.map { group.owner(of: $0, among: rowCount) }))
+            }
+        }
+        guard !packed.isEmpty else { return }
+        var counts = [Int](repeating: 0, count: group.size)
+        for (table, _, owners) in packed {
+            for m in owners { counts[m] += table.rowWidth }
+        }
+        var values = [Float](repeating: 0, count: counts.reduce(0, +))
+        let starts = counts.indices.map { counts[..<$0].reduce(0, +) }
+        copyPackedRows(packed, starts, &values, intoTables: false)
+        group.allGatherParts(&values, counts: counts)
+        copyPackedRows(packed, starts, &values, intoTables: true)
+    }
+
+    /// Copies this member's packed rows from the tables into `values` (`intoTables` false), or every
+    /// other member's rows from `values` into the tables; each member's part of `values` starts at
+    /// `starts[member]` and holds its rows table after table, in the order listed.
+    private func copyPackedRows(_ packed: [(table: Parameter, rows: [Int], owners: [Int])], _ starts: [Int],
+                                _ values: inout [Float], intoTables: Bool) {
+        var at = starts
+        let rank = group.rank
+        values.withUnsafeMutableBufferPointer { buffer in
+            guard let packedValues = buffer.baseAddress else { return }
+            for (table, rows, owners) in packed {
+                let width = table.rowWidth
+                table.value.withUnsafeMutableBufferPointer { tableValues in
+                    guard let rowValues = tableValues.baseAddress else { return }
+                    for (row, member) in zip(rows, owners) {
+                        if (member == rank) != intoTables {
+                            if intoTables {
+                                (rowValues + row * width).update(from: packedValues + at[member], count: width)
+                            } else {
+                                (packedValues + at[member]).update(from: rowValues + row * width, count: width)
+                            }
+                        }
+                        at[member] += width
+                    }
+                }
             }
         }
     }
@@ -105,14 +177,14 @@ public final class GradientExchange {
     /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read
     /// position in the gathered gradients (tables follow each other in the same order).
     private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [[Float]], _ offsets: inout [Int]) {
-        let width = table.rowWidth
+        let width = table.rowWidth, owned = table.ownedRows ?? 0..<table.value.shape[0]
         table.grad.withUnsafeMutableBufferPointer { g in
             for member in 0..<group.size {
                 var at = offsets[member]
                 gathered[member].withUnsafeBufferPointer { values in
                     for r in rows[member] {
                         precondition(at + width <= values.count, "member \(member) sent fewer gradients than rows")
-                        for j in 0..<width { g[r * width + j] += values[at + j] }
+                        if owned.contains(r) { for j in 0..<width { g[r * width + j] += values[at + j] } }
                         at += width
                     }
                 }

@@ -24,6 +24,11 @@ public final class Parameter {
     /// Set when every member of a training group computed this step's whole gradient itself (the
     /// same bits on each), so `GradientExchange` leaves it out; cleared by `zeroGrad()`.
     public var isSummedInGroup = false
+    /// In a training group, the rows of this table whose optimizer update this member computes; the
+    /// others' updated rows arrive from their owners after the step (`GradientExchange.shareUpdatedRows`),
+    /// and this member's optimizer state for them is left behind until gathered. Only these rows'
+    /// gradients hold totals after `GradientExchange.sum`. nil: every row.
+    public var ownedRows: Range<Int>?
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []

@@ -58,3 +58,81 @@ import Testing
         }
     }
 }
+
+/// Adam's tables updated by their owners alone (`Parameter.ownedRows`: the whole-table sum a
+/// reduce-scatter, each member's rows of the step shared after it) must leave every member with
+/// the bits of one process's Adam on the summed gradients, step after step, while the tables
+/// change between pairs and whole; `gatherOwnedMoments` then gives one process's whole state.
+@Suite struct OwnedRowUpdateTests {
+    typealias Rows = GradientExchangeTests
+
+    /// Step s of table k touches the rows of `GradientExchangeTests.tables[(k + s) % 3]`.
+    static func kind(_ table: Int, _ step: Int) -> String { Rows.tables[(table + step) % 3] }
+
+    static func gradient(_ member: Int, _ table: Int, _ step: Int, _ row: Int, _ j: Int) -> Float {
+        Rows.value(member, table, row, j) * (step % 2 == 0 ? 1 : -0.5) + Float(step) / 16
+    }
+
+    static func parameters() -> [Parameter] {
+        [Parameter(name: "dense", value: Tensor(shape: [2, 3], storage: (0..<6).map { Float($0) / 10 }))]
+            + (0..<3).map { k in
+                Parameter(name: "table\(k)", value: Tensor(shape: [12, 3], storage: (0..<36).map { Float($0 + k) / 40 }), rowSparse: true)
+            }
+    }
+
+    /// This member's (or, with `members`, the summed) gradients of `step`.
+    static func setGradients(_ parameters: [Parameter], step: Int, members: Range<Int>) {
+        for m in members {
+            for i in 0..<6 { parameters[0].grad.storage[i] += gradient(m, 9, step, 0, i) }
+            for k in 0..<3 {
+                for r in Rows.rows(kind(k, step), m) {
+                    parameters[k + 1].markTouched(r)
+                    for j in 0..<3 { parameters[k + 1].grad.storage[r * 3 + j] += gradient(m, k, step, r, j) }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [2, 3])
+    func ownersUpdateTheirRowsAndEveryMemberEndsWithOneProcesssBits(members: Int) {
+        let steps = 4
+        let results = ThreadGroup(size: members).run { group -> [[[Float]]] in
+            let parameters = Self.parameters()
+            for p in parameters where p.isRowSparse { p.ownedRows = group.contiguousPart(of: 12) }
+            let adam = Adam(parameters: parameters, learningRate: 0.05)
+            let exchange = GradientExchange(group: group)
+            var values: [[[Float]]] = []
+            for step in 0..<steps {
+                Self.setGradients(parameters, step: step, members: group.rank..<(group.rank + 1))
+                exchange.sum(parameters)
+                let updated = exchange.rowsToShare(parameters)
+                adam.stepThenZeroGrad()
+                exchange.shareUpdatedRows(updated)
+                #expect(parameters.allSatisfy { $0.grad.storage.allSatisfy { $0 == 0 } && $0.touchedRows.isEmpty })
+                values.append(parameters.map(\.value.storage))
+            }
+            adam.gatherOwnedMoments(in: group)
+            let state = adam.state()
+            values.append(parameters.flatMap { [state.tensors["\($0.name).exp_avg"]!.storage, state.tensors["\($0.name).exp_avg_sq"]!.storage] })
+            return values
+        }
+        let parameters = Self.parameters()
+        let adam = Adam(parameters: parameters, learningRate: 0.05)
+        var expected: [[[Float]]] = []
+        for step in 0..<steps {
+            Self.setGradients(parameters, step: step, members: 0..<members)
+            adam.stepThenZeroGrad()
+            expected.append(parameters.map(\.value.storage))
+        }
+        let state = adam.state()
+        expected.append(parameters.flatMap { [state.tensors["\($0.name).exp_avg"]!.storage, state.tensors["\($0.name).exp_avg_sq"]!.storage] })
+        for (member, got) in results.enumerated() {
+            for step in 0...steps {
+                for k in expected[step].indices {
+                    #expect(got[step][k] == expected[step][k],
+                            "member \(member) of \(members), \(step < steps ? "values after step \(step + 1)" : "moments"), parameter \(k)")
+                }
+            }
+        }
+    }
+}

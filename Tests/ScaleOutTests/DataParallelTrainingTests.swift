@@ -14,6 +14,9 @@ struct DataParallelTrainingTests {
         return demo + "\ntrain: {epochs: 3, early_stopping: {patience: 0}}\n"
     }()
 
+    /// The demo's id and text tables (about 20 000 values each) updated in parts, its small ones whole.
+    static let partedTables = ["PIPELINE_MPI_TABLES_IN_PARTS_FROM": "4096"]
+
     @Test(arguments: [2, 3])
     func collectivesAndGradientExchangeSumExactly(ranks: Int) throws {
         for check in ["collectives", "exchange"] {
@@ -27,7 +30,7 @@ struct DataParallelTrainingTests {
         let ws = try CatalogWorkspace("mpi-steps", pipelineYAML: Self.yaml)
         defer { ws.remove() }
         let run = try MPIRun.run(np: 2, PipelineProcess.binary, ["run", ws.pipeline.path, "-q"],
-                                 environment: ["PIPELINE_MPI_CHECK_STEPS": "1"])
+                                 environment: Self.partedTables.merging(["PIPELINE_MPI_CHECK_STEPS": "1"]) { $1 })
         #expect(run.status == 0, "\(run.problems)")
         let line = run.stderr.split(separator: "\n").first { $0.hasPrefix("parameters identical on all 2 ranks") }
         let steps = line.flatMap { $0.split(separator: " ").dropLast().last }.flatMap { Int($0) } ?? 0
@@ -40,7 +43,7 @@ struct DataParallelTrainingTests {
             let ws = try CatalogWorkspace("mpi-rmse-\(ranks)", pipelineYAML: Self.yaml)
             defer { ws.remove() }
             let run = ranks == 1 ? try PipelineProcess.run(["run", ws.pipeline.path, "-q"])
-                : try MPIRun.run(np: ranks, PipelineProcess.binary, ["run", ws.pipeline.path, "-q"])
+                : try MPIRun.run(np: ranks, PipelineProcess.binary, ["run", ws.pipeline.path, "-q"], environment: Self.partedTables)
             try #require(run.status == 0, "\(ranks) ranks: \(run.problems)")
             rmse[ranks] = try Self.testRMSE(ws.runDirectory)
         }
@@ -55,7 +58,7 @@ struct DataParallelTrainingTests {
     @Test func aKilledRankStopsTheJobAndTheRerunResumes() throws {
         let ws = try CatalogWorkspace("mpi-kill", pipelineYAML: Self.yaml)
         defer { ws.remove() }
-        let slow = ["PIPELINE_FAULT_DELAY_MS": "30"]
+        let slow = Self.partedTables.merging(["PIPELINE_FAULT_DELAY_MS": "30"]) { $1 }
         let job = MPIRun.start(np: 2, PipelineProcess.binary, ["run", ws.pipeline.path, "-q"], environment: slow)
         let key = ws.runDirectory.appendingPathComponent("stages/train/checkpoint/key.txt")
         let killed = try PipelineProcess.collect(job) {
@@ -66,7 +69,7 @@ struct DataParallelTrainingTests {
         }
         #expect(killed.status != 0)
         #expect(killed.stderr.contains("exited on signal 9"), "\(killed.stderr)")
-        let rerun = try MPIRun.run(np: 3, PipelineProcess.binary, ["run", ws.pipeline.path])
+        let rerun = try MPIRun.run(np: 3, PipelineProcess.binary, ["run", ws.pipeline.path], environment: Self.partedTables)
         #expect(rerun.status == 0, "\(rerun.problems)")
         #expect(rerun.stderr.contains("resumed after epoch"), "\(rerun.stderr)")
     }

@@ -68,6 +68,15 @@ public final class ThreadGroup: @unchecked Sendable {
             for k in values.indices { values[k] = members.reduce(0) { $0 + $1[k] } }
         }
 
+        /// The totals in this member's part only, as `MPIGroup` (a read of another part's totals
+        /// finds this member's own values there).
+        public func reduceScatterSum(_ values: inout [Float], counts: [Int]) {
+            var totals = values
+            allReduceSum(&totals)
+            let start = counts[..<rank].reduce(0, +)
+            values.replaceSubrange(start..<(start + counts[rank]), with: totals[start..<(start + counts[rank])])
+        }
+
         public func allGather(_ bytes: [UInt8]) -> [[UInt8]] { group.exchange(bytes, rank: rank) }
 
         public func broadcast(_ bytes: [UInt8], from root: Int) -> [UInt8] { group.exchange(bytes, rank: rank)[root] }

@@ -61,12 +61,20 @@ extension Trainer {
         // batch (counted even when the rating objective is off), at least one pass over the users.
         let ratingSteps = (trainRows.count + options.batchSize - 1) / options.batchSize
         let rankingSteps = ranking.map { max($0.batchesPerPass, Int((options.ranking.ratio * Double(ratingSteps)).rounded())) } ?? 0
+        let exchange = group.flatMap { $0.size > 1 ? GradientExchange(group: $0) : nil }
+        if let exchange, regularizesInStep {
+            // Adam's large tables' rows are updated by their owners alone, then shared (`finishStep`).
+            // Not with clipping, whose norm would need every row's total gradient on every member.
+            for p in parameters where p.isRowSparse && p.elementCount >= exchange.group.smallestTableUpdatedInParts {
+                p.ownedRows = exchange.group.contiguousPart(of: p.value.shape[0])
+            }
+        }
         return Plan(
             parameters: parameters, dense: parameters.filter { !$0.isRowSparse }, optimizer: optimizer, trainRows: trainRows,
             targets: trainRows.map { normalizer.normalize(set.ratings[$0], user: Int(set.users[$0])) }, schedule: schedule,
             ratingWeight: ratingWeight, rankingWeight: rankingWeight, ranking: ranking,
             ratingSteps: ratingSteps, rankingSteps: rankingSteps,
-            exchange: group.flatMap { $0.size > 1 ? GradientExchange(group: $0) : nil }, regularizesInStep: regularizesInStep)
+            exchange: exchange, regularizesInStep: regularizesInStep)
     }
 
     /// The running average of the weights, when train.weight_average asks for one.
@@ -163,7 +171,8 @@ extension Trainer {
     }
 
     /// After a batch's backward pass: regularisation, clipping, the optimizer's step, the average
-    /// (in a training group, this member's part of it: `WeightAverage`).
+    /// (in a training group, this member's part of the tables' rows and of the average, then the
+    /// rows shared: `GradientExchange.shareUpdatedRows`, `WeightAverage`).
     private func finishStep(_ plan: Plan) {
         plan.exchange?.sum(plan.parameters)  // before regularisation: that applies once, to the summed rows
         if !plan.regularizesInStep { model.regularizeTouchedRows(Float(options.embeddingRegularization)) }
@@ -171,7 +180,9 @@ extension Trainer {
             for p in plan.dense { p.grad.addScaled(p.value, by: Float(options.weightDecay)) }
         }
         if options.clipNorm > 0 { _ = clipGradientNorm(plan.parameters, maxNorm: Float(options.clipNorm)) }
+        let updated = plan.exchange?.rowsToShare(plan.parameters)
         plan.optimizer.stepThenZeroGrad()
+        if let updated { plan.exchange?.shareUpdatedRows(updated) }
         average?.update(plan.parameters)
         plan.exchange?.group.stepFinished(plan.parameters)
         FaultInjection.pause()

@@ -51,10 +51,16 @@ public final class Trainer {
             progress.history.epochs.append(record)
             keepIfBest(stoppingValue(valid, trainLoss: record.trainLoss), &progress, plan.parameters)
             progress.epoch += 1
+            if checkpoint != nil, let adam = plan.optimizer as? Adam, let group = plan.exchange?.group {
+                adam.gatherOwnedMoments(in: group)  // every member: the checkpoint holds the whole state
+            }
             try save(progress, parameters: plan.parameters, optimizer: plan.optimizer)
             onEpoch?(record, options.epochs)
         }
-        for p in plan.parameters { p.isIdle = false }  // none stays idle after training
+        for p in plan.parameters {  // none stays idle or owned in part after training
+            p.isIdle = false
+            p.ownedRows = nil
+        }
         progress.history.stoppedEarly = progress.epoch < options.epochs
         for (p, v) in zip(plan.parameters, progress.bestValues) { p.value = v }
         return progress.history
