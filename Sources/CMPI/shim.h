@@ -58,10 +58,27 @@ static inline int pipeline_mpi_allreduce_sum_float(float *values, int64_t count)
     return MPI_SUCCESS;
 }
 
-/// Element-wise sum of `send` across the world, of which this rank receives its part: `counts[r]`
-/// floats for rank r, the parts one after another (MPI_Reduce_scatter; `recv` holds counts[rank]).
-static inline int pipeline_mpi_reduce_scatter_sum_float(const float *send, float *recv, const int *counts) {
-    return MPI_Reduce_scatter(send, recv, counts, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+/// Sums every rank's part `counts[rank]` of `values` (the parts one after another) into this rank's
+/// part, in place: in rounds k = 1, 2, …, size − 1, this rank sends rank + k its part and adds rank − k's
+/// copy of its own part (received into `scratch`, counts[rank] floats). A reduce-scatter by pairs:
+/// MPI_Reduce_scatter took as long as a whole allreduce here (docs/benchmarks.md).
+static inline int pipeline_mpi_reduce_scatter_sum_float(float *values, float *scratch, const int *counts) {
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int64_t mine = 0;
+    for (int r = 0; r < rank; r++) mine += counts[r];
+    for (int k = 1; k < size; k++) {
+        int to = (rank + k) % size, from = (rank - k + size) % size;
+        int64_t theirs = 0;
+        for (int r = 0; r < to; r++) theirs += counts[r];
+        int rc = MPI_Sendrecv(values + theirs, counts[to], MPI_FLOAT, to, 7301, scratch, counts[rank], MPI_FLOAT, from, 7301,
+                              MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) return rc;
+        float *own = values + mine;
+        for (int i = 0; i < counts[rank]; i++) own[i] += scratch[i];
+    }
+    return MPI_SUCCESS;
 }
 
 /// Fills `values` from every rank's part (`counts[r]` floats at `offsets[r]`), in place (MPI_Allgatherv).

@@ -55,18 +55,11 @@ public final class MPIGroup: Collectives {
     public func reduceScatterSum(_ values: inout [Float], counts: [Int]) {
         precondition(counts.count == size && counts.reduce(0, +) == values.count, "reduceScatterSum: \(counts) for \(values.count) values")
         guard values.count <= Int(Int32.max) else { return allReduceSum(&values) }
-        let start = counts[..<rank].reduce(0, +), mine = counts[rank]
-        if received.count < mine { received = [Float](repeating: 0, count: mine) }
-        let status = values.withUnsafeBufferPointer { sent in
-            received.withUnsafeMutableBufferPointer { pipeline_mpi_reduce_scatter_sum_float(sent.baseAddress, $0.baseAddress, counts.map { Int32($0) }) }
+        if received.count < max(counts[rank], 1) { received = [Float](repeating: 0, count: max(counts[rank], 1)) }
+        let status = values.withUnsafeMutableBufferPointer { v in
+            received.withUnsafeMutableBufferPointer { pipeline_mpi_reduce_scatter_sum_float(v.baseAddress, $0.baseAddress, counts.map { Int32($0) }) }
         }
-        check(status, "MPI_Reduce_scatter")
-        values.withUnsafeMutableBufferPointer { v in
-            received.withUnsafeBufferPointer { r in
-                guard mine > 0, let to = v.baseAddress, let from = r.baseAddress else { return }
-                (to + start).update(from: from, count: mine)
-            }
-        }
+        check(status, "MPI_Sendrecv")
     }
 
     public func allGatherParts(_ values: inout [Float], counts: [Int]) {

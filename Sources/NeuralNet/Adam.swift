@@ -24,7 +24,7 @@ import TensorCore
 ///
 /// Bias-correction factors are computed in Double, as PyTorch computes them in Python floats.
 ///
-/// In a training group, a table's `ownedRows` limits its update to those rows: the other touched
+/// In a training group, a table's `rowOwners` limits its update to those rows: the other touched
 /// rows' gradients are only cleared (their owners update them: `GradientExchange.shareUpdatedRows`),
 /// and this member's moments of them fall behind until `gatherOwnedMoments`.
 public final class Adam: Optimizer {
@@ -89,14 +89,19 @@ public final class Adam: Optimizer {
                 shrink: decoupledWeightDecay ? Float(1 - lr * Double(weightDecay)) : 1,
                 denseStep: Float(-(lr / bias1)), denseSqrtBias2: Float(bias2.squareRoot()),
                 sparseStep: Float(-(lr * bias2.squareRoot() / bias1)))
-            let owned = p.ownedRows.map { ($0.lowerBound * p.rowWidth)..<($0.upperBound * p.rowWidth) } ?? 0..<p.elementCount
+            let owned = p.rowOwners.map { ($0.owned.lowerBound * p.rowWidth)..<($0.owned.upperBound * p.rowWidth) } ?? 0..<p.elementCount
             p.withValueAndGradient { theta, g in
                 withMoments(k) { m, v in
                     p.forEachUpdatedSpan(inRowOrder: true) { start, length in
-                        if !owned.contains(start) {
-                            if zeroing { (g + start).update(repeating: 0, count: length) }  // its owner updates it
-                        } else if p.isRowSparse {
-                            Adam.lazyRowUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
+                        let mine = (start..<(start + length)).clamped(to: owned)
+                        if zeroing && mine.count < length {  // the rest's owners update it
+                            (g + start).update(repeating: 0, count: mine.isEmpty ? length : mine.lowerBound - start)
+                            if !mine.isEmpty { (g + mine.upperBound).update(repeating: 0, count: start + length - mine.upperBound) }
+                        }
+                        guard !mine.isEmpty else { return }
+                        if p.isRowSparse {
+                            Adam.lazyRowUpdate(theta + mine.lowerBound, g + mine.lowerBound, m + mine.lowerBound, v + mine.lowerBound,
+                                               mine.count, h, zeroing: zeroing)
                         } else {
                             Adam.denseUpdate(theta + start, g + start, m + start, v + start, length, h, zeroing: zeroing)
                         }
@@ -157,11 +162,11 @@ public final class Adam: Optimizer {
         }
     }
 
-    /// Gathers every member's rows of the tables' moments (`Parameter.ownedRows`), so that `state()`
+    /// Gathers every member's rows of the tables' moments (`Parameter.rowOwners`), so that `state()`
     /// is the whole state on every member. A collective: every member calls it at the same point.
     public func gatherOwnedMoments(in group: any Collectives) {
-        for (k, p) in parameters.enumerated() where p.ownedRows != nil {
-            let counts = group.rowPartCounts(rows: p.value.shape[0], width: p.rowWidth)
+        for (k, p) in parameters.enumerated() {
+            guard let counts = p.rowOwners?.counts(width: p.rowWidth) else { continue }
             group.allGatherParts(&firstMoments[k].storage, counts: counts)
             group.allGatherParts(&secondMoments[k].storage, counts: counts)
         }

@@ -28,7 +28,7 @@ public protocol Collectives: AnyObject {
     /// hold the same values (a test mode of `MPITraining`).
     func stepFinished(_ parameters: [Parameter])
     /// Embedding tables of at least this many values have their rows' optimizer updates split among
-    /// the members (`Parameter.ownedRows`); smaller ones cost less to update whole on each than to share.
+    /// the members (`Parameter.rowOwners`); smaller ones cost less to update whole on each than to share.
     var smallestTableUpdatedInParts: Int { get }
 }
 
@@ -75,20 +75,6 @@ extension Collectives {
         let parts: [[Float]] = allGather(Array(values[start..<(start + counts[rank])]))
         values = parts.flatMap { $0 }
         precondition(values.count == counts.reduce(0, +), "allGatherParts: members passed different lengths")
-    }
-
-    /// Each member's element count when a table of `rows` rows of `width` is cut into
-    /// `contiguousPart(of: rows)` rows per member.
-    public func rowPartCounts(rows: Int, width: Int) -> [Int] {
-        (0..<size).map { (rows * ($0 + 1) / size - rows * $0 / size) * width }
-    }
-
-    /// The member whose `contiguousPart(of: count)` holds `index`.
-    public func owner(of index: Int, among count: Int) -> Int {
-        var m = min(size - 1, index * size / max(count, 1))
-        while m > 0 && count * m / size > index { m -= 1 }
-        while m + 1 < size && count * (m + 1) / size <= index { m += 1 }
-        return m
     }
 
     /// This member's part of `count` elements cut into `size` contiguous parts in rank order

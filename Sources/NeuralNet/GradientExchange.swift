@@ -13,7 +13,7 @@ import TensorCore
 /// a tenth of its rows in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
 ///
-/// A table whose rows members update apart (`Parameter.ownedRows`) needs its totals only in the
+/// A table whose rows members update apart (`Parameter.rowOwners`) needs its totals only in the
 /// owner's rows: summed whole it is reduce-scattered, summed as pairs only owned rows are added.
 /// After the optimizer step, `shareUpdatedRows` sends each member's updated rows to the others.
 public final class GradientExchange {
@@ -36,8 +36,8 @@ public final class GradientExchange {
         sumDense(active.filter { !$0.isRowSparse })
         // A table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
         for k in tables.indices where isWhole[k] {
-            if tables[k].ownedRows != nil {  // only its owner reads a row's total
-                group.reduceScatterSum(&tables[k].grad.storage, counts: group.rowPartCounts(rows: tables[k].value.shape[0], width: tables[k].rowWidth))
+            if let owners = tables[k].rowOwners {  // only its owner reads a row's total
+                group.reduceScatterSum(&tables[k].grad.storage, counts: owners.counts(width: tables[k].rowWidth))
             } else {
                 group.allReduceSum(&tables[k].grad.storage)
             }
@@ -57,11 +57,11 @@ public final class GradientExchange {
         }
     }
 
-    /// The tables whose rows members update apart (`Parameter.ownedRows`) and the rows the coming
+    /// The tables whose rows members update apart (`Parameter.rowOwners`) and the rows the coming
     /// optimizer step updates in each (the summed, touched rows: the same on every member). Taken
     /// before the step, which forgets them, for `shareUpdatedRows` after it.
     public func rowsToShare(_ parameters: [Parameter]) -> [(table: Parameter, rows: [Int])] {
-        parameters.filter { $0.ownedRows != nil && $0.hasUpdate }.map { ($0, $0.touchedRows) }
+        parameters.filter { $0.rowOwners != nil && $0.hasUpdate }.map { ($0, $0.touchedRows) }
     }
 
     /// After an optimizer step in which each member updated only its own rows of the tables: every
@@ -72,11 +72,12 @@ public final class GradientExchange {
         guard group.size > 1 else { return }
         var packed: [(table: Parameter, rows: [Int], owners: [Int])] = []
         for (table, rows) in updated {
+            guard let owners = table.rowOwners else { continue }
             let rowCount = table.value.shape[0]
             if 2 * rows.count > rowCount {
-                group.allGatherParts(&table.value.storage, counts: group.rowPartCounts(rows: rowCount, width: table.rowWidth))
+                group.allGatherParts(&table.value.storage, counts: owners.counts(width: table.rowWidth))
             } else {
-                packed.append((table, rows, rows.map { group.owner(of: $0, among: rowCount) }))
+                packed.append((table, rows, rows.map { owners.owner(of: $0) }))
             }
         }
         guard !packed.isEmpty else { return }
@@ -177,7 +178,7 @@ public final class GradientExchange {
     /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read
     /// position in the gathered gradients (tables follow each other in the same order).
     private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [[Float]], _ offsets: inout [Int]) {
-        let width = table.rowWidth, owned = table.ownedRows ?? 0..<table.value.shape[0]
+        let width = table.rowWidth, owned = table.rowOwners?.owned ?? 0..<table.value.shape[0]
         table.grad.withUnsafeMutableBufferPointer { g in
             for member in 0..<group.size {
                 var at = offsets[member]

@@ -47,13 +47,13 @@ public struct OptimizerState: Sendable, Equatable {
 extension Parameter {
     /// Calls `body(start, length)` for each span of `value` an optimizer step must update: the whole
     /// tensor for a dense parameter, each touched row (in first-touch order) for a row-sparse one.
-    /// `inRowOrder`: rows in the order `forEachTouchedRowStreaming` gives, for updates whose rows
-    /// are independent (not for sums, whose bits depend on the order).
+    /// `inRowOrder`: the runs of consecutive rows `forEachTouchedRunStreaming` gives, for updates
+    /// element by element (not for sums, whose bits depend on the order).
     func forEachUpdatedSpan(inRowOrder: Bool = false, _ body: (Int, Int) -> Void) {
         if isRowSparse {
             let width = rowWidth
             if inRowOrder {
-                forEachTouchedRowStreaming { body($0 * width, width) }
+                forEachTouchedRunStreaming { body($0.lowerBound * width, $0.count * width) }
             } else {
                 for r in touchedRows { body(r * width, width) }
             }

@@ -24,11 +24,12 @@ public final class Parameter {
     /// Set when every member of a training group computed this step's whole gradient itself (the
     /// same bits on each), so `GradientExchange` leaves it out; cleared by `zeroGrad()`.
     public var isSummedInGroup = false
-    /// In a training group, the rows of this table whose optimizer update this member computes; the
-    /// others' updated rows arrive from their owners after the step (`GradientExchange.shareUpdatedRows`),
-    /// and this member's optimizer state for them is left behind until gathered. Only these rows'
-    /// gradients hold totals after `GradientExchange.sum`. nil: every row.
-    public var ownedRows: Range<Int>?
+    /// In a training group, which member computes the optimizer update of each of this table's rows
+    /// (this member: `rowOwners.owned`); the others' updated rows arrive from their owners after the
+    /// step (`GradientExchange.shareUpdatedRows`), and this member's optimizer state for them is left
+    /// behind until gathered. Only owned rows' gradients hold totals after `GradientExchange.sum`.
+    /// nil: every member updates every row.
+    public var rowOwners: RowOwners?
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []
@@ -78,17 +79,25 @@ public final class Parameter {
         markTouched(rows: rows)
     }
 
-    /// Calls `body` with each touched row: in row order when they are over a quarter of the table
-    /// (a walk of the mask goes through the table front to back, which memory streams; first-touch
-    /// order hops between rows), else in first-touch order. For passes whose rows are independent.
-    public func forEachTouchedRowStreaming(_ body: (Int) -> Void) {
+    /// Calls `body` with the touched rows: in row order, a run of consecutive rows at a time, when
+    /// they are over a quarter of the table (a walk of the mask goes through the table front to back,
+    /// which memory streams; first-touch order hops between rows), else each row alone in
+    /// first-touch order. For passes whose rows are independent. Runs spare a call per row: a table
+    /// of one column (a bias) has one row per element, and a ranking step touches all of them.
+    public func forEachTouchedRunStreaming(_ body: (Range<Int>) -> Void) {
         guard isRowSparse else { return }
         if 4 * touchedRows.count > touchedMask.count {
             touchedMask.withUnsafeBufferPointer { mask in
-                for r in mask.indices where mask[r] { body(r) }
+                var r = 0
+                while r < mask.count {
+                    guard mask[r] else { r += 1; continue }
+                    let start = r
+                    while r < mask.count && mask[r] { r += 1 }
+                    body(start..<r)
+                }
             }
         } else {
-            for r in touchedRows { body(r) }
+            for r in touchedRows { body(r..<(r + 1)) }
         }
     }
 

@@ -59,7 +59,7 @@ import Testing
     }
 }
 
-/// Adam's tables updated by their owners alone (`Parameter.ownedRows`: the whole-table sum a
+/// Adam's tables updated by their owners alone (`Parameter.rowOwners`: the whole-table sum a
 /// reduce-scatter, each member's rows of the step shared after it) must leave every member with
 /// the bits of one process's Adam on the summed gradients, step after step, while the tables
 /// change between pairs and whole; `gatherOwnedMoments` then gives one process's whole state.
@@ -98,7 +98,7 @@ import Testing
         let steps = 4
         let results = ThreadGroup(size: members).run { group -> [[[Float]]] in
             let parameters = Self.parameters()
-            for p in parameters where p.isRowSparse { p.ownedRows = group.contiguousPart(of: 12) }
+            for p in parameters where p.isRowSparse { p.rowOwners = RowOwners(rows: 12, members: group.size, rank: group.rank) }
             let adam = Adam(parameters: parameters, learningRate: 0.05)
             let exchange = GradientExchange(group: group)
             var values: [[[Float]]] = []

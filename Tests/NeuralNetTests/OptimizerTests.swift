@@ -71,22 +71,47 @@ import Testing
         #expect(table.value.row(1) == initial.row(1) && table.value.row(3) == initial.row(3))
     }
 
-    /// Above a quarter of the table the touched rows come in row order (Adam's pass streams
-    /// through the table), at or below it in first-touch order; a dense parameter has none.
+    /// Above a quarter of the table the touched rows come in row order, in runs of consecutive rows
+    /// (Adam's pass streams through the table), at or below it one by one in first-touch order; a
+    /// dense parameter has none.
     @Test func touchedRowsStreamInRowOrderAboveAQuarterOfTheTable() {
         let table = Parameter(name: "t", value: Tensor(shape: [8, 2]), rowSparse: true)
-        func streamed(_ p: Parameter) -> [Int] {
-            var rows: [Int] = []
-            p.forEachTouchedRowStreaming { rows.append($0) }
-            return rows
+        func streamed(_ p: Parameter) -> [Range<Int>] {
+            var runs: [Range<Int>] = []
+            p.forEachTouchedRunStreaming { runs.append($0) }
+            return runs
         }
         table.markTouched(rows: [7, 2])
-        #expect(streamed(table) == [7, 2])
+        #expect(streamed(table) == [7..<8, 2..<3])
         table.markTouched(rows: [5, 7])
-        #expect(streamed(table) == [2, 5, 7])
+        #expect(streamed(table) == [2..<3, 5..<6, 7..<8])
+        table.markTouched(rows: [6, 0])
+        #expect(streamed(table) == [0..<1, 2..<3, 5..<8])
         table.zeroGrad()
         #expect(streamed(table).isEmpty)
         #expect(streamed(Parameter(name: "d", value: Tensor(shape: [3]))).isEmpty)
+    }
+
+    /// A run of rows is updated as its rows one by one: a bias table of 9 rows (one run when all are
+    /// touched) against nine tables of one row, the same gradients, three steps.
+    @Test func aRunOfRowsIsUpdatedAsItsRowsOneByOne() {
+        var rng = SeededGenerator(seed: 63)
+        let initial = Tensor.normal(shape: [9, 1], using: &rng)
+        let table = Parameter(name: "bias", value: initial, rowSparse: true)
+        let rows = (0..<9).map { Parameter(name: "row\($0)", value: Tensor(shape: [1, 1], storage: [initial.storage[$0]]), rowSparse: true) }
+        let (whole, apart) = (Adam(parameters: [table], learningRate: 0.1), Adam(parameters: rows, learningRate: 0.1))
+        for step in 0..<3 {
+            for r in 0..<9 {
+                let g = Float(r + 1) * (step == 1 ? -0.3 : 0.7)
+                table.grad.storage[r] = g
+                rows[r].grad.storage[0] = g
+                rows[r].markTouched(0)
+            }
+            table.markTouched(rows: Array(0..<9))
+            whole.stepThenZeroGrad()
+            apart.stepThenZeroGrad()
+            #expect(table.value.storage == rows.map { $0.value.storage[0] }, "step \(step)")
+        }
     }
 
     @Test func touchedRowUpdatesDoNotDependOnOtherRows() {

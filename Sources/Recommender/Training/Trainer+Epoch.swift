@@ -66,7 +66,7 @@ extension Trainer {
             // Adam's large tables' rows are updated by their owners alone, then shared (`finishStep`).
             // Not with clipping, whose norm would need every row's total gradient on every member.
             for p in parameters where p.isRowSparse && p.elementCount >= exchange.group.smallestTableUpdatedInParts {
-                p.ownedRows = exchange.group.contiguousPart(of: p.value.shape[0])
+                p.rowOwners = RowOwners(rows: p.value.shape[0], members: exchange.group.size, rank: exchange.group.rank)
             }
         }
         return Plan(

@@ -59,7 +59,7 @@ public final class Trainer {
         }
         for p in plan.parameters {  // none stays idle or owned in part after training
             p.isIdle = false
-            p.ownedRows = nil
+            p.rowOwners = nil
         }
         progress.history.stoppedEarly = progress.epoch < options.epochs
         for (p, v) in zip(plan.parameters, progress.bestValues) { p.value = v }
