@@ -36,7 +36,7 @@ public final class MPIGroup: Collectives {
 
     /// PIPELINE_MPI_TABLES_IN_PARTS_FROM=N (a test hook): tables of N values or more are updated
     /// in parts, so that the small catalogs of tests exercise it.
-    public private(set) var smallestTableUpdatedInParts = 1 << 16
+    public private(set) var smallestTableUpdatedInParts = RowOwners.smallestTable
 
     init(checksSteps: Bool) throws {
         let status = pipeline_mpi_init()

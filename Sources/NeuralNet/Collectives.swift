@@ -55,12 +55,11 @@ extension Collectives {
 
     public func stepFinished(_ parameters: [Parameter]) {}
 
-    public var smallestTableUpdatedInParts: Int { 1 << 16 }
+    public var smallestTableUpdatedInParts: Int { RowOwners.smallestTable }
 
     /// `allGatherParts(_:counts:)` with every member's `contiguousPart(of: values.count)`.
     public func allGatherParts(_ values: inout [Float]) {
-        let count = values.count
-        allGatherParts(&values, counts: (0..<size).map { (count * ($0 + 1) / size) - (count * $0 / size) })
+        allGatherParts(&values, counts: RowOwners(rows: values.count, members: size, rank: rank).counts(width: 1))
     }
 
     public func allGatherParts(_ values: inout [Float], counts: [Int]) { allGatherPartsAsBytes(&values, counts: counts) }

@@ -9,15 +9,14 @@ public struct RowOwners: Equatable, Sendable {
     /// This member.
     public let rank: Int
 
+    /// Tables of fewer values stay updated whole by every member (`Collectives.smallestTableUpdatedInParts`):
+    /// sharing their rows would cost a collective a step for updates of a few hundred values.
+    public static let smallestTable = 1 << 16
+
     /// Parts of equal rows (`Collectives.contiguousPart`).
     public init(rows: Int, members: Int, rank: Int) {
-        self.init(bounds: (0...members).map { rows * $0 / members }, rank: rank)
-    }
-
-    init(bounds: [Int], rank: Int) {
-        precondition(bounds.count >= 2 && bounds.first == 0 && zip(bounds, bounds.dropFirst()).allSatisfy { $0 <= $1 }
-                     && (0..<(bounds.count - 1)).contains(rank), "RowOwners: bounds \(bounds), rank \(rank)")
-        self.bounds = bounds
+        precondition(members > 0 && (0..<members).contains(rank), "RowOwners: rank \(rank) of \(members)")
+        bounds = (0...members).map { rows * $0 / members }
         self.rank = rank
     }
 
