@@ -66,6 +66,23 @@ import Testing
         }
     }
 
+    /// The trainer draws its batches one step at a time: the same batches as whole passes, in
+    /// order, across the passes' boundaries (sampled candidates depend on every earlier draw).
+    @Test(arguments: [40, 10]) func drawingBatchesOneByOneGivesThePasses(negatives: Int) {
+        let set = Self.ratings()
+        let batches = RankingBatches(set: set, trainRows: Array(0..<set.count), batchSize: 4, negatives: negatives)
+        var rng = SeededGenerator(seed: 3)
+        let passes = (0..<3).flatMap { _ in batches.pass(rng: &rng) }
+        var draws = batches.draws(rng: SeededGenerator(seed: 3))
+        let drawn = passes.indices.map { _ in draws.nextBatch() }
+        #expect(passes.count == 6)
+        #expect(drawn.map(\.users) == passes.map(\.users))
+        #expect(drawn.map(\.targets) == passes.map(\.targets))
+        #expect(drawn.map(\.candidates) == passes.map(\.candidates))
+        #expect(drawn.map(\.logQ) == passes.map(\.logQ))
+        #expect(passes[0].users != passes[2].users, "each pass shuffles the users afresh")
+    }
+
     /// The golden fusion model with its train ratings' normaliser and tie order.
     static func goldenRanking() throws -> (FusionModelParityTests.Golden, FusionModel, RatingNormalizer, TieBreak) {
         let g: FusionModelParityTests.Golden = try Repository.golden("recommender/fusion_model.json")

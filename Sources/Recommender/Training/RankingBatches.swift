@@ -61,18 +61,45 @@ public struct RankingBatches: Sendable {
         var order = users
         rng.shuffle(&order)
         return stride(from: 0, to: order.count, by: batchSize).map { start in
-            let batchUsers = Array(order[start..<min(order.count, start + batchSize)])
-            let bags = Bags(batchUsers.map { targets[$0] }, weights: batchUsers.map { weights[$0] })
-            guard !exact else { return .init(users: batchUsers, targets: bags, candidates: Array(0..<itemCount)) }
-            var chosen = Set(bags.indices)
-            var candidates = chosen.sorted()
-            var drawn = 0
-            // Rejection sampling is cheap while the sample is a small share of the catalog.
-            while drawn < negatives && chosen.count < itemCount {
-                let j = rng.nextInt(below: itemCount)
-                if chosen.insert(j).inserted { candidates.append(j); drawn += 1 }
-            }
-            return .init(users: batchUsers, targets: bags, candidates: candidates, logQ: candidates.map { logInclusion[$0] })
+            batch(of: Array(order[start..<min(order.count, start + batchSize)]), rng: &rng)
         }
+    }
+
+    /// Passes after passes drawn from `rng`, one batch at a time: the batches `pass` gives, in
+    /// order, built only when a step needs one (an epoch's batches held at once took gigabytes).
+    public func draws(rng: SeededGenerator) -> Draws { Draws(batches: self, rng: rng) }
+
+    public struct Draws: Sendable {
+        let batches: RankingBatches
+        var rng: SeededGenerator
+        /// The current pass's users and the position of the next batch in it.
+        var order: [Int] = [], next = 0
+
+        /// The next batch; the first of a new pass when this one is used up.
+        public mutating func nextBatch() -> FusionModel.RankingBatch {
+            if next >= order.count {
+                order = batches.users
+                rng.shuffle(&order)
+                next = 0
+            }
+            let start = next
+            next = min(order.count, start + batches.batchSize)
+            return batches.batch(of: Array(order[start..<next]), rng: &rng)
+        }
+    }
+
+    /// The batch of `batchUsers`: their targets, and the candidates (negatives drawn from `rng`).
+    private func batch(of batchUsers: [Int], rng: inout SeededGenerator) -> FusionModel.RankingBatch {
+        let bags = Bags(batchUsers.map { targets[$0] }, weights: batchUsers.map { weights[$0] })
+        guard !exact else { return .init(users: batchUsers, targets: bags, candidates: Array(0..<itemCount)) }
+        var chosen = Set(bags.indices)
+        var candidates = chosen.sorted()
+        var drawn = 0
+        // Rejection sampling is cheap while the sample is a small share of the catalog.
+        while drawn < negatives && chosen.count < itemCount {
+            let j = rng.nextInt(below: itemCount)
+            if chosen.insert(j).inserted { candidates.append(j); drawn += 1 }
+        }
+        return .init(users: batchUsers, targets: bags, candidates: candidates, logQ: candidates.map { logInclusion[$0] })
     }
 }

@@ -93,17 +93,19 @@ extension Trainer {
         var shuffler = SeededGenerator(seed: seed, stream: "epoch-\(epoch)")
         shuffler.shuffle(&order)
         let ratingBatches = plan.ratingWeight > 0 ? stride(from: 0, to: order.count, by: options.batchSize).map { $0 } : []
-        let rankingBatches = sampleRankingBatches(epoch, plan)
+        // The epoch's ranking batches: whole passes over the users, the last one cut, each batch
+        // drawn at its step.
+        var rankingDraws = plan.ranking?.draws(rng: SeededGenerator(seed: seed, stream: "ranking-\(epoch)"))
+        let rankingCount = rankingDraws == nil ? 0 : plan.rankingSteps
         var losses = EpochLosses()
-        let steps = ratingBatches.count + rankingBatches.count
+        let steps = ratingBatches.count + rankingCount
         var (nextRating, nextRanking) = (0, 0)
         for step in 0..<steps {
             plan.optimizer.zeroGrad()
             // Every member of a training group draws the one-process masks of the whole batch.
             var rng = SeededGenerator(seed: seed, stream: "batch-\(epoch)-\(step)")
-            if nextRanking < rankingBatches.count && (step + 1) * rankingBatches.count / steps > nextRanking {
+            if nextRanking < rankingCount && (step + 1) * rankingCount / steps > nextRanking, let batch = rankingDraws?.nextBatch() {
                 model.prepareStep(for: .ranking)
-                let batch = rankingBatches[nextRanking]
                 let part = localRows(of: batch.users.count)
                 if let group = plan.exchange?.group, batch.candidates.count >= group.size {
                     // The members split the candidates (`rankingStep(_:splitAmong:)`); their losses add up.
@@ -132,18 +134,8 @@ extension Trainer {
             trainLoss: losses.normalised / rows, trainRMSE: (losses.rating / rows).squareRoot(),
             validLoss: valid.loss, validRMSE: valid.rmse, validMAE: valid.mae, seconds: Date().timeIntervalSince(started))
         record.validNDCG = valid.ndcg
-        record.trainRankingLoss = rankingBatches.isEmpty ? .nan : losses.ranking / Double(rankingBatches.count)
+        record.trainRankingLoss = rankingCount == 0 ? .nan : losses.ranking / Double(rankingCount)
         return (record, valid)
-    }
-
-    /// The epoch's `rankingSteps` ranking batches: whole passes over the users, the last one cut.
-    private func sampleRankingBatches(_ epoch: Int, _ plan: Plan) -> [FusionModel.RankingBatch] {
-        guard let ranking = plan.ranking else { return [] }
-        var batches: [FusionModel.RankingBatch] = []
-        var sampler = SeededGenerator(seed: seed, stream: "ranking-\(epoch)")
-        while batches.count < plan.rankingSteps { batches += ranking.pass(rng: &sampler) }
-        batches.removeLast(batches.count - plan.rankingSteps)
-        return batches
     }
 
     /// One rating batch (positions in the train rows): forward, the squared error's gradient
