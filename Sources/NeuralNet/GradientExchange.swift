@@ -9,7 +9,8 @@ import TensorCore
 /// gathered, then each member adds the members' rows in rank order, 0 + g₀ + g₁ + …, so the bits do
 /// not depend on timing, and marks the union of the rows touched (the lazy optimizers update those
 /// rows only, as in one process). A table whose union covers more than half its rows is summed
-/// whole instead, in place, by an allreduce of its own. (Pairs cost more than the table from about
+/// whole instead: a small one packed with the dense parameters, a large one in place, by an
+/// allreduce of its own (a call per table cost more than the copies). (Pairs cost more than the table from about
 /// a tenth of its rows in `MPICheck bench`, but a tenth made anime's epochs slower: docs/benchmarks.md.)
 /// Parameters marked idle for the step are left out (idle on every member alike).
 ///
@@ -18,8 +19,9 @@ import TensorCore
 /// After the optimizer step, `shareUpdatedRows` sends each member's updated rows to the others.
 public final class GradientExchange {
     public let group: any Collectives
-    /// The packed dense sum, kept from step to step (a fresh buffer of megabytes costs its page faults each step).
-    private var buffer: [Float] = []
+    /// The packed dense sums by their length (the tables summed whole with them differ between
+    /// kinds of step), kept from step to step: a fresh buffer each step costs its page faults.
+    private var buffers: [Int: [Float]] = [:]
 
     public init(group: any Collectives) {
         self.group = group
@@ -33,18 +35,23 @@ public final class GradientExchange {
         let rows = touchedRows(of: tables)  // [table][member] → rows
         let unions = zip(tables, rows).map { table, lists in Self.unionInRankOrder(lists, rowCount: table.value.shape[0]) }
         let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
-        sumDense(active.filter { !$0.isRowSparse })
-        // A table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
-        for k in tables.indices where isWhole[k] {
+        let isPacked = tables.indices.map { isWhole[$0] && Self.isPackedWhenWhole(tables[$0]) }
+        sumPacked(active.filter { !$0.isRowSparse } + tables.indices.filter { isPacked[$0] }.map { tables[$0] })
+        // A large table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
+        for k in tables.indices where isWhole[k] && !isPacked[k] {
             if let owners = tables[k].rowOwners {  // only its owner reads a row's total
                 group.reduceScatterSum(&tables[k].grad.storage, counts: owners.counts(width: tables[k].rowWidth))
             } else {
                 group.allReduceSum(&tables[k].grad.storage)
             }
         }
+        // Every member's pairs in one gather: their lengths follow from the rows, known to all.
         let pairTables = tables.indices.filter { !isWhole[$0] }
-        let gathered = group.allGather(pairTables.flatMap { touchedGradients(tables[$0]) })
-        var offsets = [Int](repeating: 0, count: group.size)
+        let counts = (0..<group.size).map { m in pairTables.reduce(0) { $0 + rows[$1][m].count * tables[$1].rowWidth } }
+        var offsets = counts.indices.map { counts[..<$0].reduce(0, +) }
+        var gathered = [Float](repeating: 0, count: counts.reduce(0, +))
+        writeTouchedGradients(pairTables.map { tables[$0] }, into: &gathered, at: offsets[group.rank])
+        group.allGatherParts(&gathered, counts: counts)
         for k in tables.indices {
             if isWhole[k] {
                 // The dense sum holds every row's total (zeros in rows nobody touched).
@@ -152,44 +159,55 @@ public final class GradientExchange {
         return union
     }
 
-    /// Dense parameters' gradients (whole), packed into one buffer, summed, unpacked: one call for
-    /// dozens of small tensors. (Tables summed whole are not packed: copying their megabytes in and
-    /// out cost more than their own allreduce calls, docs/benchmarks.md.)
-    private func sumDense(_ parameters: [Parameter]) {
+    /// A table summed whole goes with the dense sum unless its rows are split among owners (it is
+    /// reduce-scattered) or it is large: copying megabytes in and out of the buffer cost more than
+    /// their own allreduce calls (docs/benchmarks.md).
+    static func isPackedWhenWhole(_ table: Parameter) -> Bool {
+        table.rowOwners == nil && table.elementCount < RowOwners.smallestTable
+    }
+
+    /// Gradients (whole), packed into one buffer, summed, unpacked: one call for dozens of small tensors.
+    private func sumPacked(_ parameters: [Parameter]) {
         guard !parameters.isEmpty else { return }
         let count = parameters.elementCount
-        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        var buffer = buffers.removeValue(forKey: count) ?? [Float](repeating: 0, count: count)
         parameters.pack(\.grad, into: &buffer)
         group.allReduceSum(&buffer)
         parameters.unpack(\.grad, from: buffer)
+        buffers[count] = buffer
     }
 
-    /// A table's touched rows' gradients, row after row in touch order.
-    private func touchedGradients(_ table: Parameter) -> [Float] {
-        let width = table.rowWidth
-        var values: [Float] = []
-        values.reserveCapacity(table.touchedRows.count * width)
-        table.grad.withUnsafeBufferPointer { g in
-            for r in table.touchedRows { values += g[(r * width)..<((r + 1) * width)] }
+    /// The tables' touched rows' gradients, row after row in touch order, table after table,
+    /// written into `values` from `start`.
+    private func writeTouchedGradients(_ tables: [Parameter], into values: inout [Float], at start: Int) {
+        var at = start
+        values.withUnsafeMutableBufferPointer { out in
+            for table in tables {
+                let width = table.rowWidth
+                table.grad.withUnsafeBufferPointer { g in
+                    for r in table.touchedRows {
+                        (out.baseAddress! + at).update(from: g.baseAddress! + r * width, count: width)
+                        at += width
+                    }
+                }
+            }
         }
-        return values
     }
 
     /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read
     /// position in the gathered gradients (tables follow each other in the same order).
-    private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [[Float]], _ offsets: inout [Int]) {
+    private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [Float], _ offsets: inout [Int]) {
         let width = table.rowWidth, owned = table.rowOwners?.owned ?? 0..<table.value.shape[0]
         table.grad.withUnsafeMutableBufferPointer { g in
-            for member in 0..<group.size {
-                var at = offsets[member]
-                gathered[member].withUnsafeBufferPointer { values in
+            gathered.withUnsafeBufferPointer { values in
+                for member in 0..<group.size {
+                    var at = offsets[member]
                     for r in rows[member] {
-                        precondition(at + width <= values.count, "member \(member) sent fewer gradients than rows")
                         if owned.contains(r) { for j in 0..<width { g[r * width + j] += values[at + j] } }
                         at += width
                     }
+                    offsets[member] = at
                 }
-                offsets[member] = at
             }
         }
     }

@@ -73,10 +73,13 @@ extension FusionModel {
                 }
             }
         }
-        let members = group.allGather(partial)
+        var all = [Float](repeating: 0, count: 2 * b * group.size)  // member m's partials from 2·b·m
+        all.replaceSubrange((2 * b * group.rank)..<(2 * b * (group.rank + 1)), with: partial)
+        group.allGatherParts(&all, counts: [Int](repeating: 2 * b, count: group.size))
+        let members = (0..<group.size).map { 2 * b * $0 }
         let logZ = (0..<b).map { r in
-            let top = members.reduce(-Float.infinity) { max($0, $1[2 * r]) }
-            let total = members.reduce(Float(0)) { $1[2 * r] > -.infinity ? $0 + $1[2 * r + 1] * exp($1[2 * r] - top) : $0 }
+            let top = members.reduce(-Float.infinity) { max($0, all[$1 + 2 * r]) }
+            let total = members.reduce(Float(0)) { all[$1 + 2 * r] > -.infinity ? $0 + all[$1 + 2 * r + 1] * exp(all[$1 + 2 * r] - top) : $0 }
             return top + log(total)
         }
         return (logZ, (0..<b).map { partial[2 * $0] })
