@@ -48,10 +48,10 @@ public final class GradientExchange {
         // Every member's pairs in one gather: their lengths follow from the rows, known to all.
         let pairTables = tables.indices.filter { !isWhole[$0] }
         let counts = (0..<group.size).map { m in pairTables.reduce(0) { $0 + rows[$1][m].count * tables[$1].rowWidth } }
-        var offsets = counts.indices.map { counts[..<$0].reduce(0, +) }
+        var offsets = Self.starts(of: counts)
         var gathered = [Float](repeating: 0, count: counts.reduce(0, +))
         writeTouchedGradients(pairTables.map { tables[$0] }, into: &gathered, at: offsets[group.rank])
-        group.allGatherParts(&gathered, counts: counts)
+        if !gathered.isEmpty { group.allGatherParts(&gathered, counts: counts) }  // empty on every member alike
         for k in tables.indices {
             if isWhole[k] {
                 // The dense sum holds every row's total (zeros in rows nobody touched).
@@ -93,7 +93,7 @@ public final class GradientExchange {
             for m in owners { counts[m] += table.rowWidth }
         }
         var values = [Float](repeating: 0, count: counts.reduce(0, +))
-        let starts = counts.indices.map { counts[..<$0].reduce(0, +) }
+        let starts = Self.starts(of: counts)
         copyPackedRows(packed, starts, &values, intoTables: false)
         group.allGatherParts(&values, counts: counts)
         copyPackedRows(packed, starts, &values, intoTables: true)
@@ -158,6 +158,9 @@ public final class GradientExchange {
         }
         return union
     }
+
+    /// Where each member's part starts in a buffer of the parts one after another, `counts` long each.
+    static func starts(of counts: [Int]) -> [Int] { counts.indices.map { counts[..<$0].reduce(0, +) } }
 
     /// A table summed whole goes with the dense sum unless its rows are split among owners (it is
     /// reduce-scattered) or it is large: copying megabytes in and out of the buffer cost more than

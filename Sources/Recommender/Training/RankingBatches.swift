@@ -58,11 +58,10 @@ public struct RankingBatches: Sendable {
 
     /// The batches of one pass over the users, shuffled by `rng`.
     public func pass(rng: inout SeededGenerator) -> [FusionModel.RankingBatch] {
-        var order = users
-        rng.shuffle(&order)
-        return stride(from: 0, to: order.count, by: batchSize).map { start in
-            batch(of: Array(order[start..<min(order.count, start + batchSize)]), rng: &rng)
-        }
+        var draws = draws(rng: rng)
+        let pass = (0..<batchesPerPass).map { _ in draws.nextBatch() }
+        rng = draws.rng
+        return pass
     }
 
     /// Passes after passes drawn from `rng`, one batch at a time: the batches `pass` gives, in

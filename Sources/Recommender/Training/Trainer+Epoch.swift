@@ -96,7 +96,7 @@ extension Trainer {
         // The epoch's ranking batches: whole passes over the users, the last one cut, each batch
         // drawn at its step.
         var rankingDraws = plan.ranking?.draws(rng: SeededGenerator(seed: seed, stream: "ranking-\(epoch)"))
-        let rankingCount = rankingDraws == nil ? 0 : plan.rankingSteps
+        let rankingCount = plan.rankingSteps  // 0 without the ranking objective
         var losses = EpochLosses()
         let steps = ratingBatches.count + rankingCount
         var (nextRating, nextRanking) = (0, 0)
