@@ -61,28 +61,28 @@ extension FusionModel {
                                exps: inout Tensor) -> (logZ: [Float], top: [Float]) {
         let b = dots.shape[0], n = dots.shape[1]
         exps.resize(to: [b, n])
-        var partial = [Float](repeating: 0, count: 2 * b)  // per row: max, then Σ exp(p − max)
+        // Member m's partials from 2·b·m, per row its max, then Σ exp(p − max); this member's written here.
+        var all = [Float](repeating: 0, count: 2 * b * group.size)
+        let mine = 2 * b * group.rank
         dots.withUnsafeBufferPointer { s in
             logits.bias.withUnsafeBufferPointer { c in
                 exps.withUnsafeMutableBufferPointer { e in
                     for r in 0..<b {
                         let (top, total) = logits.exponentials(s.baseAddress! + r * n, c, n, into: e.baseAddress! + r * n)
-                        partial[2 * r] = top
-                        partial[2 * r + 1] = total
+                        all[mine + 2 * r] = top
+                        all[mine + 2 * r + 1] = total
                     }
                 }
             }
         }
-        var all = [Float](repeating: 0, count: 2 * b * group.size)  // member m's partials from 2·b·m
-        all.replaceSubrange((2 * b * group.rank)..<(2 * b * (group.rank + 1)), with: partial)
-        group.allGatherParts(&all, counts: [Int](repeating: 2 * b, count: group.size))
+        group.allGatherParts(&all)  // equal parts, 2·b each
         let members = (0..<group.size).map { 2 * b * $0 }
         let logZ = (0..<b).map { r in
             let top = members.reduce(-Float.infinity) { max($0, all[$1 + 2 * r]) }
             let total = members.reduce(Float(0)) { all[$1 + 2 * r] > -.infinity ? $0 + all[$1 + 2 * r + 1] * exp(all[$1 + 2 * r] - top) : $0 }
             return top + log(total)
         }
-        return (logZ, (0..<b).map { partial[2 * $0] })
+        return (logZ, (0..<b).map { all[mine + 2 * $0] })
     }
 
     /// `softmaxLoss` restricted to the candidates `part`, its normalisers over all of them from the
