@@ -25,8 +25,9 @@ import TensorCore
 /// Bias-correction factors are computed in Double, as PyTorch computes them in Python floats.
 ///
 /// In a training group, a table's `rowOwners` limits its update to those rows: the other touched
-/// rows' gradients are only cleared (their owners update them: `GradientExchange.shareUpdatedRows`),
-/// and this member's moments of them fall behind until `gatherOwnedMoments`.
+/// rows' gradients are only cleared, unless they are known to be zero (`isZeroOutsideOwnedRows`)
+/// (their owners update them: `GradientExchange.shareUpdatedRows`), and this member's moments of
+/// them fall behind until `gatherOwnedMoments`.
 public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
@@ -90,11 +91,12 @@ public final class Adam: Optimizer {
                 denseStep: Float(-(lr / bias1)), denseSqrtBias2: Float(bias2.squareRoot()),
                 sparseStep: Float(-(lr * bias2.squareRoot() / bias1)))
             let owned = p.rowOwners.map { ($0.owned.lowerBound * p.rowWidth)..<($0.owned.upperBound * p.rowWidth) } ?? 0..<p.elementCount
+            let clearsOthers = zeroing && !p.isZeroOutsideOwnedRows
             p.withValueAndGradient { theta, g in
                 withMoments(k) { m, v in
                     p.forEachUpdatedSpan(inRowOrder: true) { start, length in
                         let mine = (start..<(start + length)).clamped(to: owned)
-                        if zeroing && mine.count < length {  // the rest's owners update it
+                        if clearsOthers && mine.count < length {  // the rest's owners update it
                             (g + start).update(repeating: 0, count: mine.isEmpty ? length : mine.lowerBound - start)
                             if !mine.isEmpty { (g + mine.upperBound).update(repeating: 0, count: start + length - mine.upperBound) }
                         }

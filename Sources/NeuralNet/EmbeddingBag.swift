@@ -70,11 +70,18 @@ public final class EmbeddingBag {
     }
 
     /// Accumulates dY (B, dimension) into the rows of `table.grad` that `forward` read.
-    public func backward(_ gradOutput: Tensor) {
+    ///
+    /// `ownedRowsOnly`: in a training group whose members all computed this whole gradient
+    /// (`Parameter.isSummedInGroup`), write only the rows this member updates (`rowOwners.owned`);
+    /// the other rows' sums would only be cleared. Every row read is still marked, so that the
+    /// touched rows are the same on every member.
+    public func backward(_ gradOutput: Tensor, ownedRowsOnly: Bool = false) {
         guard let bags = cachedBags else { preconditionFailure("EmbeddingBag.backward called before forward") }
         precondition(gradOutput.shape == [bags.count, dimension],
                      "EmbeddingBag.backward: gradOutput \(gradOutput.shape), expected [\(bags.count), \(dimension)]")
         let d = dimension, mode = mode
+        let rows = ownedRowsOnly ? table.rowOwners?.owned ?? 0..<count : 0..<count
+        let othersStayZero = table.touchedRows.isEmpty || table.isZeroOutsideOwnedRows
         var meanRow = [Float](repeating: 0, count: d)
         gradOutput.withUnsafeBufferPointer { dy in
             table.grad.withUnsafeMutableBufferPointer { g in
@@ -89,7 +96,7 @@ public final class EmbeddingBag {
                                 for j in 0..<d { sp[j] = source[j] / size }
                                 source = UnsafePointer(sp)
                             }
-                            for i in start..<end {
+                            for i in start..<end where rows.contains(idx[i]) {
                                 Kernels.axpy(d, mode == .weightedSum ? wts[i] : 1, source, gp + idx[i] * d)
                             }
                         }
@@ -98,6 +105,7 @@ public final class EmbeddingBag {
             }
         }
         table.markTouched(rows: bags.indices)
+        if rows.count < count && othersStayZero { table.isZeroOutsideOwnedRows = true }
     }
 
     /// row[j] = Σᵢ sᵢ · table[idᵢ][j] over i in `range` (sᵢ = wᵢ or 1), eight columns at a time in

@@ -15,8 +15,11 @@ import TensorCore
 /// Parameters marked idle for the step are left out (idle on every member alike).
 ///
 /// A table whose rows members update apart (`Parameter.rowOwners`) needs its totals only in the
-/// owner's rows: summed whole it is reduce-scattered, summed as pairs only owned rows are added.
-/// After the optimizer step, `shareUpdatedRows` sends each member's updated rows to the others.
+/// owner's rows: summed whole it is reduce-scattered; as pairs each member sends only the rows it
+/// does not own, and keeps its own where they lie (a ranking step over every item, whose members'
+/// candidates are the rows they own, then sends almost nothing). Which way is chosen follows the
+/// rows sent, not the union. After the optimizer step, `shareUpdatedRows` sends each member's
+/// updated rows to the others.
 public final class GradientExchange {
     public let group: any Collectives
     /// The packed dense sums by their length (the tables summed whole with them differ between
@@ -34,7 +37,10 @@ public final class GradientExchange {
         let tables = active.filter(\.isRowSparse)
         let rows = touchedRows(of: tables)  // [table][member] → rows
         let unions = zip(tables, rows).map { table, lists in Self.unionInRankOrder(lists, rowCount: table.value.shape[0]) }
-        let isWhole = zip(tables, unions).map { table, union in 2 * union.count > table.value.shape[0] }
+        let sent = zip(tables, rows).map { table, lists in Self.rowsSent(lists, owners: table.rowOwners) }
+        let isWhole = tables.indices.map { k in
+            2 * (tables[k].rowOwners == nil ? unions[k].count : sent[k].reduce(0) { $0 + $1.count }) > tables[k].value.shape[0]
+        }
         let isPacked = tables.indices.map { isWhole[$0] && Self.isPackedWhenWhole(tables[$0]) }
         sumPacked(active.filter { !$0.isRowSparse } + tables.indices.filter { isPacked[$0] }.map { tables[$0] })
         // A large table summed whole (megabytes) is summed where it lies, not copied into the buffer and back.
@@ -47,20 +53,34 @@ public final class GradientExchange {
         }
         // Every member's pairs in one gather: their lengths follow from the rows, known to all.
         let pairTables = tables.indices.filter { !isWhole[$0] }
-        let counts = (0..<group.size).map { m in pairTables.reduce(0) { $0 + rows[$1][m].count * tables[$1].rowWidth } }
+        let counts = (0..<group.size).map { m in pairTables.reduce(0) { $0 + sent[$1][m].count * tables[$1].rowWidth } }
         var offsets = Self.starts(of: counts)
         var gathered = [Float](repeating: 0, count: counts.reduce(0, +))
-        writeTouchedGradients(pairTables.map { tables[$0] }, into: &gathered, at: offsets[group.rank])
+        writeGradients(pairTables.map { (tables[$0], sent[$0][group.rank]) }, into: &gathered, at: offsets[group.rank])
         if !gathered.isEmpty { group.allGatherParts(&gathered, counts: counts) }  // empty on every member alike
         for k in tables.indices {
             if isWhole[k] {
                 // The dense sum holds every row's total (zeros in rows nobody touched).
                 tables[k].replaceTouchedRows(with: unions[k])
+            } else if let owners = tables[k].rowOwners {
+                addPairsToOwnedRows(tables[k], owners, rows[k], sent[k], gathered, &offsets)
+                tables[k].replaceTouchedRows(with: unions[k])
+                tables[k].isZeroOutsideOwnedRows = true  // the rows it sent are cleared, no others were written
             } else {
                 tables[k].zeroGrad()  // this member's own rows come back with the gathered ones
                 tables[k].markTouched(rows: unions[k])
-                addPairs(tables[k], rows[k], gathered, &offsets)
+                addPairs(tables[k], sent[k], gathered, &offsets)
             }
+        }
+    }
+
+    /// The rows each member sends as pairs: all it touched, or of a table whose rows members update
+    /// apart, those it does not own (the owner adds the others' to its own in place).
+    static func rowsSent(_ lists: [[Int]], owners: RowOwners?) -> [[Int]] {
+        guard let owners else { return lists }
+        return lists.enumerated().map { member, rows in
+            let owned = owners.bounds[member]..<owners.bounds[member + 1]
+            return rows.filter { !owned.contains($0) }
         }
     }
 
@@ -180,15 +200,15 @@ public final class GradientExchange {
         buffers[count] = buffer
     }
 
-    /// The tables' touched rows' gradients, row after row in touch order, table after table,
-    /// written into `values` from `start`.
-    private func writeTouchedGradients(_ tables: [Parameter], into values: inout [Float], at start: Int) {
+    /// The gradients of the tables' listed rows, row after row in the lists' order, table after
+    /// table, written into `values` from `start`.
+    private func writeGradients(_ tables: [(table: Parameter, rows: [Int])], into values: inout [Float], at start: Int) {
         var at = start
         values.withUnsafeMutableBufferPointer { out in
-            for table in tables {
+            for (table, rows) in tables {
                 let width = table.rowWidth
                 table.grad.withUnsafeBufferPointer { g in
-                    for r in table.touchedRows {
+                    for r in rows {
                         (out.baseAddress! + at).update(from: g.baseAddress! + r * width, count: width)
                         at += width
                     }
@@ -199,13 +219,53 @@ public final class GradientExchange {
 
     /// Adds every member's pairs for `table`, in rank order; `offsets` is each member's read
     /// position in the gathered gradients (tables follow each other in the same order).
-    private func addPairs(_ table: Parameter, _ rows: [[Int]], _ gathered: [Float], _ offsets: inout [Int]) {
-        let width = table.rowWidth, owned = table.rowOwners?.owned ?? 0..<table.value.shape[0]
+    private func addPairs(_ table: Parameter, _ sent: [[Int]], _ gathered: [Float], _ offsets: inout [Int]) {
+        let width = table.rowWidth
         table.grad.withUnsafeMutableBufferPointer { g in
             gathered.withUnsafeBufferPointer { values in
                 for member in 0..<group.size {
                     var at = offsets[member]
-                    for r in rows[member] {
+                    for r in sent[member] {
+                        for j in 0..<width { g[r * width + j] += values[at + j] }
+                        at += width
+                    }
+                    offsets[member] = at
+                }
+            }
+        }
+    }
+
+    /// For a table whose rows members update apart: the other members' pairs of this member's rows
+    /// added to its own gradient where it lies, in rank order (0 + g₀ + g₁ + …: this member's own
+    /// rows that a lower member also sent are taken out first and added at its turn); the rows it
+    /// sent are cleared, so that its gradient is zero outside its rows.
+    private func addPairsToOwnedRows(_ table: Parameter, _ owners: RowOwners, _ touched: [[Int]], _ sent: [[Int]],
+                                     _ gathered: [Float], _ offsets: inout [Int]) {
+        let width = table.rowWidth, me = group.rank, owned = owners.owned
+        var isMine = [Bool](repeating: false, count: owned.count)
+        for r in touched[me] where owned.contains(r) { isMine[r - owned.lowerBound] = true }
+        var later: [Int] = []  // own rows a lower member sent: their own gradient waits for this member's turn
+        for member in 0..<me {
+            for r in sent[member] where owned.contains(r) && isMine[r - owned.lowerBound] {
+                isMine[r - owned.lowerBound] = false
+                later.append(r)
+            }
+        }
+        table.grad.withUnsafeMutableBufferPointer { g in
+            var own = [Float](repeating: 0, count: later.count * width)
+            for (q, r) in later.enumerated() {
+                for j in 0..<width { own[q * width + j] = g[r * width + j]; g[r * width + j] = 0 }
+            }
+            gathered.withUnsafeBufferPointer { values in
+                for member in 0..<group.size {
+                    if member == me {
+                        for (q, r) in later.enumerated() { for j in 0..<width { g[r * width + j] += own[q * width + j] } }
+                        for r in sent[me] { (g.baseAddress! + r * width).update(repeating: 0, count: width) }
+                        offsets[me] += sent[me].count * width
+                        continue
+                    }
+                    var at = offsets[member]
+                    for r in sent[member] {
                         if owned.contains(r) { for j in 0..<width { g[r * width + j] += values[at + j] } }
                         at += width
                     }

@@ -30,6 +30,11 @@ public final class Parameter {
     /// behind until gathered. Only owned rows' gradients hold totals after `GradientExchange.sum`.
     /// nil: every member updates every row.
     public var rowOwners: RowOwners?
+    /// Set when this member's gradient is zero in every row it does not own (`rowOwners`), although
+    /// such rows may be touched (the group's union): the optimizer then need not clear them. Only
+    /// set after the rows were marked (marking clears it: a backward pass may have written any
+    /// row); `forgetTouchedRows()` and `zeroGrad()` clear it too.
+    public internal(set) var isZeroOutsideOwnedRows = false
     /// Rows with a non-zero gradient since the last `zeroGrad()`, in first-touch order; only
     /// maintained for row-sparse parameters.
     public private(set) var touchedRows: [Int] = []
@@ -48,6 +53,7 @@ public final class Parameter {
 
     /// Records that `row` received gradient; a no-op for dense parameters.
     public func markTouched(_ row: Int) {
+        isZeroOutsideOwnedRows = false
         guard isRowSparse, !touchedMask[row] else { return }
         touchedMask[row] = true
         touchedRows.append(row)
@@ -58,6 +64,7 @@ public final class Parameter {
     /// The bulk form for layer backward passes: one exclusive access to the mask and the list for
     /// the whole batch instead of two per id. Rows must already be validated (< rows of `value`).
     public func markTouched(rows: [Int]) {
+        isZeroOutsideOwnedRows = false
         guard isRowSparse else { return }
         var list: [Int] = []
         swap(&list, &touchedRows)  // appending to a local keeps the array uniquely referenced
@@ -105,6 +112,7 @@ public final class Parameter {
     /// them elsewhere (`replaceTouchedRows`) or wrote zeros to them (an optimizer step that clears
     /// what it reads, so that `zeroGrad()` need not write them again).
     func forgetTouchedRows() {
+        isZeroOutsideOwnedRows = false
         guard isRowSparse else { return }
         touchedMask.withUnsafeMutableBufferPointer { mask in
             for r in touchedRows { mask[r] = false }
@@ -115,6 +123,7 @@ public final class Parameter {
     /// Clears the gradient: all of it for dense parameters, only the touched rows otherwise.
     public func zeroGrad() {
         isSummedInGroup = false
+        isZeroOutsideOwnedRows = false
         guard isRowSparse else { grad.zero(); return }
         let width = rowWidth
         grad.withUnsafeMutableBufferPointer { g in

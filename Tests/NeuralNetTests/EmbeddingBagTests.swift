@@ -44,6 +44,39 @@ import Testing
         #expect(Set(layer.table.touchedRows) == Set(bags.indices))
     }
 
+    /// A training group's member that backpropagates the whole batch (`ownedRowsOnly`) writes the
+    /// rows it owns, with the bits of the whole backward, and no others; it marks every row read,
+    /// and says the others are zero only if nothing else wrote the table this step.
+    @Test(arguments: EmbeddingBag.Mode.allCases)
+    func ownedRowsOnlyWritesTheOwnedRowsAndMarksEveryRowRead(mode: EmbeddingBag.Mode) {
+        var rng = SeededGenerator(seed: 25)
+        let lists = (0..<30).map { _ in (0..<rng.nextInt(below: 12)).map { _ in rng.nextInt(below: 50) } }
+        let bags = Bags(lists, weights: lists.map { $0.map { _ in rng.nextUnitFloat() * 2 } })
+        let dy = Tensor.normal(shape: [30, 9], using: &rng)
+        let layers = (0..<2).map { _ in var seeded = SeededGenerator(seed: 26); return EmbeddingBag(count: 50, dimension: 9, mode: mode, rng: &seeded) }
+        let (whole, member) = (layers[0], layers[1])
+        let owners = RowOwners(rows: 50, members: 3, rank: 1)
+        member.table.rowOwners = owners
+        for layer in layers { _ = layer.forward(bags) }
+        whole.backward(dy)
+        member.backward(dy, ownedRowsOnly: true)
+        for r in 0..<50 {
+            let expected = owners.owned.contains(r) ? Array(whole.table.grad.row(r)) : [Float](repeating: 0, count: 9)
+            #expect(Array(member.table.grad.row(r)) == expected, "row \(r)")
+        }
+        #expect(member.table.touchedRows == whole.table.touchedRows)
+        #expect(member.table.isZeroOutsideOwnedRows && !whole.table.isZeroOutsideOwnedRows)
+        // A second pass in the same step keeps that (it writes owned rows only); a plain one ends it.
+        member.backward(dy, ownedRowsOnly: true)
+        #expect(member.table.isZeroOutsideOwnedRows)
+        member.backward(dy)
+        #expect(!member.table.isZeroOutsideOwnedRows)
+        member.backward(dy, ownedRowsOnly: true)  // the rows the plain pass wrote are not zero
+        #expect(!member.table.isZeroOutsideOwnedRows)
+        member.table.zeroGrad()
+        #expect(member.table.grad.storage.allSatisfy { $0 == 0 } && member.table.touchedRows.isEmpty)
+    }
+
     @Test(arguments: EmbeddingBag.Mode.allCases)
     func matchesPyTorch(mode: EmbeddingBag.Mode) throws {
         let g = try Golden.layers().embedding_bag

@@ -10,11 +10,16 @@ import Testing
 @Suite struct GradientExchangeTests {
     /// Rows member r touches in each table of 12 rows (in this order): 2 (pairs); 7, a union of 8 of
     /// 12, just over half (whole, with the dense sum); 10, a union of all 12 (whole, with the dense
-    /// sum). And in a table too large for the dense sum (`largeRows`): two rows in three, a union of all.
+    /// sum); 5, four in a block of their own and row 11 (member 2: row 3) (split among 2 or 3
+    /// owners, the rows a member owns but for 1 or 2: pairs of those few, although the union is 9
+    /// or all 12 rows; with 3, members 0 and 1 both send row 11 to its owner, who touched it too, and
+    /// the rank order must hold). And in a table too large for the dense sum (`largeRows`): two rows
+    /// in three, a union of all.
     static func rows(_ table: String, _ r: Int) -> [Int] {
         switch table {
         case "pairs": [(r * 5) % 12, 11]
         case "half": [9, 3, 5, 1, 7, 2, 10 + r % 2]
+        case "own": r < 3 ? [r < 2 ? 11 : 3] + Array((4 * r)..<(4 * r + 4)) : []
         case "large": (0..<largeRows).filter { ($0 + r) % 3 != 0 }
         default: [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].filter { $0 != r % 12 && $0 != (r + 6) % 12 }
         }
@@ -27,7 +32,7 @@ import Testing
         Float(member + 1) * 0.37 + Float(table) * 0.11 + Float(row) / 8 + Float(j) / 64
     }
 
-    static let tables = ["pairs", "half", "whole"]
+    static let tables = ["pairs", "half", "whole", "own"]
 
     @Test(arguments: [2, 3])
     func everyWayOfSummingATableGivesTheRankOrderSum(members: Int) {
@@ -37,14 +42,14 @@ import Testing
             let dense = Parameter(name: "dense", value: Tensor(shape: [2, 3]))
             for i in 0..<6 { dense.grad.storage[i] = Self.value(member, 9, 0, i) }
             let tables = names.map { Parameter(name: $0, value: Tensor(shape: [Self.rowCount($0), 3]), rowSparse: true) }
-            #expect(tables.map(GradientExchange.isPackedWhenWhole) == [true, true, true, false])
+            #expect(tables.map(GradientExchange.isPackedWhenWhole) == [true, true, true, true, false])
             for (k, t) in tables.enumerated() {
                 for r in Self.rows(t.name, member) {
                     t.markTouched(r)
                     for j in 0..<3 { t.grad.storage[r * 3 + j] = Self.value(member, k, r, j) }
                 }
             }
-            GradientExchange(group: group).sum([tables[0], dense, tables[1], tables[3], tables[2]])
+            GradientExchange(group: group).sum([tables[0], dense, tables[1], tables[4], tables[2], tables[3]])
             return ([dense] + tables).map { ($0.grad.storage, $0.touchedRows) }
         }
         let denseSum = (0..<6).map { i in (0..<members).reduce(Float(0)) { $0 + Self.value($1, 9, 0, i) } }
@@ -67,14 +72,15 @@ import Testing
 }
 
 /// Adam's tables updated by their owners alone (`Parameter.rowOwners`: the whole-table sum a
-/// reduce-scatter, each member's rows of the step shared after it) must leave every member with
-/// the bits of one process's Adam on the summed gradients, step after step, while the tables
-/// change between pairs and whole; `gatherOwnedMoments` then gives one process's whole state.
+/// reduce-scatter, pairs only of the rows a member does not own, each member's rows of the step
+/// shared after it) must leave every member with the bits of one process's Adam on the summed
+/// gradients, step after step, while the tables change between pairs and whole, and with every
+/// gradient cleared; `gatherOwnedMoments` then gives one process's whole state.
 @Suite struct OwnedRowUpdateTests {
     typealias Rows = GradientExchangeTests
 
-    /// Step s of table k touches the rows of `GradientExchangeTests.tables[(k + s) % 3]`.
-    static func kind(_ table: Int, _ step: Int) -> String { Rows.tables[(table + step) % 3] }
+    /// Step s of table k touches the rows of `GradientExchangeTests.tables[(k + s) % 4]`.
+    static func kind(_ table: Int, _ step: Int) -> String { Rows.tables[(table + step) % Rows.tables.count] }
 
     static func gradient(_ member: Int, _ table: Int, _ step: Int, _ row: Int, _ j: Int) -> Float {
         Rows.value(member, table, row, j) * (step % 2 == 0 ? 1 : -0.5) + Float(step) / 16

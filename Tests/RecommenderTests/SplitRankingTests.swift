@@ -19,8 +19,13 @@ import Testing
         let wholeLoss = whole.rankingStep(batch, historyKeep: 0.5, weight: 0.7, rng: &rng)
         let expected = BatchPartTests.gradients(whole)
 
+        let history = whole.parameters.first { $0.name == "user.history.weight" }!
+        let (historyRows, width) = (history.value.shape[0], history.rowWidth)
         let parts = ThreadGroup(size: members).run { member -> (Double, [String: [Float]], Set<String>) in
             let model = (try? BatchPartTests.model().0)!
+            // Each member writes only the rows of the history table it owns (the others stay zero).
+            model.parameters.first { $0.name == "user.history.weight" }!.rowOwners =
+                RowOwners(rows: historyRows, members: member.size, rank: member.rank)
             model.prepareStep(for: .ranking)
             var rng = SeededGenerator(seed: 4)
             let loss = model.rankingStep(batch, splitAmong: member, historyKeep: 0.5, weight: 0.7, rng: &rng)
@@ -38,6 +43,11 @@ import Testing
             if summed.contains(name) {
                 for (member, gradient) in gradients.enumerated() {
                     #expect(parts[member].2 == summed)
+                    var wholeGradient = wholeGradient
+                    if name == "user.history.weight" {
+                        let owned = RowOwners(rows: historyRows, members: members, rank: member).owned
+                        for k in wholeGradient.indices where !owned.contains(k / width) { wholeGradient[k] = 0 }
+                    }
                     let check = closeness(gradient, wholeGradient, absolute: 1e-5, relative: 1e-4)
                     #expect(check.ok, "member \(member) of \(members) (sampled: \(sampled)), gradient of \(name): \(check.detail)")
                 }

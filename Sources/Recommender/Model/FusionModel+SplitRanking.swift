@@ -12,7 +12,8 @@ import TensorCore
 /// across the group. Every member then backpropagates every user, so the user side's gradients
 /// (tower, history table, fields) are already the whole batch's on each, and marked
 /// `isSummedInGroup` for the exchange to leave out: that costs a few hundred rows of backward and
-/// saves sending the history rows of every user each step. The item side's gradients are the
+/// saves sending the history rows of every user each step; of the history table (its rows split
+/// among owners) each member writes only its own rows. The item side's gradients are the
 /// member's own columns', summed by the exchange. Against cutting the batch by users, no member computes
 /// anything over every candidate: products over the candidates (the costly part of a step, the
 /// catalog × batch gradient above all) are split, not just their inner dimension.
@@ -47,7 +48,7 @@ extension FusionModel {
         let dv = matmul(rankingWorkspace.gradient, w, transposeA: true)  // (columns, d)
         // dw now holds every user's whole gradient on every member: each backpropagates the whole
         // batch's users and gets the user side's summed gradients itself, the same bits on each.
-        backwardUserTower(retrievalUserTower.backward(dw))
+        backwardUserTower(retrievalUserTower.backward(dw), ownedHistoryRows: true)
         for p in userSideParameters { p.isSummedInGroup = true }
         backwardItemTower(retrievalItemTower.backward(dv), itemIn)
         return loss / Double(b)

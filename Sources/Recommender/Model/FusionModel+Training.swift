@@ -87,14 +87,16 @@ extension FusionModel {
         backwardItemTower(itemTower.backward(dvUnique), c.items)
     }
 
-    func backwardUserTower(_ dx: Tensor) {
+    /// `ownedHistoryRows`: every member of a training group backpropagates the same whole batch
+    /// (the split ranking step), so each writes only the history rows it updates.
+    func backwardUserTower(_ dx: Tensor, ownedHistoryRows: Bool = false) {
         var column = 0
         if let embedding = userEmbedding {
             embedding.backward(columns(dx, from: column, width: embedding.dimension))
             column += embedding.dimension
         }
         if let history {
-            history.backward(columns(dx, from: column, width: history.dimension))
+            history.backward(columns(dx, from: column, width: history.dimension), ownedRowsOnly: ownedHistoryRows)
             column += history.dimension
         }
         if options.userStatistics { column += 2 }
