@@ -24,10 +24,10 @@ import TensorCore
 ///
 /// Bias-correction factors are computed in Double, as PyTorch computes them in Python floats.
 ///
-/// In a training group, a table's `rowOwners` limits its update to those rows: the other touched
-/// rows' gradients are only cleared, unless they are known to be zero (`isZeroOutsideOwnedRows`)
-/// (their owners update them: `GradientExchange.shareUpdatedRows`), and this member's moments of
-/// them fall behind until `gatherOwnedMoments`.
+/// In a training group, a table's `rowOwners` limits its update to those rows. The other touched
+/// rows are left to their owners (`GradientExchange.shareUpdatedRows` brings their values): their
+/// gradients are only cleared, unless known to be zero (`isZeroOutsideOwnedRows`), and this
+/// member's moments of them fall behind until `gatherOwnedMoments`.
 public final class Adam: Optimizer {
     public let parameters: [Parameter]
     public var learningRate: Float
