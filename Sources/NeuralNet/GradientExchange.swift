@@ -78,10 +78,7 @@ public final class GradientExchange {
     /// apart, those it does not own (the owner adds the others' to its own in place).
     static func rowsSent(_ lists: [[Int]], owners: RowOwners?) -> [[Int]] {
         guard let owners else { return lists }
-        return lists.enumerated().map { member, rows in
-            let owned = owners.bounds[member]..<owners.bounds[member + 1]
-            return rows.filter { !owned.contains($0) }
-        }
+        return lists.enumerated().map { member, rows in rows.filter { !owners.rows(of: member).contains($0) } }
     }
 
     /// The tables whose rows members update apart (`Parameter.rowOwners`) and the rows the coming

@@ -21,7 +21,10 @@ public struct RowOwners: Equatable, Sendable {
     }
 
     /// This member's rows.
-    public var owned: Range<Int> { bounds[rank]..<bounds[rank + 1] }
+    public var owned: Range<Int> { rows(of: rank) }
+
+    /// The rows `member` owns.
+    public func rows(of member: Int) -> Range<Int> { bounds[member]..<bounds[member + 1] }
 
     /// Each member's element count for rows of `width` elements, in rank order.
     public func counts(width: Int) -> [Int] {
